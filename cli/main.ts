@@ -1,0 +1,86 @@
+// The `uebac` command line: a thin layer over the compiler and runtime libraries.
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { COMPILER_VERSION } from '../compiler/compile.ts';
+import { SCHEMAS } from '../compiler/schemas.ts';
+import { BundleError } from '../runtime/bundle.ts';
+import { compileCommand, validateCommand, type Format } from './compile-cmd.ts';
+import { ContextError } from './context-dir.ts';
+import { parseCommand, runCommand, UsageError } from './run-cmd.ts';
+
+function format(v: string): Format {
+  if (v !== 'human' && v !== 'json' && v !== 'sarif') throw new InvalidArgumentError('expected human, json or sarif');
+  return v;
+}
+function positiveInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+async function main(argv: string[]): Promise<number> {
+  let code = 0;
+  const program = new Command('uebac')
+    .description('Compile behavioral detection content (YAML) into one bundle and stream logs through it.')
+    .version(COMPILER_VERSION)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+
+  program.command('validate').description('check content: schemas, references, expressions, regexes')
+    .argument('[dir]', 'content directory', 'content')
+    .option('-f, --format <format>', 'human, json or sarif', format, 'human' as Format)
+    .action((dir: string, o: { format: Format }) => { code = validateCommand(dir, o.format); });
+
+  program.command('compile').description('compile content into OUT/bundle.mjs and OUT/manifest.json')
+    .argument('[dir]', 'content directory', 'content')
+    .option('-o, --out <dir>', 'output directory', 'dist')
+    .option('-f, --format <format>', 'diagnostics format: human, json or sarif', format, 'human' as Format)
+    .action(async (dir: string, o: { out: string; format: Format }) => { code = await compileCommand(dir, o.out, o.format); });
+
+  program.command('parse').description('parse log lines into events (one JSON object per accepted line)')
+    .argument('<files...>', 'log files (- for stdin, .gz accepted)')
+    .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
+    .option('--rejects <file>', 'write rejected lines with their reason (JSONL)')
+    .action(async (files: string[], o: { bundle: string; rejects?: string }) => { code = await parseCommand(files, o); });
+
+  program.command('run').description('stream logs through the bundle: rules, sessions, models → JSONL')
+    .argument('<files...>', 'log files (- for stdin, .gz accepted)')
+    .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
+    .option('-s, --state <path>', 'SQLite state file, or :memory:', '.uebac/state.db')
+    .option('-o, --out <file>', 'JSONL output (default: stdout)')
+    .option('--resume', 'continue from the last checkpoint in --state')
+    .option('--context <dir>', 'CSV context tables overriding the pack\'s')
+    .option('--checkpoint-events <n>', 'checkpoint every N lines', positiveInt)
+    .option('-q, --quiet', 'no summary')
+    .action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean }) => {
+      if (o.state !== ':memory:') (await import('node:fs')).mkdirSync((await import('node:path')).dirname(o.state), { recursive: true });
+      if (!o.out && !o.quiet) throw new UsageError('uebac run writes records to stdout unless --out is given; add --out FILE, or --quiet to write only records');
+      code = await runCommand(files, { ...o, checkpointEvents: o.checkpointEvents });
+    });
+
+  program.command('schema').description('print the JSON Schema of a content kind (or list the kinds)')
+    .argument('[kind]', `one of: ${Object.keys(SCHEMAS).join(', ')}`)
+    .action((kind?: string) => {
+      if (!kind) { process.stdout.write(Object.keys(SCHEMAS).join('\n') + '\n'); return; }
+      const s = (SCHEMAS as Record<string, unknown>)[kind];
+      if (!s) throw new UsageError(`unknown kind \`${kind}\` (one of: ${Object.keys(SCHEMAS).join(', ')})`);
+      process.stdout.write(JSON.stringify(s, null, 2) + '\n');
+    });
+
+  try {
+    await program.parseAsync(argv);
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    if (e instanceof UsageError || e instanceof BundleError || e instanceof ContextError) {
+      process.stderr.write(`uebac: ${e.message}\n`);
+      return 2;
+    }
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || e instanceof Error) {
+      process.stderr.write(`uebac: ${(e as Error).message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+  return code;
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,108 @@
+// `uebac parse` and `uebac run`: load a bundle, stream logs through it.
+import { createWriteStream, existsSync } from 'node:fs';
+import { loadBundle } from '../runtime/bundle.ts';
+import { isoTime } from '../runtime/engine.ts';
+import { readLines } from '../runtime/lines.ts';
+import { runPipeline, type RunSummary } from '../runtime/run.ts';
+import { loadContextDir } from './context-dir.ts';
+
+function requireInputs(files: string[]): void {
+  if (files.length === 0) throw new UsageError('no input files (use - for stdin)');
+  for (const f of files) if (f !== '-' && !existsSync(f)) throw new UsageError(`input file not found: ${f}`);
+}
+
+export class UsageError extends Error {}
+
+export async function parseCommand(files: string[], opts: { bundle: string; rejects?: string }): Promise<number> {
+  requireInputs(files);
+  const { module } = await loadBundle(opts.bundle);
+  const program = module.instantiate(new Map());
+  const rejects = opts.rejects ? createWriteStream(opts.rejects) : null;
+  const counts: Record<string, number> = {};
+  let read = 0;
+  let parsed = 0;
+  const out: string[] = [];
+  for (const file of files) {
+    for await (const batch of readLines(file)) {
+      for (const line of batch) {
+        read++;
+        const r = program.parse(line.text);
+        if (r.ok) {
+          program.enrich(r.event, r.eventType);
+          parsed++;
+          const rec: Record<string, unknown> = { event_type: r.event.event_type, time: isoTime(r.event.time), parser: r.parser };
+          for (const [k, v] of Object.entries(r.event)) if (k !== 'event_type' && k !== 'time' && v !== null) rec[k] = v;
+          out.push(JSON.stringify(rec));
+        } else {
+          counts[r.reason] = (counts[r.reason] ?? 0) + 1;
+          rejects?.write(JSON.stringify({ line: read, reason: r.reason, ...(r.parser ? { parser: r.parser } : {}), text: line.text.slice(0, 4096) }) + '\n');
+        }
+      }
+      if (out.length) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; }
+    }
+  }
+  rejects?.end();
+  const rejected = read - parsed;
+  process.stderr.write(`read ${read} lines: ${parsed} parsed, ${rejected} rejected${rejected ? ` (${Object.entries(counts).sort().map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}\n`);
+  return 0;
+}
+
+export interface RunCliOptions {
+  bundle: string;
+  state: string;
+  out?: string;
+  resume?: boolean;
+  context?: string;
+  checkpointEvents?: number;
+  quiet?: boolean;
+}
+
+export async function runCommand(files: string[], opts: RunCliOptions): Promise<number> {
+  requireInputs(files);
+  const { module, manifest } = await loadBundle(opts.bundle);
+  const overrides = opts.context ? loadContextDir(opts.context, manifest) : new Map();
+  const program = module.instantiate(overrides);
+  const tty = process.stderr.isTTY && !opts.quiet;
+  const started = performance.now();
+  const summary = await runPipeline(program, {
+    inputs: files,
+    out: opts.out ?? null,
+    state: opts.state,
+    resume: opts.resume ?? false,
+    bundleHash: manifest.bundleHash,
+    checkpointEvents: opts.checkpointEvents,
+    onProgress: tty ? (s) => {
+      const secs = (performance.now() - started) / 1000;
+      process.stderr.write(`\r${s.lines} lines (${Math.round(s.lines / Math.max(secs, 0.001))}/s), ${s.events} events, ${s.notable.length} notable sessions`);
+    } : undefined,
+  });
+  if (tty) process.stderr.write('\r\x1b[K');
+  if (!opts.quiet) process.stdout.write(renderRunSummary(summary, opts.out ?? null));
+  return 0;
+}
+
+export function renderRunSummary(s: RunSummary, out: string | null): string {
+  const lines: string[] = [];
+  const rejected = Object.values(s.rejected).reduce((a, b) => a + b, 0);
+  lines.push(`lines read        ${s.lines}${s.resumedFrom !== null ? ` (resumed after line ${s.resumedFrom})` : ''}`);
+  lines.push(`events parsed     ${s.events}`);
+  lines.push(`lines rejected    ${rejected}${rejected ? `  (${Object.entries(s.rejected).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
+  lines.push(`rules triggered   ${s.rulesFired}  (${Object.keys(s.rulesFiredById).length} distinct rules)`);
+  lines.push(`sessions          ${s.sessions}, notable ${s.notable.length}`);
+  if (s.evictedSessions || s.evictedBins) lines.push(`evicted           ${s.evictedSessions} sessions, ${s.evictedBins} histogram bins (caps reached)`);
+  if (out) lines.push(`records           ${out}`);
+  lines.push('');
+  if (s.notable.length === 0) lines.push('No notable sessions.');
+  else {
+    lines.push('Notable sessions:');
+    for (const n of [...s.notable].sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))) {
+      lines.push(`  ${n.user}  score ${n.score}  ${n.start} → ${n.end}  (${n.id})`);
+      for (const t of n.top) lines.push(`    +${t.score}  ${t.rule}: ${t.reason}`);
+    }
+  }
+  if (s.notableAssets.length) {
+    lines.push('', 'Notable asset sequences:');
+    for (const a of s.notableAssets) lines.push(`  ${a.asset}  score ${a.score}  (${a.id})`);
+  }
+  return lines.join('\n') + '\n';
+}

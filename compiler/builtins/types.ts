@@ -1,0 +1,72 @@
+// What every built-in function provides: signature and docs (for the checker and
+// docs/language.md), an interpreter implementation and a code emitter.
+import type { Value } from '../../runtime/helpers.ts';
+import type { Event, RuleRuntime } from '../../runtime/program.ts';
+import type { Expr } from '../expr/ast.ts';
+import type { Code } from '../emit/code.ts';
+
+export type Type = 'string' | 'number' | 'boolean' | 'time' | 'ip' | 'list' | 'any' | 'null';
+
+/** Where an expression sits; some built-ins are only meaningful in some places. */
+export type Where = 'parser' | 'derive' | 'classify' | 'rule' | 'feature' | 'train' | 'test';
+
+export type CallNode = Extract<Expr, { kind: 'call' }>;
+
+/** Facts the checker records on a call for the emitter and interpreter. */
+export interface Resolution {
+  counter?: number;
+  model?: number;
+  rule?: number;
+  table?: string;
+  regex?: { source: string; flags: string };
+}
+
+export interface CheckContext {
+  where: Where;
+  eventTypes: readonly string[];
+  error(node: Expr, code: string, message: string, hint?: string): void;
+  warn(node: Expr, code: string, message: string, hint?: string): void;
+  /** Resolve names used as literal arguments. */
+  table(node: Expr, name: string): boolean;
+  model(node: Expr, id: string): number | null;
+  rule(node: Expr, id: string): number | null;
+  eventType(node: Expr, name: string): boolean;
+  counter(fn: 'count' | 'sum' | 'distinct', scope: 'session' | 'sequence' | 'asset', value: Expr, key: Expr | null, eventTypes: readonly string[]): number;
+  resolve(call: CallNode, r: Resolution): void;
+}
+
+export interface EmitContext {
+  res(call: CallNode): Resolution;
+  /** Code for the context table named `name`. */
+  table(name: string): Code;
+  /** Code for a precompiled regex. */
+  regex(source: string, flags: string): Code;
+}
+
+export interface InterpContext {
+  res(call: CallNode): Resolution;
+  ev: Event;
+  rt: RuleRuntime | null;
+  table(name: string): import('../../runtime/context.ts').ContextTable;
+  regex(source: string, flags: string): RegExp;
+}
+
+export interface Builtin {
+  name: string;
+  aliases?: readonly string[];
+  category: 'logic' | 'string' | 'list' | 'math' | 'context' | 'aggregate' | 'model' | 'rule' | 'time';
+  signature: string;
+  doc: string;
+  example: string;
+  /** Places the function may be used; all when absent. */
+  where?: readonly Where[];
+  minArgs: number;
+  maxArgs: number;
+  /** Argument types accepted, by position (the last repeats for variadic functions). */
+  params: readonly Type[];
+  returns: Type;
+  /** Extra checks (literal arguments, names); may record a Resolution. */
+  check?(call: CallNode, cx: CheckContext): void;
+  emit(call: CallNode, args: readonly Code[], ex: EmitContext): Code;
+  interp(call: CallNode, args: readonly Value[], ix: InterpContext): Value;
+}

@@ -1,0 +1,643 @@
+// The registry of diagnostic codes. Every message the compiler prints carries one of these codes.
+//
+// Rules for editing this file:
+// - A code, once released, keeps its meaning forever. Never renumber or reuse a code; if a
+//   check goes away, leave its entry here and say in the explanation that it is retired.
+// - Codes are grouped by hundreds: 00xx loading, 01xx schema, 02xx references and the content
+//   graph, 03xx expressions, 04xx regular expressions, 05xx context data, 06xx tests.
+// - `explanation`, `example` and `fix` are published in docs/diagnostics.md; write them for
+//   detection engineers, not for compiler authors.
+
+export type CodeSeverity = 'error' | 'warning' | 'info';
+
+export type CodePhase =
+  | 'load'
+  | 'validate'
+  | 'resolve'
+  | 'check'
+  | 'regex'
+  | 'parser'
+  | 'emit'
+  | 'test'
+  | 'context';
+
+export interface CodeInfo {
+  /** Stable code, `UEB` followed by four digits. */
+  code: string;
+  /** Short kebab-case name, unique across the registry. */
+  name: string;
+  /** Severity a diagnostic with this code has by default. */
+  severity: CodeSeverity;
+  /** Compiler phase that reports it. */
+  phase: CodePhase;
+  /** One line: what is wrong. */
+  summary: string;
+  /** A paragraph: why it matters and when it is reported. */
+  explanation: string;
+  /** A small content snippet (YAML or an expression) that triggers it. */
+  example?: string;
+  /** How to make the diagnostic go away. */
+  fix?: string;
+}
+
+// Written as a list so the order in the source is the order in the docs.
+const ENTRIES: CodeInfo[] = [
+  // ── 00xx: loading files ────────────────────────────────────────────────
+  {
+    code: 'UEB0001',
+    name: 'yaml-syntax',
+    severity: 'error',
+    phase: 'load',
+    summary: 'YAML syntax error',
+    explanation:
+      'The file is not valid YAML, so nothing in it can be read. Common causes are a tab used ' +
+      'for indentation, a missing space after a colon, an unclosed quote or bracket, and a ' +
+      'value starting with a character YAML reserves (such as `@`, `` ` `` or `%`). The ' +
+      'position points at the first place the YAML reader could not make sense of; the real ' +
+      'mistake is often on the line just before it.',
+    example: ['id: EM-UD-F', 'expression: num_observations == 0', 'score:10'].join('\n'),
+    fix:
+      'Correct the syntax at or just before the reported position. Quote values that contain ' +
+      '`: `, ` #` or start with a reserved character, and indent with spaces only.',
+  },
+  {
+    code: 'UEB0002',
+    name: 'duplicate-key',
+    severity: 'error',
+    phase: 'load',
+    summary: 'duplicate key in a YAML mapping',
+    explanation:
+      'The same key appears twice in one mapping. Many YAML readers silently keep the last ' +
+      'value, which hides mistakes such as two `expression:` lines where only one is used. ' +
+      'uebac refuses such files so that what you read is what gets compiled.',
+    example: ['id: EM-UD-F', 'score: 10', 'expression: num_observations == 0', 'score: 20'].join(
+      '\n',
+    ),
+    fix: 'Keep one of the two keys and delete the other, merging their values if both were meant.',
+  },
+  {
+    code: 'UEB0003',
+    name: 'file-unreadable',
+    severity: 'error',
+    phase: 'load',
+    summary: 'a content file could not be read',
+    explanation:
+      'The compiler found a file in the content directory (or one referenced by content, such ' +
+      'as a context CSV) but could not read it: it does not exist, permissions forbid reading ' +
+      'it, it is a directory, or it is not valid UTF-8 text. The message carries the reason ' +
+      'reported by the operating system.',
+    example: ['kind: context', 'id: executives', 'file: context/executives.csv  # file is missing'].join(
+      '\n',
+    ),
+    fix:
+      'Check that the path is spelled correctly (paths are relative to the content directory ' +
+      'and case-sensitive), that the file exists and is readable, and that it is saved as UTF-8.',
+  },
+  {
+    code: 'UEB0004',
+    name: 'duplicate-id',
+    severity: 'error',
+    phase: 'resolve',
+    summary: 'two items of the same kind share an id',
+    explanation:
+      'Ids are how content refers to other content: a rule names its model by id, a dependency ' +
+      'expression names rules by id, and alerts report the rule id. Two rules (or two models, ' +
+      'parsers, …) with the same id would make those references ambiguous. This is often the ' +
+      'result of copying a file as a starting point for a new rule and forgetting to change ' +
+      'its id. Items of different kinds may share an id (a rule and its model often do).',
+    example: [
+      '# rules/em-ud-f.yaml',
+      'kind: rule',
+      'id: EM-UD-F',
+      '',
+      '# rules/em-gd-f.yaml (copied from the file above)',
+      'kind: rule',
+      'id: EM-UD-F',
+    ].join('\n'),
+    fix: 'Give one of the items a new, unique id. The message names the other file that uses it.',
+  },
+  {
+    code: 'UEB0005',
+    name: 'unknown-kind',
+    severity: 'error',
+    phase: 'validate',
+    summary: '`kind` is missing or not a known kind',
+    explanation:
+      'Every content document says what it is with a top-level `kind` key, which decides the ' +
+      'schema it is checked against. The known kinds are `pack`, `event-type`, `parser`, ' +
+      '`context`, `model`, `rule` and `test`. A document without `kind`, or with another ' +
+      'value, cannot be checked further.',
+    example: ['kind: rules', 'id: EM-UD-F'].join('\n'),
+    fix: 'Add a `kind:` line, or correct it to one of: pack, event-type, parser, context, model, rule, test.',
+  },
+
+  // ── 01xx: schema validation ────────────────────────────────────────────
+  {
+    code: 'UEB0101',
+    name: 'schema-violation',
+    severity: 'error',
+    phase: 'validate',
+    summary: 'value does not satisfy the schema',
+    explanation:
+      'A value breaks a constraint of the JSON Schema for its kind that has no more specific ' +
+      'code: a number outside its allowed range, a string not matching the required pattern, ' +
+      'a value not in the list of allowed values, an empty list where at least one item is ' +
+      'required, and so on. The message quotes the constraint. The schemas are in `schema/` ' +
+      'and editors that understand JSON Schema can check files as you type.',
+    example: ['kind: rule', 'id: EM-UD-F', 'score: -5   # score must be between 0 and 100'].join(
+      '\n',
+    ),
+    fix: 'Change the value so that it meets the constraint quoted in the message.',
+  },
+  {
+    code: 'UEB0102',
+    name: 'unknown-property',
+    severity: 'error',
+    phase: 'validate',
+    summary: 'property not allowed here',
+    explanation:
+      'The document has a key its schema does not define. This is usually a typo ' +
+      '(`expresion:`), a key placed at the wrong level of indentation, or a key from another ' +
+      'kind of content. Unknown keys are errors rather than being ignored, because an ignored ' +
+      'misspelt key silently changes what a rule does.',
+    example: ['kind: rule', 'id: EM-UD-F', 'expresion: num_observations == 0'].join('\n'),
+    fix:
+      'Correct the spelling (the hint suggests the closest known key), move the key to the ' +
+      'level where it belongs, or delete it.',
+  },
+  {
+    code: 'UEB0103',
+    name: 'missing-property',
+    severity: 'error',
+    phase: 'validate',
+    summary: 'required property is missing',
+    explanation:
+      'The document lacks a key that its kind requires, for example a rule without ' +
+      '`expression` or `score`, or a model without `feature`. The position points at the ' +
+      'mapping that should contain the key.',
+    example: ['kind: rule', 'id: EM-UD-F', 'event_types: [dlp-email-alert-out]', 'score: 10'].join(
+      '\n',
+    ),
+    fix: 'Add the missing key named in the message.',
+  },
+  {
+    code: 'UEB0104',
+    name: 'wrong-type',
+    severity: 'error',
+    phase: 'validate',
+    summary: 'value has the wrong type',
+    explanation:
+      'A value has a different YAML type than the schema expects: a string where a number is ' +
+      'required, a single value where a list is required, a mapping where a string is ' +
+      'required. Remember that YAML reads unquoted `yes`, `no`, `on`, `off`, numbers and ' +
+      'dates as non-strings; quote a value to keep it a string.',
+    example: ['kind: rule', 'id: EM-UD-F', 'event_types: dlp-email-alert-out   # must be a list'].join(
+      '\n',
+    ),
+    fix: 'Write the value with the type named in the message: quote strings, use `[a, b]` or a `- item` list for lists.',
+  },
+
+  // ── 02xx: references and the content graph ─────────────────────────────
+  {
+    code: 'UEB0201',
+    name: 'unknown-event-type',
+    severity: 'error',
+    phase: 'resolve',
+    summary: 'reference to an event type that does not exist',
+    explanation:
+      'A parser, model or rule names an event type that no `kind: event-type` document ' +
+      'defines. A rule or model listening to a non-existent event type would never see an ' +
+      'event, and a parser producing one would produce events nothing can use.',
+    example: ['kind: rule', 'id: EM-UD-F', 'event_types: [dlp-email-out]'].join('\n'),
+    fix:
+      'Correct the name (the hint suggests the closest event type), or add the missing event ' +
+      'type under `event-types/`.',
+  },
+  {
+    code: 'UEB0202',
+    name: 'unknown-model',
+    severity: 'error',
+    phase: 'resolve',
+    summary: 'reference to a model that does not exist',
+    explanation:
+      'A rule names a model by id, but no `kind: model` document has that id. The rule ' +
+      'cannot read model statistics such as `num_observations` without it.',
+    example: ['kind: rule', 'id: EM-UD-F', 'model: EM-UDD'].join('\n'),
+    fix: 'Correct the model id (the hint suggests the closest one) or add the model under `models/`.',
+  },
+  {
+    code: 'UEB0203',
+    name: 'unknown-rule',
+    severity: 'error',
+    phase: 'resolve',
+    summary: 'reference to a rule that does not exist',
+    explanation:
+      'A dependency expression, or a call such as `WasRuleFired(...)`, names a rule id that ' +
+      'no rule in the pack has. A dependency on a missing rule can never be satisfied (or ' +
+      'is always satisfied, when negated), which is almost never what was meant.',
+    example: ['kind: rule', 'id: EM-UD-A', "depends_on: \"!EM-UD-FF\""].join('\n'),
+    fix: 'Correct the rule id (the hint suggests the closest one) or remove the reference.',
+  },
+  {
+    code: 'UEB0204',
+    name: 'unknown-context-table',
+    severity: 'error',
+    phase: 'resolve',
+    summary: 'reference to a context list or table that does not exist',
+    explanation:
+      'An expression uses a context list or table, for example in `ContextListContains(...)` ' +
+      'or `GetValue(...)`, that no `kind: context` document declares. Without a declaration ' +
+      'the compiler cannot know the table’s columns or load its data.',
+    example: "expression: ContextListContains('executive_users', user)",
+    fix:
+      'Correct the table name (the hint suggests the closest one) or declare the table under ' +
+      '`context/`.',
+  },
+  {
+    code: 'UEB0205',
+    name: 'dependency-cycle',
+    severity: 'error',
+    phase: 'resolve',
+    summary: 'rules depend on each other in a cycle',
+    explanation:
+      'Rule dependencies decide the order in which rules are evaluated for an event: a rule ' +
+      'is evaluated after the rules it depends on. When rules depend on each other in a ' +
+      'cycle (A depends on B, B depends on A), no order works. The message lists the rules ' +
+      'in the cycle.',
+    example: [
+      '# rules/em-ud-f.yaml',
+      'id: EM-UD-F',
+      "depends_on: \"!EM-UD-A\"",
+      '',
+      '# rules/em-ud-a.yaml',
+      'id: EM-UD-A',
+      "depends_on: \"!EM-UD-F\"",
+    ].join('\n'),
+    fix:
+      'Remove the dependency from one of the rules in the cycle. For mutually exclusive ' +
+      'first/abnormal pairs, usually only the broader rule should depend on the narrower one.',
+  },
+  {
+    code: 'UEB0206',
+    name: 'unreachable-rule',
+    severity: 'error',
+    phase: 'resolve',
+    summary: "rule's event types are disjoint from its model's",
+    explanation:
+      "A rule is only evaluated for events of its event types, and its model is only trained " +
+      "on and looked up for events of the model's event types. When the two lists have no " +
+      'event type in common, the rule can never find model statistics for the event it is ' +
+      'looking at, so it can never fire.',
+    example: [
+      '# models/em-ud.yaml',
+      'kind: model',
+      'id: EM-UD',
+      'event_types: [dlp-email-alert-out]',
+      '',
+      '# rules/em-ud-f.yaml',
+      'kind: rule',
+      'id: EM-UD-F',
+      'model: EM-UD',
+      'event_types: [web-activity-allowed]',
+    ].join('\n'),
+    fix: "Make the rule's `event_types` a subset of its model's, or point the rule at the right model.",
+  },
+  {
+    code: 'UEB0207',
+    name: 'parser-shadowed',
+    severity: 'warning',
+    phase: 'resolve',
+    summary: 'parser can never be selected',
+    explanation:
+      'Parsers are tried in a fixed order and the first whose conditions match a line wins. ' +
+      'When an earlier parser’s conditions are broader than this one’s (every line this ' +
+      'parser accepts is also accepted by the earlier one), this parser never gets a line. ' +
+      'The message names the parser that shadows it.',
+    example: [
+      '# parsers/trendmicro-officescan/cef-any.yaml   (earlier)',
+      'conditions: ["CEF:", "Trend Micro|OfficeScan"]',
+      '',
+      '# parsers/trendmicro-officescan/cef-dlp.yaml   (shadowed)',
+      'conditions: ["CEF:", "Trend Micro|OfficeScan", "|DLP|"]',
+    ].join('\n'),
+    fix:
+      'Make the earlier parser more specific, move the specific parser before the broad one, ' +
+      'or delete the parser that is never used.',
+  },
+  {
+    code: 'UEB0208',
+    name: 'field-never-produced',
+    severity: 'warning',
+    phase: 'resolve',
+    summary: 'field read by a rule or model is never produced',
+    explanation:
+      'The event type defines the field, so the expression type-checks, but none of the ' +
+      'parsers that produce events of this type extracts or sets it. At run time the field ' +
+      'is always missing, and since comparisons with a missing field are false, the rule ' +
+      'never fires (or the model never trains). This typically happens when rules are ' +
+      'written against a field catalog before the parsers for a given product support it.',
+    example: [
+      'kind: rule',
+      'id: EM-Personal-Job',
+      'event_types: [dlp-email-alert-out]',
+      "expression: contains(toLower(email_subject), 'resume')",
+      '# no parser for dlp-email-alert-out extracts email_subject',
+    ].join('\n'),
+    fix:
+      'Extend a parser to extract the field, or disable the rule for this pack until a parser ' +
+      'provides it. If the rule is meant to be inert, say so explicitly rather than shipping it silently dead.',
+  },
+  {
+    code: 'UEB0209',
+    name: 'empty-context-table',
+    severity: 'warning',
+    phase: 'resolve',
+    summary: 'rule depends on a context table that ships empty',
+    explanation:
+      'The context table is declared, but the pack ships it without any rows. Rules that ' +
+      'require membership in it (such as an executives list) cannot fire until someone ' +
+      'fills the table in at deployment time. This is fine for tables meant to be filled ' +
+      'per site, but easy to forget.',
+    example: [
+      '# context/executive_users.yaml declares the table; its CSV has a header and no rows',
+      "expression: ContextListContains('executive_users', user) && num_observations == 0",
+    ].join('\n'),
+    fix:
+      'Ship default rows if there are sensible defaults, or document that the table must be ' +
+      'filled at deployment; the warning stays as a reminder while the table is empty.',
+  },
+  {
+    code: 'UEB0210',
+    name: 'no-tests',
+    severity: 'warning',
+    phase: 'test',
+    summary: 'rule has no tests',
+    explanation:
+      'No `kind: test` document exercises this rule. Without at least one event that should ' +
+      'fire the rule and one that should not, a later change to a parser, an event type or ' +
+      'the rule itself can silently stop it from firing.',
+    example: ['kind: rule', 'id: EM-DED', '# no tests/em-ded*.yaml refers to EM-DED'].join('\n'),
+    fix: 'Add a test beside the rule with a firing and a non-firing example event.',
+  },
+
+  // ── 03xx: expressions ──────────────────────────────────────────────────
+  {
+    code: 'UEB0301',
+    name: 'expression-syntax',
+    severity: 'error',
+    phase: 'check',
+    summary: 'expression syntax error',
+    explanation:
+      'The expression cannot be parsed. The position points at the first token the parser ' +
+      'did not expect and the message lists what it expected there. Frequent causes are an ' +
+      'unbalanced parenthesis, a missing operator between two terms, and an unterminated ' +
+      'string literal.',
+    example: "expression: num_observations == 0 && (InList(domain, 'gmail.com', 'yahoo.com')",
+    fix: 'Correct the expression at the reported position: close the parenthesis, add the operator, close the quote.',
+  },
+  {
+    code: 'UEB0302',
+    name: 'unknown-field',
+    severity: 'error',
+    phase: 'check',
+    summary: 'field is not defined by the event type',
+    explanation:
+      'The expression reads a field that is not in the field catalog of the event types the ' +
+      'rule or model applies to. A misspelt field would otherwise be permanently missing at ' +
+      'run time, and the rule would never fire. When the rule applies to several event ' +
+      'types, the field must exist in all of them.',
+    example: "expression: InList(dest_domian, 'gmail.com', 'yahoo.com')",
+    fix:
+      'Correct the field name (the hint suggests the closest known field), or add the field ' +
+      'to the event type if it really is new.',
+  },
+  {
+    code: 'UEB0303',
+    name: 'unknown-function',
+    severity: 'error',
+    phase: 'check',
+    summary: 'call to a function that does not exist',
+    explanation:
+      'The expression calls a function that is not in the built-in function library. ' +
+      'Function names are case-insensitive, so this is not a matter of capitalisation.',
+    example: "expression: startWith(process_name, 'powershell')",
+    fix: 'Correct the name (the hint suggests the closest built-in) or rewrite the expression with existing functions.',
+  },
+  {
+    code: 'UEB0304',
+    name: 'wrong-arity',
+    severity: 'error',
+    phase: 'check',
+    summary: 'function called with the wrong number of arguments',
+    explanation:
+      'A built-in function was called with more or fewer arguments than its signature ' +
+      'allows. The message gives the expected count.',
+    example: "expression: contains(email_subject)",
+    fix: 'Pass the arguments the function expects, in the documented order.',
+  },
+  {
+    code: 'UEB0305',
+    name: 'type-mismatch',
+    severity: 'error',
+    phase: 'check',
+    summary: 'value has the wrong type for this operation',
+    explanation:
+      'An operator or function received a value of a type it does not accept: a string ' +
+      'compared with `<` to a number, a number passed to `toLower`, a non-boolean used as a ' +
+      'condition. uebac does not convert types implicitly, because implicit conversion makes ' +
+      'rules behave differently depending on how a value happened to be parsed.',
+    example: "expression: bytes > '5000000'",
+    fix:
+      'Compare values of the same type: drop the quotes around numbers, or convert ' +
+      'explicitly with a function such as `toString`.',
+  },
+  {
+    code: 'UEB0306',
+    name: 'model-stat-without-model',
+    severity: 'error',
+    phase: 'check',
+    summary: 'model statistic used by a rule that declares no model',
+    explanation:
+      'Model statistics (`num_observations`, `confidence_factor`, `total_events`, ' +
+      '`percentile_threshold_count`, `percentile_threshold_value`, `percentile_count_distance`) ' +
+      'and `ConfidenceFactorAboveOrEqual()` describe the histogram of the rule’s model. A rule ' +
+      'without a `model:` key has no histogram to describe.',
+    example: ['kind: rule', 'id: EM-UD-F', 'event_types: [dlp-email-alert-out]', 'expression: num_observations == 0'].join(
+      '\n',
+    ),
+    fix: 'Add `model: <model id>` to the rule, or remove the model statistics from its expression.',
+  },
+  {
+    code: 'UEB0307',
+    name: 'not-allowed-here',
+    severity: 'error',
+    phase: 'check',
+    summary: 'function not allowed in this context',
+    explanation:
+      'Each place an expression can appear allows a different set of functions. Parser and ' +
+      'enrichment expressions run before sessions and models exist, so they cannot use model ' +
+      'statistics, session aggregates or `WasRuleFired`. Dependency expressions may only ' +
+      'combine rule ids with and/or/not.',
+    example: ['kind: parser', 'id: trendmicro-officescan-dlp', 'set:', '  is_new: num_observations == 0'].join(
+      '\n',
+    ),
+    fix: 'Move the logic to a rule expression, where every function is allowed.',
+  },
+
+  // ── 04xx: regular expressions ──────────────────────────────────────────
+  {
+    code: 'UEB0401',
+    name: 'regex-syntax',
+    severity: 'error',
+    phase: 'regex',
+    summary: 'regular expression syntax error',
+    explanation:
+      'A regular expression (in a parser or in `matches(...)`) is not valid JavaScript ' +
+      'regular expression syntax: an unbalanced group, a quantifier with nothing to repeat, ' +
+      'an unterminated character class, an invalid escape. Remember that backslashes in ' +
+      'double-quoted YAML strings must themselves be escaped; single-quoted or block ' +
+      'strings avoid that.',
+    example: "regex: 'user=(?<user>[^ ]+ src=(?<src_ip>\\S+)'",
+    fix: 'Correct the pattern at the reported position. Prefer single-quoted YAML strings for regexes.',
+  },
+  {
+    code: 'UEB0402',
+    name: 'regex-redos',
+    severity: 'error',
+    phase: 'regex',
+    summary: 'regular expression can backtrack catastrophically',
+    explanation:
+      'The pattern contains nested or overlapping repetition, so that for some input lines ' +
+      'the regex engine tries an exponential (or high-polynomial) number of ways to match ' +
+      'before failing. One such log line, whether crafted by an attacker or just unlucky, ' +
+      'stalls the whole pipeline. The message shows an attack string that triggers the ' +
+      'slow path, so you can reproduce it.',
+    example: "regex: '^(\\w+\\s?)+$'",
+    fix:
+      'Remove the ambiguity: avoid repeating a group whose contents can themselves repeat ' +
+      '(`(a+)+`), make alternatives disjoint, and anchor patterns with explicit delimiters ' +
+      'such as `[^ ]+` instead of `.*`.',
+  },
+  {
+    code: 'UEB0403',
+    name: 'regex-java-only',
+    severity: 'error',
+    phase: 'regex',
+    summary: 'regular expression uses Java-only syntax',
+    explanation:
+      'Content ported from Java-based products often uses regex syntax that JavaScript does ' +
+      'not support or reads differently: possessive quantifiers (`a++`, `a*+`), the anchors ' +
+      '`\\A`, `\\Z` and `\\z`, inline flags in the middle of a pattern (`ab(?i)c`), and Java ' +
+      'character classes such as `\\p{javaLowerCase}`. Some of these would be silently ' +
+      'misread rather than rejected by JavaScript, so uebac reports them.',
+    example: "regex: '\\Auser=(?<user>[^ ]++)'",
+    fix:
+      'Use `^` and `$` instead of `\\A` and `\\Z`, drop the possessive `+` (or restructure ' +
+      'the pattern so no backtracking is needed), set flags for the whole pattern, and use ' +
+      'Unicode property classes such as `\\p{Ll}`.',
+  },
+
+  // ── 05xx: context data ─────────────────────────────────────────────────
+  {
+    code: 'UEB0501',
+    name: 'context-csv',
+    severity: 'error',
+    phase: 'context',
+    summary: 'malformed context CSV',
+    explanation:
+      'The CSV file holding a context table’s rows cannot be read: a row has a different ' +
+      'number of columns than the header, a quoted value is not closed, or the header does ' +
+      'not match the columns the table declares. The position points at the offending row.',
+    example: ['user,title', 'jdoe,CFO', 'asmith,"Chief Operating Officer'].join('\n'),
+    fix: 'Make every row have as many values as the header; quote values containing commas and close every quote.',
+  },
+  {
+    code: 'UEB0502',
+    name: 'context-undeclared',
+    severity: 'error',
+    phase: 'context',
+    summary: 'context data without a declaration',
+    explanation:
+      'A context data file, or a column in one, is not declared by any `kind: context` ' +
+      'document. The compiler only loads declared tables and columns, so undeclared data ' +
+      'would be silently dropped from the bundle.',
+    example: ['# context/executives.csv exists, but no context/*.yaml has', 'file: context/executives.csv'].join(
+      '\n',
+    ),
+    fix: 'Declare the table (and its columns) in a `kind: context` document, or delete the unused file.',
+  },
+  {
+    code: 'UEB0503',
+    name: 'context-bad-cidr',
+    severity: 'error',
+    phase: 'context',
+    summary: 'invalid CIDR block in a context table',
+    explanation:
+      'A context column declared as network ranges holds a value that is not a valid IPv4 or ' +
+      'IPv6 CIDR block: the address is malformed, the prefix length is out of range, or host ' +
+      'bits are set beyond the prefix (`10.1.2.3/8`), which usually means a typo in the ' +
+      'address or the prefix.',
+    example: ['zone,cidr', 'dmz,10.20.0.0/33', 'office,192.168.1.7/24'].join('\n'),
+    fix: 'Write the network address with a prefix length in range, e.g. `10.20.0.0/16`, `192.168.1.0/24`.',
+  },
+
+  // ── 06xx: content tests ────────────────────────────────────────────────
+  {
+    code: 'UEB0601',
+    name: 'test-failed',
+    severity: 'error',
+    phase: 'test',
+    summary: 'content test failed',
+    explanation:
+      'A `kind: test` document fed its events through the compiled pack and the outcome ' +
+      'differed from what it expects: a rule that should have fired did not, a rule that ' +
+      'should not have fired did, or a field got a different value. The message shows the ' +
+      'expected and the actual result.',
+    example: [
+      'kind: test',
+      'rule: EM-DED',
+      'events:',
+      "  - line: 'CEF:0|Trend Micro|OfficeScan|...|rcpt=bob@mailinator.com'",
+      'expect:',
+      '  fires: [EM-DED]',
+    ].join('\n'),
+    fix:
+      'Decide which side is right: fix the rule, parser or event type if the expectation is ' +
+      'correct, or update the test if the behaviour change was intended.',
+  },
+  {
+    code: 'UEB0602',
+    name: 'min-tests',
+    severity: 'error',
+    phase: 'test',
+    summary: 'too few tests',
+    explanation:
+      'The pack requires a minimum number of tests (overall or per rule), and this pack or ' +
+      'rule has fewer. This is the strict form of `no-tests` (UEB0210), for teams that make ' +
+      'test coverage a merge gate.',
+    example: ['kind: pack', 'id: officescan-exfil', 'min_tests_per_rule: 2', '# rule EM-DED has one test'].join(
+      '\n',
+    ),
+    fix: 'Add tests until the minimum is met, covering both firing and non-firing events.',
+  },
+];
+
+function buildRegistry(entries: CodeInfo[]): Readonly<Record<string, CodeInfo>> {
+  const byCode: Record<string, CodeInfo> = {};
+  for (const entry of entries) {
+    // Guard against editing mistakes at module load: a duplicate would silently replace an entry.
+    if (byCode[entry.code]) throw new Error(`diagnostic code ${entry.code} registered twice`);
+    byCode[entry.code] = Object.freeze({ ...entry });
+  }
+  return Object.freeze(byCode);
+}
+
+/** All diagnostic codes, keyed by code. */
+export const CODES: Readonly<Record<string, CodeInfo>> = buildRegistry(ENTRIES);
+
+/** Registry entry for `code`. An unknown code is a bug in the compiler, so it throws. */
+export function codeInfo(code: string): CodeInfo {
+  const info = Object.hasOwn(CODES, code) ? CODES[code] : undefined;
+  if (!info) throw new Error(`unknown diagnostic code: ${code}`);
+  return info;
+}

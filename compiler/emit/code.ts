@@ -1,0 +1,86 @@
+// The one escaping code builder. Generated code is assembled only from `Code` values:
+// content strings enter through `str()` (JSON-quoted, with line separators and `<`
+// escaped), names through `ident()` (identifier-shaped or rejected), numbers through
+// `num()`. A plain string cannot be interpolated: the types reject it.
+export class Code {
+  private constructor(readonly text: string) {}
+  static raw(text: string): Code {
+    return new Code(text);
+  }
+  toString(): string {
+    return this.text;
+  }
+}
+
+type Part = Code | number | boolean | null | readonly Code[];
+
+/** Tagged template: `code\`${a} + ${b}\`` where every interpolation is Code (arrays join with ", "). */
+export function code(strings: TemplateStringsArray, ...parts: Part[]): Code {
+  let out = strings[0]!;
+  for (let i = 0; i < parts.length; i++) {
+    out += render(parts[i]!) + strings[i + 1]!;
+  }
+  return Code.raw(out);
+}
+
+function render(p: Part): string {
+  if (p instanceof Code) return p.text;
+  if (Array.isArray(p)) return p.map((c: Code) => c.text).join(', ');
+  if (typeof p === 'number') return num(p).text;
+  if (typeof p === 'boolean' || p === null) return String(p);
+  throw new TypeError(`refusing to interpolate ${typeof p} into generated code`);
+}
+
+/** A JavaScript string literal for any content string. */
+export function str(s: string): Code {
+  return Code.raw(
+    JSON.stringify(s)
+      .replace(/\u2028/g, '\\u2028')
+      .replace(/\u2029/g, '\\u2029')
+      .replace(/</g, '\\u003c'),
+  );
+}
+
+export function num(n: number): Code {
+  if (!Number.isFinite(n)) throw new TypeError(`not a finite number: ${n}`);
+  return Code.raw(Object.is(n, -0) ? '0' : String(n));
+}
+
+const RESERVED = new Set('break case catch class const continue debugger default delete do else export extends finally for function if import in instanceof new return super switch this throw try typeof var void while with yield let static enum await implements package protected interface private public null true false undefined NaN Infinity eval arguments'.split(' '));
+
+/** A JavaScript identifier; anything else is a programming error. */
+export function ident(name: string): Code {
+  if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) || RESERVED.has(name)) throw new TypeError(`not a safe identifier: ${JSON.stringify(name)}`);
+  return Code.raw(name);
+}
+
+/** Turn any content id into a readable identifier fragment: `UW-UH-F` → `UW_UH_F`. */
+export function mangle(id: string): string {
+  const m = id.replace(/[^A-Za-z0-9_]/g, '_');
+  return /^[0-9]/.test(m) ? `_${m}` : m;
+}
+
+/** Property access: `obj.name` for plain names, `obj["…"]` otherwise. */
+export function prop(obj: Code, name: string): Code {
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) && name !== '__proto__' ? Code.raw(`${obj.text}.${name}`) : Code.raw(`${obj.text}[${str(name).text}]`);
+}
+
+/** A comment that content text cannot close early. */
+export function comment(text: string): Code {
+  return Code.raw(`/* ${text.replace(/\*\//g, '* /').replace(/[\r\n\u2028\u2029]+/g, ' ')} */`);
+}
+
+export function lines(parts: readonly Code[], indent = ''): Code {
+  return Code.raw(parts.map((p) => p.text.split('\n').map((l) => (l ? indent + l : l)).join('\n')).join('\n'));
+}
+
+export function join(parts: readonly Code[], sep: string): Code {
+  if (!/^[\s,;|&+]*$/.test(sep)) throw new TypeError('separator must be punctuation');
+  return Code.raw(parts.map((p) => p.text).join(sep));
+}
+
+/** A RegExp literal built through the RegExp constructor from a quoted source. */
+export function regex(source: string, flags: string): Code {
+  if (!/^[dgimsuvy]*$/.test(flags)) throw new TypeError(`bad regex flags ${flags}`);
+  return code`new RegExp(${str(source)}, ${str(flags)})`;
+}

@@ -1,0 +1,122 @@
+// Phase 4 — check: type-check an expression against the fields in scope and the built-in
+// signatures; record what each call resolves to (counters, models, tables, regexes).
+import { findBuiltin, builtinNames } from '../builtins/index.ts';
+import type { CallNode, CheckContext, Resolution, Type } from '../builtins/types.ts';
+import type { Expr } from './ast.ts';
+import { didYouMean } from './suggest.ts';
+
+export const MODEL_STATS: Readonly<Record<string, Type>> = {
+  num_observations: 'number',
+  confidence_factor: 'number',
+  total_events: 'number',
+  distinct_values: 'number',
+  percentile_threshold_count: 'number',
+  percentile_threshold_value: 'number',
+  percentile_count_distance: 'number',
+  converged: 'boolean',
+  feature_value: 'any',
+};
+
+export interface Scope {
+  /** Known identifiers and their types; `null` means any identifier is allowed as a string (parser raw keys). */
+  fields: ReadonlyMap<string, Type> | null;
+  /** Whether model statistics may be used (rule with a model). */
+  modelStats: boolean;
+}
+
+export type Resolutions = WeakMap<CallNode, Resolution>;
+
+function compatible(actual: Type, expected: Type): boolean {
+  if (actual === 'any' || expected === 'any' || actual === 'null') return true;
+  if (actual === expected) return true;
+  if (expected === 'string' && (actual === 'ip' || actual === 'time')) return true;
+  if (expected === 'number' && actual === 'time') return true;
+  return false;
+}
+
+export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext, resolutions: Resolutions): Type {
+  const visit = (e: Expr): Type => {
+    switch (e.kind) {
+      case 'literal':
+        return e.value === null ? 'null' : typeof e.value === 'string' ? 'string' : typeof e.value === 'number' ? 'number' : 'boolean';
+      case 'list':
+        e.items.forEach(visit);
+        return 'list';
+      case 'ident': {
+        if (scope.fields === null) return scope.fields === null && MODEL_STATS[e.name] === undefined ? 'string' : 'any';
+        const t = scope.fields.get(e.name);
+        if (t) return t;
+        if (MODEL_STATS[e.name] !== undefined) {
+          if (!scope.modelStats) cx.error(e, 'UEB0306', `\`${e.name}\` is a model statistic, but this expression has no model`, 'set `model:` on the rule, or use modelTotal()/seenAnywhere()');
+          return MODEL_STATS[e.name]!;
+        }
+        const candidates = [...scope.fields.keys(), ...(scope.modelStats ? Object.keys(MODEL_STATS) : [])];
+        const s = didYouMean(e.name, candidates);
+        cx.error(e, 'UEB0302', `unknown field \`${e.name}\`${cx.eventTypes.length ? ` for event type ${cx.eventTypes.join(', ')}` : ''}`, s ? `did you mean \`${s}\`?` : undefined);
+        return 'any';
+      }
+      case 'unary': {
+        const t = visit(e.arg);
+        if (e.op === '-' && !compatible(t, 'number')) cx.error(e, 'UEB0305', `unary minus needs a number, got ${t}`);
+        return e.op === '!' ? 'boolean' : 'number';
+      }
+      case 'cond': {
+        visit(e.test);
+        const a = visit(e.then);
+        const b = visit(e.else);
+        return a === b ? a : a === 'null' ? b : b === 'null' ? a : 'any';
+      }
+      case 'binary': {
+        const l = visit(e.left);
+        const r = visit(e.right);
+        switch (e.op) {
+          case '&&': case '||':
+            for (const [side, t] of [[e.left, l], [e.right, r]] as const) if (!compatible(t, 'boolean')) cx.error(side, 'UEB0305', `\`${e.op}\` needs boolean operands, got ${t}`);
+            return 'boolean';
+          case '==': case '!=':
+            if (l !== 'any' && r !== 'any' && l !== 'null' && r !== 'null' && !compatible(l, r) && !compatible(r, l)) cx.error(e, 'UEB0305', `comparing ${l} with ${r} is always false`);
+            return 'boolean';
+          case '<': case '<=': case '>': case '>=':
+            for (const [side, t] of [[e.left, l], [e.right, r]] as const) if (!compatible(t, 'number')) cx.error(side, 'UEB0305', `\`${e.op}\` compares numbers, got ${t}`, t === 'string' ? 'convert with toNumber()' : undefined);
+            return 'boolean';
+          case 'in':
+            if (!compatible(r, 'list')) cx.error(e.right, 'UEB0305', '`in` needs a list on its right, e.g. x in [\'a\', \'b\']');
+            return 'boolean';
+          case '+':
+            if (l === 'string' || r === 'string') return 'string';
+            for (const [side, t] of [[e.left, l], [e.right, r]] as const) if (!compatible(t, 'number')) cx.error(side, 'UEB0305', `\`+\` needs numbers or strings, got ${t}`);
+            return 'number';
+          default:
+            for (const [side, t] of [[e.left, l], [e.right, r]] as const) if (!compatible(t, 'number')) cx.error(side, 'UEB0305', `\`${e.op}\` needs numbers, got ${t}`);
+            return 'number';
+        }
+      }
+      case 'call': {
+        const b = findBuiltin(e.name);
+        if (!b) {
+          const s = didYouMean(e.name, builtinNames());
+          cx.error({ ...e, span: e.nameSpan }, 'UEB0303', `unknown function \`${e.name}\``, s ? `did you mean \`${s}\`?` : 'see docs/language.md for the built-in functions');
+          e.args.forEach(visit);
+          return 'any';
+        }
+        if (b.where && !b.where.includes(cx.where)) cx.error({ ...e, span: e.nameSpan }, 'UEB0307', `\`${b.name}\` cannot be used in a ${cx.where} expression`);
+        if (e.args.length < b.minArgs || e.args.length > b.maxArgs) {
+          const want = b.minArgs === b.maxArgs ? `${b.minArgs}` : b.maxArgs === Infinity ? `at least ${b.minArgs}` : `${b.minArgs}–${b.maxArgs}`;
+          cx.error(e, 'UEB0304', `\`${b.name}\` takes ${want} argument${want === '1' ? '' : 's'}, got ${e.args.length}`, `signature: ${b.signature}`);
+        }
+        const resolving: CheckContext = { ...cx, resolve: (call, r) => resolutions.set(call, { ...resolutions.get(call), ...r }) };
+        e.args.forEach((a, i) => {
+          const t = visit(a);
+          const want = b.params[Math.min(i, b.params.length - 1)];
+          if (want && !compatible(t, want) && !(want === 'string' && t === 'list' && b.category === 'context')) {
+            cx.error(a, 'UEB0305', `argument ${i + 1} of \`${b.name}\` should be ${want}, got ${t}`, `signature: ${b.signature}`);
+          }
+        });
+        b.check?.(e, resolving);
+        if (!resolutions.has(e)) resolutions.set(e, {});
+        return b.returns;
+      }
+    }
+  };
+  return visit(ast);
+}

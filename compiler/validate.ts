@@ -1,0 +1,89 @@
+// Phase 2 — validate: every content file against the JSON Schema of its `kind`, with each
+// error mapped back to the YAML position of the offending value.
+import { readFileSync } from 'node:fs';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { Diagnostic } from './diagnostics/types.ts';
+import { fileStartRange, rangeAt, type SourceFile } from './load.ts';
+import { SCHEMAS } from './schemas.ts';
+
+export const KINDS = ['pack', 'event-type', 'parser', 'context', 'model', 'rule', 'test'] as const;
+export type Kind = (typeof KINDS)[number];
+
+let validators: Map<string, ValidateFunction> | undefined;
+
+function getValidators(): Map<string, ValidateFunction> {
+  if (validators) return validators;
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
+  validators = new Map();
+  for (const kind of KINDS) validators.set(kind, ajv.compile(SCHEMAS[kind]));
+  return validators;
+}
+
+export function schemaFor(kind: string): object | undefined {
+  return (SCHEMAS as Record<string, object>)[kind];
+}
+
+/** Validate one file; returns its kind when the file is valid. */
+export function validateFile(file: SourceFile, diagnostics: Diagnostic[]): Kind | null {
+  const value = file.value as Record<string, unknown> | null;
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    diagnostics.push({ code: 'UEB0005', severity: 'error', file: file.path, range: fileStartRange(file), message: 'a content file must be a mapping with a `kind`' });
+    return null;
+  }
+  const kind = value.kind;
+  if (typeof kind !== 'string' || !(KINDS as readonly string[]).includes(kind)) {
+    diagnostics.push({
+      code: 'UEB0005', severity: 'error', file: file.path,
+      range: typeof kind === 'string' ? rangeAt(file, ['kind']) : fileStartRange(file),
+      message: typeof kind === 'string' ? `unknown kind ${JSON.stringify(kind)}` : 'missing `kind`',
+      hint: `kind is one of: ${KINDS.join(', ')}`,
+    });
+    return null;
+  }
+  const validate = getValidators().get(kind)!;
+  if (validate(value)) return kind as Kind;
+  for (const err of dedupe(validate.errors ?? [])) diagnostics.push(toDiagnostic(file, err));
+  return null;
+}
+
+/** Keep the most useful error per location: ajv reports a parent failure for each child. */
+function dedupe(errors: ErrorObject[]): ErrorObject[] {
+  const seen = new Set<string>();
+  const out: ErrorObject[] = [];
+  for (const e of errors) {
+    if (e.keyword === 'if') continue;
+    const key = `${e.instancePath}|${e.keyword}|${JSON.stringify(e.params)}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(e);
+  }
+  return out;
+}
+
+function pathOf(instancePath: string): string[] {
+  return instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+}
+
+function toDiagnostic(file: SourceFile, e: ErrorObject): Diagnostic {
+  const path = pathOf(e.instancePath);
+  const where = path.length ? `\`${path.join('.')}\`` : 'the document';
+  switch (e.keyword) {
+    case 'additionalProperties': {
+      const prop = String((e.params as { additionalProperty: string }).additionalProperty);
+      return { code: 'UEB0102', severity: 'error', file: file.path, range: rangeAt(file, [...path, prop], true), message: `unknown property \`${prop}\` in ${where}`, hint: 'remove it or check its spelling against the schema (`uebac schema`)' };
+    }
+    case 'required': {
+      const prop = String((e.params as { missingProperty: string }).missingProperty);
+      return { code: 'UEB0103', severity: 'error', file: file.path, range: rangeAt(file, path, true), message: `missing required property \`${prop}\` in ${where}` };
+    }
+    case 'type':
+      return { code: 'UEB0104', severity: 'error', file: file.path, range: rangeAt(file, path), message: `${where} ${e.message ?? 'has the wrong type'}` };
+    default:
+      return { code: 'UEB0101', severity: 'error', file: file.path, range: rangeAt(file, path), message: `${where} ${e.message ?? 'is invalid'}${e.keyword === 'enum' ? `: ${(e.params as { allowedValues: unknown[] }).allowedValues.map((v) => JSON.stringify(v)).join(', ')}` : ''}` };
+  }
+}
+
+/** Read a schema from schema/ (used by `uebac schema`). */
+export function readSchemaFile(path: string): string {
+  return readFileSync(path, 'utf8');
+}

@@ -1,0 +1,138 @@
+// Turns the parts a bundle (or the interpreter) provides into a runnable Program: parser
+// routes with time parsing and typed event construction, shared by both, so the two
+// differ only in how expressions are evaluated.
+import { ContextTable, type TableData } from './context.ts';
+import { createDispatcher, type ParserRoute } from './dispatch.ts';
+import { compileTimeFormat } from './formats/timeformat.ts';
+import * as h from './helpers.ts';
+import type { Value } from './helpers.ts';
+import { ABI_VERSION, type CounterSpec, type Event, type ModelSpec, type PackInfo, type PackSettings, type Program, type RuleRuntime, type RuleSpec } from './program.ts';
+
+export type FieldType = 'string' | 'number' | 'boolean' | 'time' | 'ip' | 'list';
+
+export interface EventTypePart {
+  name: string;
+  fields: ReadonlyArray<readonly [string, FieldType]>;
+  derived: readonly string[];
+  derive(ev: Event): void;
+}
+
+export interface ParserPart {
+  id: string;
+  format: 'cef' | 'leef' | 'regex';
+  vendors: readonly string[];
+  products: readonly string[];
+  signatures: readonly string[];
+  contains: readonly string[];
+  extract: ReadonlyArray<{ source: string; flags: string; groups: ReadonlyArray<{ group: string; field: string }> }>;
+  timeFrom: string;
+  timeFormats: readonly string[];
+  /** Raw keys → output fields and event type index (or -1: no event builder matched). */
+  map(raw: Record<string, string>): { fields: Record<string, Value>; eventType: number };
+}
+
+export interface ProgramParts {
+  pack: PackInfo;
+  settings: PackSettings;
+  timeZoneOffsetMinutes?: number;
+  eventTypes: readonly EventTypePart[];
+  parsers: readonly ParserPart[];
+  counters: readonly CounterSpec[];
+  models: readonly ModelSpec[];
+  rules: readonly RuleSpec[];
+  evaluate(eventType: number, ev: Event, rt: RuleRuntime): void;
+}
+
+export function makeTables(defaults: readonly TableData[], overrides?: ReadonlyMap<string, ContextTable>): Map<string, ContextTable> {
+  const out = new Map<string, ContextTable>();
+  for (const d of defaults) out.set(d.name, overrides?.get(d.name) ?? new ContextTable(d));
+  return out;
+}
+
+function coerce(v: Value | undefined, type: FieldType): Value {
+  if (v === undefined || v === null || v === '') return null;
+  switch (type) {
+    case 'number': case 'time': return h.toNumber(v);
+    case 'boolean': return v === true || v === 'true' || v === '1';
+    case 'list': return Array.isArray(v) ? v : h.split(String(v), ';');
+    default: return Array.isArray(v) ? v.join(';') : typeof v === 'string' ? v : String(v);
+  }
+}
+
+export function assembleProgram(parts: ProgramParts): Program {
+  const { eventTypes, settings } = parts;
+  // One factory per event type: every event of a type has the same fields in the same
+  // order, so V8 sees one object shape per event type.
+  const factories = eventTypes.map((et) => {
+    const names = [...et.fields.map(([n]) => n), ...et.derived];
+    return (time: number): Event => {
+      const ev = { event_type: et.name, time } as Event;
+      for (const n of names) ev[n] = null;
+      return ev;
+    };
+  });
+  const routes: ParserRoute[] = parts.parsers.map((p) => {
+    const formats = p.timeFormats.map((f) => compileTimeFormat(f, parts.timeZoneOffsetMinutes ?? 0));
+    const epoch = compileTimeFormat('epoch');
+    const regexes = p.extract.map((x) => ({ re: new RegExp(x.source, x.flags), groups: x.groups }));
+    return {
+      id: p.id, format: p.format, vendors: p.vendors, products: p.products, signatures: p.signatures, contains: p.contains,
+      extract: p.format === 'regex' ? (line: string) => {
+        const raw = Object.create(null) as Record<string, string>;
+        let any = false;
+        for (const { re, groups } of regexes) {
+          const m = re.exec(line.length > settings.maxRegexInput * 16 ? line.slice(0, settings.maxRegexInput * 16) : line);
+          if (!m?.groups) continue;
+          for (const { group, field } of groups) {
+            const v = m.groups[group];
+            if (v !== undefined && v !== '') { raw[field] = v; any = true; }
+          }
+        }
+        return any ? raw : null;
+      } : undefined,
+      run(raw) {
+        const { fields, eventType } = p.map(raw);
+        if (eventType < 0) return { ok: false, reason: 'no-event-builder', parser: p.id };
+        const timeText = raw[p.timeFrom];
+        if (timeText === undefined) return { ok: false, reason: 'missing-time', parser: p.id };
+        let t = NaN;
+        for (const f of formats) { t = f(timeText); if (!Number.isNaN(t)) break; }
+        if (Number.isNaN(t)) t = epoch(timeText);
+        if (Number.isNaN(t)) return { ok: false, reason: 'unparseable-time', parser: p.id };
+        const ev = factories[eventType]!(t);
+        for (const [name, type] of eventTypes[eventType]!.fields) {
+          const v = fields[name];
+          if (v !== undefined) ev[name] = coerce(v, type);
+        }
+        return { ok: true, event: ev, eventType, parser: p.id };
+      },
+    };
+  });
+  return {
+    abi: ABI_VERSION,
+    pack: parts.pack,
+    settings,
+    eventTypes: eventTypes.map((e) => ({ name: e.name, fields: [...e.fields.map(([n]) => n), ...e.derived] })),
+    counters: parts.counters,
+    models: parts.models,
+    rules: parts.rules,
+    parse: createDispatcher(routes, { maxLineLength: Math.max(settings.maxFieldLength, 65536), maxFieldLength: settings.maxFieldLength }),
+    enrich: (ev, et) => eventTypes[et]!.derive(ev),
+    evaluate: parts.evaluate,
+  };
+}
+
+/** Render a reason template: {field} → event field, {feature} {scope} {count} {total} → evidence. */
+export function renderReason(template: string, ev: Event, stats: { feature: Value; scope: string | null; num_observations: number; total_events: number } | null): string {
+  return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
+    let v: Value | undefined;
+    if (stats && name === 'feature') v = stats.feature;
+    else if (stats && name === 'scope') v = stats.scope;
+    else if (stats && name === 'count') v = stats.num_observations;
+    else if (stats && name === 'total') v = stats.total_events;
+    else if (Object.prototype.hasOwnProperty.call(ev, name)) v = ev[name];
+    else return whole;
+    if (v === null || v === undefined) return '∅';
+    return Array.isArray(v) ? v.join(', ') : String(v);
+  });
+}

@@ -1,0 +1,112 @@
+// Parser selection as a compiled dispatch: a line is split once by its format (CEF, LEEF
+// or plain text), then routed by header vendor|product and signature through Maps to the
+// few parsers that can accept it. Regex-format parsers are prefiltered by literal
+// substrings. First match wins; priorities are explicit in content.
+import { parseCef } from './formats/cef.ts';
+import { parseLeef } from './formats/leef.ts';
+import { stripSyslogHeader } from './formats/syslog.ts';
+import type { ParseOutcome } from './program.ts';
+
+/** A parser body: raw keys (null-prototype object) → outcome. */
+export type ParserFn = (raw: Record<string, string>, line: string) => ParseOutcome;
+
+export interface ParserRoute {
+  id: string;
+  format: 'cef' | 'leef' | 'regex';
+  vendors: readonly string[];
+  products: readonly string[];
+  signatures: readonly string[];
+  contains: readonly string[];
+  run: ParserFn;
+  /** Regex parsers: extraction (raw keys from the whole line), null when nothing matched. */
+  extract?: (line: string) => Record<string, string> | null;
+}
+
+interface Bucket {
+  exact: Map<string, ParserRoute[]>;
+  prefix: Array<[string, ParserRoute[]]>;
+  any: ParserRoute[];
+}
+
+export interface DispatchOptions {
+  maxLineLength: number;
+  maxFieldLength: number;
+}
+
+export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchOptions): (line: string) => ParseOutcome {
+  const cef = new Map<string, Bucket>();
+  const leef = new Map<string, Bucket>();
+  const text = routes.filter((r) => r.format === 'regex');
+  for (const r of routes) {
+    if (r.format === 'regex') continue;
+    const table = r.format === 'cef' ? cef : leef;
+    const vendors = r.vendors.length ? r.vendors : ['*'];
+    const products = r.products.length ? r.products : ['*'];
+    for (const v of vendors) for (const p of products) {
+      const key = `${v}|${p}`;
+      let b = table.get(key);
+      if (!b) table.set(key, (b = { exact: new Map(), prefix: [], any: [] }));
+      if (r.signatures.length === 0) b.any.push(r);
+      for (const s of r.signatures) {
+        if (s.endsWith('*')) {
+          const pre = s.slice(0, -1);
+          const slot = b.prefix.find(([k]) => k === pre);
+          if (slot) slot[1].push(r);
+          else b.prefix.push([pre, [r]]);
+        } else {
+          b.exact.set(s, [...(b.exact.get(s) ?? []), r]);
+        }
+      }
+    }
+  }
+  // Longest prefix first so the most specific signature family is tried first.
+  for (const table of [cef, leef]) for (const b of table.values()) b.prefix.sort((x, y) => y[0].length - x[0].length);
+
+  const candidates = (table: Map<string, Bucket>, vendor: string, product: string, signature: string): ParserRoute[] => {
+    const out: ParserRoute[] = [];
+    for (const key of [`${vendor}|${product}`, `${vendor}|*`, `*|${product}`, '*|*']) {
+      const b = table.get(key);
+      if (!b) continue;
+      const exact = b.exact.get(signature);
+      if (exact) out.push(...exact);
+      for (const [pre, rs] of b.prefix) if (signature.startsWith(pre)) out.push(...rs);
+      out.push(...b.any);
+    }
+    return out;
+  };
+
+  const contained = (r: ParserRoute, line: string) => r.contains.every((c) => line.includes(c));
+
+  return (line: string): ParseOutcome => {
+    if (line.length > opts.maxLineLength) return { ok: false, reason: 'line-too-long' };
+    if (line.trim() === '') return { ok: false, reason: 'empty-line' };
+    if (line.includes('\uFFFD')) return { ok: false, reason: 'invalid-utf8' };
+    const { body } = stripSyslogHeader(line);
+    const isCef = body.startsWith('CEF:') || /^[01]\|/.test(body);
+    if (isCef || body.startsWith('LEEF:')) {
+      const parsed = isCef ? parseCef(body, { maxFieldLength: opts.maxFieldLength }) : parseLeef(body, { maxFieldLength: opts.maxFieldLength });
+      if (!parsed.ok) return { ok: false, reason: parsed.reason };
+      const rec = parsed.record as { vendor: string; product: string; ext: Record<string, string>; signature?: string; eventId?: string; name?: string; severity?: string; version: string };
+      const signature = isCef ? rec.signature! : rec.eventId!;
+      const list = candidates(isCef ? cef : leef, rec.vendor, rec.product, signature);
+      for (const r of list) {
+        if (!contained(r, line)) continue;
+        const raw = rec.ext;
+        raw.hdr_vendor = rec.vendor;
+        raw.hdr_product = rec.product;
+        raw.hdr_signature = signature;
+        if (rec.name !== undefined) raw.hdr_name = rec.name;
+        if (rec.severity !== undefined) raw.hdr_severity = rec.severity;
+        return r.run(raw, line);
+      }
+      if (text.length === 0) return { ok: false, reason: list.length ? 'no-parser' : 'unknown-source' };
+    }
+    for (const r of text) {
+      if (!contained(r, line)) continue;
+      const raw = r.extract!(line);
+      if (raw === null) continue;
+      return r.run(raw, line);
+    }
+    return { ok: false, reason: isCef ? 'unknown-source' : 'no-parser' };
+  };
+}

@@ -1,0 +1,483 @@
+// The behavioural engine: sessions, sequences, asset sequences, aggregates, rule firing,
+// model training and scoring. Event time (never wall-clock time) drives everything, so the
+// same events always give the same records.
+import type { Value } from './helpers.ts';
+import { ModelStore } from './models.ts';
+import type { Event, ModelStats, Program, RuleRuntime } from './program.ts';
+
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+
+type CounterState = Map<string, number> | Set<string> | { total: number };
+
+/** Shared by user sessions, user day-sequences and asset sequences. */
+export interface Scope {
+  id: string;
+  entity: string;
+  start: number;
+  end: number;
+  score: number;
+  initialScore: number;
+  events: number;
+  rules: string[];
+  fired: Set<number>;
+  counters: Array<CounterState | undefined>;
+  /** sequence-end models: model index → feature value to train when the sequence ends */
+  pending?: Map<number, Value>;
+  /** user day-sequences: event types seen */
+  types?: Set<number>;
+}
+
+export interface Evidence {
+  model: string;
+  scope: string | null;
+  feature: Value;
+  feature_count: number;
+  total_events: number;
+  distinct_values: number;
+  confidence: number;
+  threshold_count: number;
+  threshold_value?: number;
+  distance?: number;
+}
+
+export interface RuleRecord {
+  type: 'rule';
+  rule: string;
+  score: number;
+  time: string;
+  user: string | null;
+  session: string | null;
+  asset?: string | null;
+  sequence?: string | null;
+  event_type: string;
+  reason: string;
+  mitre: readonly string[];
+  evidence?: Evidence;
+}
+
+export interface ScopeRecord {
+  type: 'session' | 'asset-sequence';
+  id: string;
+  user?: string;
+  asset?: string;
+  start: string;
+  end: string;
+  score: number;
+  notable: boolean;
+  events: number;
+  rules: string[];
+}
+
+export interface EngineSink {
+  rule(r: RuleRecord): void;
+  scope(r: ScopeRecord): void;
+}
+
+export interface EngineCounters {
+  events: number;
+  rulesFired: number;
+  sessionsClosed: number;
+  notableSessions: number;
+  assetSequencesClosed: number;
+  notableAssetSequences: number;
+  sessionsEvicted: number;
+  assetSequencesEvicted: number;
+}
+
+export function isoTime(t: number): string {
+  return new Date(t).toISOString();
+}
+
+function stamp(t: number): string {
+  return new Date(t).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+}
+
+export class Engine implements RuleRuntime {
+  readonly models: ModelStore;
+  readonly sessions = new Map<string, Scope>();
+  readonly sequences = new Map<string, Scope>();
+  readonly assets = new Map<string, Scope>();
+  /** user → number of closed day-sequences per event type (for priorSequences) */
+  readonly history = new Map<string, number[]>();
+  /** user → end and score of the last closed session (risk transfer) */
+  readonly lastSession = new Map<string, { end: number; score: number }>();
+  readonly counters: EngineCounters = { events: 0, rulesFired: 0, sessionsClosed: 0, notableSessions: 0, assetSequencesClosed: 0, notableAssetSequences: 0, sessionsEvicted: 0, assetSequencesEvicted: 0 };
+  readonly firedByRule: number[];
+  readonly maxRegexInput: number;
+  private sweptHour = -Infinity;
+
+  // Per-event state.
+  private session: Scope | null = null;
+  private sequence: Scope | null = null;
+  private eventType = 0;
+  private statsCache: Array<ModelStats | null | undefined> = [];
+  private firedNow: number[] = [];
+  private firedStats: Array<ModelStats | null> = [];
+
+  constructor(readonly program: Program, readonly sink: EngineSink) {
+    this.models = new ModelStore(program.models);
+    this.firedByRule = program.rules.map(() => 0);
+    this.maxRegexInput = program.settings.maxRegexInput;
+  }
+
+  /** Private fields a checkpoint must carry. */
+  internalState(): Record<string, unknown> {
+    return { sweptHour: this.sweptHour };
+  }
+  restoreInternal(j: Record<string, unknown>): void {
+    this.sweptHour = j.sweptHour === null ? -Infinity : (j.sweptHour as number);
+  }
+
+  // ---- event processing -----------------------------------------------------------------
+
+  process(ev: Event, eventType: number): void {
+    const t = ev.time;
+    this.counters.events++;
+    this.eventType = eventType;
+    this.sweep(t);
+    const user = typeof ev.user === 'string' && ev.user !== '' ? ev.user : null;
+    this.session = user ? this.touchSession(user, t) : null;
+    this.sequence = user ? this.touchSequence(user, t, eventType) : null;
+    this.updateCounters(ev, eventType);
+
+    this.statsCache = [];
+    this.firedNow = [];
+    this.firedStats = [];
+    this.program.evaluate(eventType, ev, this);
+
+    this.train(ev, eventType);
+    this.score(ev);
+  }
+
+  private touchSession(user: string, t: number): Scope {
+    const s = this.program.settings;
+    let session = this.sessions.get(user);
+    if (session && (t - session.end > s.inactivityMinutes * 60_000 || t - session.start > s.maxSessionHours * HOUR)) {
+      this.closeSession(session);
+      session = undefined;
+    }
+    if (!session) {
+      if (this.sessions.size >= s.maxOpenSessions) this.evictOldestSession();
+      session = newScope(`${user}-${stamp(t)}`, user, t);
+      const last = this.lastSession.get(user);
+      if (s.riskTransfer.enabled && last && t - last.end <= s.riskTransfer.carryHours * HOUR) {
+        session.initialScore = Math.round(s.riskTransfer.fraction * last.score);
+      }
+    } else {
+      this.sessions.delete(user); // re-insert: Map order stays least-recently-active first
+    }
+    this.sessions.set(user, session);
+    session.end = Math.max(session.end, t);
+    session.events++;
+    return session;
+  }
+
+  private touchSequence(user: string, t: number, eventType: number): Scope {
+    const day = Math.floor(t / DAY);
+    let seq = this.sequences.get(user);
+    if (seq && Math.floor(seq.start / DAY) !== day) {
+      this.closeSequence(user, seq);
+      seq = undefined;
+    }
+    if (!seq) {
+      seq = newScope(`${user}-${stamp(day * DAY)}`, user, day * DAY);
+      this.sequences.set(user, seq);
+    }
+    seq.end = Math.max(seq.end, t);
+    seq.events++;
+    (seq.types ??= new Set()).add(eventType);
+    return seq;
+  }
+
+  private assetScope(asset: string, t: number): Scope {
+    const day = Math.floor(t / DAY);
+    let seq = this.assets.get(asset);
+    if (seq && Math.floor(seq.start / DAY) !== day) {
+      this.closeAsset(seq);
+      seq = undefined;
+    }
+    if (!seq) {
+      if (this.assets.size >= this.program.settings.maxAssetSequences) {
+        const oldest = this.assets.values().next().value as Scope;
+        this.closeAsset(oldest);
+        this.counters.assetSequencesEvicted++;
+      }
+      seq = newScope(`${asset}-${stamp(day * DAY)}`, asset, day * DAY);
+    } else {
+      this.assets.delete(asset);
+    }
+    this.assets.set(asset, seq);
+    seq.end = Math.max(seq.end, t);
+    return seq;
+  }
+
+  /** Close sessions idle past the inactivity timeout, once per hour of event time. */
+  private sweep(t: number): void {
+    const hour = Math.floor(t / HOUR);
+    if (hour <= this.sweptHour) return;
+    this.sweptHour = hour;
+    const idle = this.program.settings.inactivityMinutes * 60_000;
+    for (const session of this.sessions.values()) {
+      if (t - session.end <= idle) break;
+      this.closeSession(session);
+    }
+    const day = Math.floor(t / DAY);
+    for (const [user, seq] of this.sequences) {
+      if (Math.floor(seq.start / DAY) === day) break;
+      this.closeSequence(user, seq);
+    }
+    for (const seq of this.assets.values()) {
+      if (Math.floor(seq.start / DAY) === day) break;
+      this.closeAsset(seq);
+    }
+  }
+
+  private evictOldestSession(): void {
+    const oldest = this.sessions.values().next().value as Scope;
+    this.closeSession(oldest);
+    this.counters.sessionsEvicted++;
+  }
+
+  private closeSession(session: Scope): void {
+    this.sessions.delete(session.entity);
+    const total = session.initialScore + session.score;
+    const notable = total >= this.program.settings.notableThreshold;
+    this.counters.sessionsClosed++;
+    if (notable) this.counters.notableSessions++;
+    this.lastSession.set(session.entity, { end: session.end, score: total });
+    this.sink.scope({ type: 'session', id: session.id, user: session.entity, start: isoTime(session.start), end: isoTime(session.end), score: total, notable, events: session.events, rules: session.rules });
+  }
+
+  private closeSequence(user: string, seq: Scope): void {
+    this.sequences.delete(user);
+    if (seq.pending) {
+      for (const [model, feature] of seq.pending) this.trainModel(model, feature, { user } as unknown as Event, seq.end);
+    }
+    if (seq.types) {
+      const days = this.history.get(user) ?? [];
+      for (const et of seq.types) days[et] = (days[et] ?? 0) + 1;
+      this.history.set(user, days);
+    }
+  }
+
+  private closeAsset(seq: Scope): void {
+    this.assets.delete(seq.entity);
+    if (seq.rules.length === 0) return;
+    const notable = seq.score >= this.program.settings.notableThreshold;
+    this.counters.assetSequencesClosed++;
+    if (notable) this.counters.notableAssetSequences++;
+    this.sink.scope({ type: 'asset-sequence', id: seq.id, asset: seq.entity, start: isoTime(seq.start), end: isoTime(seq.end), score: seq.score, notable, events: seq.events, rules: seq.rules });
+  }
+
+  /** Close everything still open (end of input), in a deterministic order. */
+  finish(): void {
+    for (const [user, seq] of [...this.sequences]) this.closeSequence(user, seq);
+    for (const session of [...this.sessions.values()]) this.closeSession(session);
+    for (const seq of [...this.assets.values()]) this.closeAsset(seq);
+  }
+
+  // ---- aggregates -------------------------------------------------------------------------
+
+  private scopeFor(kind: 'session' | 'sequence' | 'asset', key: Value, t: number): Scope | null {
+    if (kind === 'session') return this.session;
+    if (kind === 'sequence') return this.sequence;
+    if (typeof key !== 'string' || key === '') return null;
+    return this.assetScope(key, t);
+  }
+
+  private updateCounters(ev: Event, eventType: number): void {
+    const counters = this.program.counters;
+    for (let i = 0; i < counters.length; i++) {
+      const c = counters[i]!;
+      if (!c.eventTypes.includes(eventType)) continue;
+      const scope = this.scopeFor(c.scope, c.key ? c.key(ev) : null, ev.time);
+      if (!scope) continue;
+      if (c.scope === 'asset') scope.events++;
+      const v = c.value(ev);
+      if (v === null) continue;
+      if (c.fn === 'sum') {
+        const n = typeof v === 'number' ? v : Number(v);
+        if (!Number.isFinite(n)) continue;
+        const st = (scope.counters[i] ??= { total: 0 }) as { total: number };
+        st.total += n;
+      } else if (c.fn === 'count') {
+        const st = (scope.counters[i] ??= new Map()) as Map<string, number>;
+        for (const k of keysOf(v)) st.set(k, (st.get(k) ?? 0) + 1);
+      } else {
+        const st = (scope.counters[i] ??= new Set()) as Set<string>;
+        for (const k of keysOf(v)) st.add(k);
+      }
+    }
+  }
+
+  counter(index: number, ev: Event): number {
+    const c = this.program.counters[index]!;
+    const scope = c.scope === 'asset' ? this.assetOf(c.key ? c.key(ev) : null) : this.scopeFor(c.scope, null, ev.time);
+    const st = scope?.counters[index];
+    if (!st) return 0;
+    if (c.fn === 'sum') return (st as { total: number }).total;
+    if (c.fn === 'distinct') return (st as Set<string>).size;
+    const v = c.value(ev);
+    if (v === null) return 0;
+    let best = 0;
+    for (const k of keysOf(v)) best = Math.max(best, (st as Map<string, number>).get(k) ?? 0);
+    return best;
+  }
+
+  private assetOf(key: Value): Scope | null {
+    return typeof key === 'string' ? (this.assets.get(key) ?? null) : null;
+  }
+
+  // ---- models -----------------------------------------------------------------------------
+
+  stats(index: number, ev: Event, p: number): ModelStats | null {
+    const cached = this.statsCache[index];
+    if (cached !== undefined && (cached === null || this.statsP[index] === p)) return cached;
+    const model = this.program.models[index]!;
+    const scopeValue = model.scopeType === 'org' ? 'org' : model.scope(ev);
+    const feature = model.feature(ev, this);
+    let result: ModelStats | null = null;
+    if (feature !== null && scopeValue !== null) {
+      if (Array.isArray(scopeValue)) {
+        // Several peer groups: use the least surprising one (most observations of this value),
+        // so a value is "first" only when it is new to every group of the user.
+        for (const s of scopeValue) {
+          const st = this.models.stats(index, s, feature, p, ev.time);
+          if (!result || st.num_observations > result.num_observations || (st.num_observations === result.num_observations && st.total_events > result.total_events)) result = st;
+        }
+      } else {
+        result = this.models.stats(index, String(scopeValue), feature, p, ev.time);
+      }
+    }
+    this.statsCache[index] = result;
+    this.statsP[index] = p;
+    return result;
+  }
+  private statsP: number[] = [];
+
+  modelTotal(index: number, scope: Value): number {
+    if (scope === null || Array.isArray(scope)) return 0;
+    return this.models.instance(index, String(scope))?.n ?? 0;
+  }
+
+  seenAnywhere(index: number, value: Value): boolean {
+    return this.models.seenAnywhere(index, value);
+  }
+
+  private train(ev: Event, eventType: number): void {
+    const models = this.program.models;
+    for (let i = 0; i < models.length; i++) {
+      const m = models[i]!;
+      if (!m.eventTypes.includes(eventType)) continue;
+      if (!m.trainIf(ev, this)) continue;
+      const feature = m.feature(ev, this);
+      if (feature === null) continue;
+      if (m.trainOn === 'sequence-end') {
+        if (this.sequence) (this.sequence.pending ??= new Map()).set(i, feature);
+        continue;
+      }
+      this.trainModel(i, feature, ev, ev.time);
+    }
+  }
+
+  private trainModel(index: number, feature: Value, ev: Event, t: number): void {
+    const m = this.program.models[index]!;
+    const scope = m.scopeType === 'org' ? 'org' : m.scope(ev);
+    if (scope === null) return;
+    const features = m.type === 'categorical' && Array.isArray(feature) ? feature : [feature];
+    for (const s of Array.isArray(scope) ? scope : [scope]) {
+      for (const f of features) this.models.train(index, String(s), f as Value, t);
+    }
+  }
+
+  // ---- rules ------------------------------------------------------------------------------
+
+  wasFired(index: number, ev: Event): boolean {
+    const rule = this.program.rules[index]!;
+    const scope = rule.type === 'asset' ? this.assetOf(rule.scoreTarget ? rule.scoreTarget(ev) : null) : this.session;
+    return scope !== null && scope.fired.has(index);
+  }
+
+  priorSequences(ev: Event): number {
+    const user = ev.user;
+    if (typeof user !== 'string') return 0;
+    return this.history.get(user)?.[this.eventType] ?? 0;
+  }
+
+  fire(index: number, _ev: Event, stats: ModelStats | null): void {
+    this.firedNow.push(index);
+    this.firedStats.push(stats);
+  }
+
+  private score(ev: Event): void {
+    for (let k = 0; k < this.firedNow.length; k++) {
+      const index = this.firedNow[k]!;
+      const stats = this.firedStats[k] ?? null;
+      const rule = this.program.rules[index]!;
+      let scope: Scope | null;
+      let asset: string | null = null;
+      if (rule.type === 'asset') {
+        const target = rule.scoreTarget ? rule.scoreTarget(ev) : null;
+        asset = typeof target === 'string' && target !== '' ? target : null;
+        scope = asset ? this.assetScope(asset, ev.time) : null;
+      } else {
+        scope = this.session;
+      }
+      if (!scope) continue;
+      scope.score += rule.score;
+      scope.fired.add(index);
+      if (!scope.rules.includes(rule.id)) scope.rules.push(rule.id);
+      this.counters.rulesFired++;
+      this.firedByRule[index]!++;
+      const record: RuleRecord = {
+        type: 'rule',
+        rule: rule.id,
+        score: rule.score,
+        time: isoTime(ev.time),
+        user: typeof ev.user === 'string' ? ev.user : null,
+        session: this.session?.id ?? null,
+        event_type: ev.event_type,
+        reason: rule.reason(ev, stats),
+        mitre: rule.mitre,
+      };
+      if (rule.type === 'asset') {
+        record.asset = asset;
+        record.sequence = scope.id;
+      }
+      if (stats) record.evidence = evidenceOf(this.program.models[stats.model]!.id, stats, this.program.models[stats.model]!.type === 'numerical');
+      this.sink.rule(record);
+    }
+  }
+}
+
+function newScope(id: string, entity: string, start: number): Scope {
+  return { id, entity, start, end: start, score: 0, initialScore: 0, events: 0, rules: [], fired: new Set(), counters: [] };
+}
+
+function keysOf(v: Value): readonly string[] {
+  if (Array.isArray(v)) return v as readonly string[];
+  return [typeof v === 'string' ? v : String(v)];
+}
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function evidenceOf(model: string, s: ModelStats, numerical: boolean): Evidence {
+  const e: Evidence = {
+    model,
+    scope: s.scope,
+    feature: s.feature,
+    feature_count: s.num_observations,
+    total_events: s.total_events,
+    distinct_values: s.distinct_values,
+    confidence: round(s.confidence_factor),
+    threshold_count: s.percentile_threshold_count,
+  };
+  if (numerical) {
+    e.threshold_value = round(s.percentile_threshold_value);
+    e.distance = s.percentile_count_distance;
+  }
+  return e;
+}

@@ -1,0 +1,207 @@
+// Pure helper functions shared by compiled bundles and the reference interpreter, so both
+// give identical answers. Missing values are `null`; see docs/language.md for the rules:
+// a function given `null` where it needs a value returns `null` (string results) or
+// `false` (predicates).
+export type Value = string | number | boolean | null | readonly string[];
+
+export function isPresent(v: unknown): boolean {
+  return v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0);
+}
+
+// ---- comparison and logic (null-safe) -------------------------------------------------
+export function eq(a: Value, b: Value): boolean {
+  if (a === null || b === null) return false;
+  return a === b;
+}
+export function ne(a: Value, b: Value): boolean {
+  if (a === null || b === null) return false;
+  return a !== b;
+}
+export function lt(a: Value, b: Value): boolean {
+  return a !== null && b !== null && (a as number) < (b as number);
+}
+export function le(a: Value, b: Value): boolean {
+  return a !== null && b !== null && (a as number) <= (b as number);
+}
+export function gt(a: Value, b: Value): boolean {
+  return a !== null && b !== null && (a as number) > (b as number);
+}
+export function ge(a: Value, b: Value): boolean {
+  return a !== null && b !== null && (a as number) >= (b as number);
+}
+/** Arithmetic with null propagation; division by zero gives null, not Infinity. */
+export function add(a: Value, b: Value): Value {
+  if (a === null || b === null) return null;
+  if (typeof a === 'string' || typeof b === 'string') return String(a) + String(b);
+  return (a as number) + (b as number);
+}
+export function sub(a: Value, b: Value): number | null {
+  return a === null || b === null ? null : (a as number) - (b as number);
+}
+export function mul(a: Value, b: Value): number | null {
+  return a === null || b === null ? null : (a as number) * (b as number);
+}
+export function div(a: Value, b: Value): number | null {
+  return a === null || b === null || b === 0 ? null : (a as number) / (b as number);
+}
+export function mod(a: Value, b: Value): number | null {
+  return a === null || b === null || b === 0 ? null : (a as number) % (b as number);
+}
+export function neg(a: Value): number | null {
+  return a === null ? null : -(a as number);
+}
+/** `x in list`: membership; a list-valued x is "in" when any element is. */
+export function inList(x: Value, list: readonly Value[] | ReadonlySet<Value>): boolean {
+  if (x === null) return false;
+  const has = (v: Value) => (list instanceof Set ? list.has(v) : (list as readonly Value[]).includes(v));
+  if (Array.isArray(x)) return x.some((v) => has(v));
+  return has(x);
+}
+export function truthy(v: Value): boolean {
+  return v === true;
+}
+
+// ---- strings ----------------------------------------------------------------------------
+export function toLower(s: Value): string | null {
+  return typeof s === 'string' ? s.toLowerCase() : null;
+}
+export function toUpper(s: Value): string | null {
+  return typeof s === 'string' ? s.toUpperCase() : null;
+}
+export function trim(s: Value): string | null {
+  return typeof s === 'string' ? s.trim() : null;
+}
+export function contains(s: Value, sub: Value): boolean {
+  if (typeof sub !== 'string') return false;
+  if (Array.isArray(s)) return s.includes(sub);
+  return typeof s === 'string' && s.includes(sub);
+}
+export function startsWith(s: Value, p: Value): boolean {
+  return typeof s === 'string' && typeof p === 'string' && s.startsWith(p);
+}
+export function startsWithAny(s: Value, ...ps: Value[]): boolean {
+  return typeof s === 'string' && ps.some((p) => typeof p === 'string' && s.startsWith(p));
+}
+export function endsWith(s: Value, p: Value): boolean {
+  return typeof s === 'string' && typeof p === 'string' && s.endsWith(p);
+}
+export function concat(...parts: Value[]): string | null {
+  if (parts.some((p) => p === null)) return null;
+  return parts.map((p) => String(p)).join('');
+}
+export function toStr(v: Value): string | null {
+  if (v === null) return null;
+  if (Array.isArray(v)) return v.join(';');
+  return String(v);
+}
+export function toNumber(v: Value): number | null {
+  if (typeof v === 'number') return Number.isFinite(v) ? v : null;
+  if (typeof v !== 'string' || v.trim() === '') return null;
+  const n = Number(v.trim());
+  return Number.isFinite(n) ? n : null;
+}
+/** The first argument that is present (not null, not empty). */
+export function first(...vs: Value[]): Value {
+  for (const v of vs) if (isPresent(v)) return v;
+  return null;
+}
+export function length(v: Value): number | null {
+  if (typeof v === 'string' || Array.isArray(v)) return v.length;
+  return null;
+}
+/** Split on a separator, trimming items and dropping empty ones (`a;b;` → [a, b]). */
+export function split(s: Value, sep: Value): readonly string[] | null {
+  if (typeof s !== 'string' || typeof sep !== 'string' || sep === '') return null;
+  const out: string[] = [];
+  for (const part of s.split(sep)) {
+    const t = part.trim();
+    if (t !== '') out.push(t);
+  }
+  return out;
+}
+/** Text after the last occurrence of `sep` (whole string when absent): `CORP\alice` → alice. */
+export function afterLast(s: Value, sep: Value): string | null {
+  if (typeof s !== 'string' || typeof sep !== 'string') return null;
+  const i = s.lastIndexOf(sep);
+  return i < 0 ? s : s.slice(i + sep.length);
+}
+export function beforeFirst(s: Value, sep: Value): string | null {
+  if (typeof s !== 'string' || typeof sep !== 'string') return null;
+  const i = s.indexOf(sep);
+  return i < 0 ? s : s.slice(0, i);
+}
+/** Domain part of an e-mail address, lower-cased: `Bob@Example.COM` → example.com. */
+export function emailDomain(s: Value): string | null {
+  if (typeof s !== 'string') return null;
+  const i = s.lastIndexOf('@');
+  if (i < 0 || i === s.length - 1) return null;
+  return s.slice(i + 1).trim().replace(/[>;,\s].*$/, '').toLowerCase() || null;
+}
+/** Local part of an e-mail address, lower-cased. */
+export function emailLocal(s: Value): string | null {
+  if (typeof s !== 'string') return null;
+  const i = s.lastIndexOf('@');
+  if (i <= 0) return null;
+  return s.slice(0, i).trim().replace(/^.*[<\s]/, '').toLowerCase() || null;
+}
+/** Host part of a URL: `https://a.b.com:8443/x?y` → a.b.com. */
+export function urlHost(s: Value): string | null {
+  if (typeof s !== 'string') return null;
+  let rest = s.trim();
+  const scheme = rest.indexOf('://');
+  if (scheme >= 0) rest = rest.slice(scheme + 3);
+  const end = rest.search(/[/?#]/);
+  if (end >= 0) rest = rest.slice(0, end);
+  const at = rest.lastIndexOf('@');
+  if (at >= 0) rest = rest.slice(at + 1);
+  const colon = rest.lastIndexOf(':');
+  if (colon >= 0 && !rest.includes(']')) rest = rest.slice(0, colon);
+  return rest.toLowerCase() || null;
+}
+/** File extension without the dot, lower-cased: `C:\x\Report.Final.PDF` → pdf. */
+export function fileExt(s: Value): string | null {
+  if (typeof s !== 'string') return null;
+  const base = baseName(s) ?? '';
+  const dot = base.lastIndexOf('.');
+  if (dot <= 0 || dot === base.length - 1) return null;
+  return base.slice(dot + 1).toLowerCase();
+}
+/** Last path component for both Windows and POSIX paths. */
+export function baseName(s: Value): string | null {
+  if (typeof s !== 'string') return null;
+  const i = Math.max(s.lastIndexOf('\\'), s.lastIndexOf('/'));
+  const b = i < 0 ? s : s.slice(i + 1);
+  return b === '' ? null : b;
+}
+/** Map each element of a list with a one-argument helper, dropping nulls. */
+export function mapList(list: Value, fn: (v: Value) => Value): readonly string[] | null {
+  if (!Array.isArray(list)) return null;
+  const out: string[] = [];
+  for (const v of list) {
+    const r = fn(v);
+    if (typeof r === 'string' && r !== '' && !out.includes(r)) out.push(r);
+  }
+  return out;
+}
+
+// ---- regexes (precompiled by the compiler; input capped against slow matching) ----------
+export function regexTest(re: RegExp, s: Value, maxInput: number): boolean {
+  if (typeof s !== 'string') return false;
+  return re.test(s.length > maxInput ? s.slice(0, maxInput) : s);
+}
+
+// ---- time -------------------------------------------------------------------------------
+const HOUR = 3_600_000;
+const DAY = 24 * HOUR;
+/** Hours since Monday 00:00 UTC, 0–167 (event time). */
+export function timeOfWeek(t: number): number {
+  // 1970-01-01 was a Thursday: shift so Monday = 0.
+  return Math.floor((((t / HOUR) % 168) + 168 + 72) % 168);
+}
+export function hourOfDay(t: number): number {
+  return Math.floor((((t % DAY) + DAY) % DAY) / HOUR);
+}
+/** 0 = Monday … 6 = Sunday. */
+export function dayOfWeek(t: number): number {
+  return Math.floor(timeOfWeek(t) / 24);
+}

@@ -1,0 +1,255 @@
+// Behavioural models: one histogram per (model, scope value). Categorical models count
+// feature values; numerical models count values per bin and keep running moments for a
+// gamma fit; time-of-week models count hour-of-week bins on a cycle.
+//
+// Each bin packs its count and the event-time day it was last seen into one number
+// (count * 2^20 + day), so a bin costs one Map entry.
+import type { Value } from './helpers.ts';
+import type { ModelSpec, ModelStats } from './program.ts';
+
+const DAY_MS = 86_400_000;
+const DAY_BITS = 2 ** 20;
+
+export class Instance {
+  /** bin key → count * 2^20 + last-seen day */
+  bins = new Map<string, number>();
+  n = 0;
+  /** numerical models: running sums on the modelled scale */
+  sum = 0;
+  sumSq = 0;
+  agedDay = -1;
+  private cache: { p: number; t: number } | null = null;
+
+  count(key: string): number {
+    const packed = this.bins.get(key);
+    return packed === undefined ? 0 : Math.floor(packed / DAY_BITS);
+  }
+
+  add(key: string, day: number): void {
+    const c = this.count(key);
+    this.bins.set(key, (c + 1) * DAY_BITS + day);
+    this.n += 1;
+    this.cache = null;
+  }
+
+  /** Drop bins not seen within the aging window (at most once per day per instance). */
+  age(today: number, agingDays: number): number {
+    if (agingDays <= 0 || this.agedDay === today) return 0;
+    this.agedDay = today;
+    let dropped = 0;
+    for (const [key, packed] of this.bins) {
+      if (packed % DAY_BITS < today - agingDays) {
+        this.n -= Math.floor(packed / DAY_BITS);
+        this.bins.delete(key);
+        dropped++;
+      }
+    }
+    if (dropped > 0) this.cache = null;
+    return dropped;
+  }
+
+  /** Evict the weakest bin (lowest count, then oldest, then smallest key) to respect the cap. */
+  evictOne(): void {
+    let victim: string | null = null;
+    let worst = Infinity;
+    for (const [key, packed] of this.bins) {
+      const c = Math.floor(packed / DAY_BITS);
+      const rank = c * DAY_BITS + (packed % DAY_BITS);
+      if (rank < worst || (rank === worst && victim !== null && key < victim)) {
+        worst = rank;
+        victim = key;
+      }
+    }
+    if (victim !== null) {
+      this.n -= this.count(victim);
+      this.bins.delete(victim);
+      this.cache = null;
+    }
+  }
+
+  /**
+   * Percentile threshold count: the largest count t such that all values seen fewer than t
+   * times together hold at most `p` of the observations. Values with 0 < count < t are rare.
+   */
+  thresholdCount(p: number): number {
+    if (this.cache && this.cache.p === p) return this.cache.t;
+    const counts: number[] = [];
+    for (const packed of this.bins.values()) counts.push(Math.floor(packed / DAY_BITS));
+    counts.sort((a, b) => a - b);
+    let t = 0;
+    let cumulative = 0;
+    for (let i = 0; i < counts.length; i++) {
+      const c = counts[i]!;
+      if (i === 0 || c !== counts[i - 1]) {
+        if (cumulative <= p * this.n) t = c;
+        else break;
+      }
+      cumulative += c;
+    }
+    this.cache = { p, t };
+    return t;
+  }
+}
+
+export function confidence(n: number, c: number, alpha: number): number {
+  if (n <= 0 || n <= c) return 0;
+  return Math.min(1, Math.max(0, ((n - c) / n) ** alpha));
+}
+
+/** Key of a feature value in a model: categorical → text, numerical → bin index, time-of-week → hour. */
+export function binKey(model: ModelSpec, feature: Value): string | null {
+  if (feature === null) return null;
+  if (model.type === 'categorical') return typeof feature === 'string' ? feature : Array.isArray(feature) ? null : String(feature);
+  const x = modelledValue(model, feature);
+  if (x === null) return null;
+  if (model.type === 'time-of-week') return String(((Math.floor(x) % 168) + 168) % 168);
+  return String(Math.floor(x / model.binWidth));
+}
+
+/** Numerical value on the modelled scale (log10(1 + x) for byte counts). */
+export function modelledValue(model: ModelSpec, feature: Value): number | null {
+  const x = typeof feature === 'number' ? feature : typeof feature === 'string' ? Number(feature) : NaN;
+  if (!Number.isFinite(x)) return null;
+  if (model.scale === 'log10') return x < 0 ? null : Math.log10(1 + x);
+  return x;
+}
+
+/**
+ * Upper boundary of the "normal area": the (1 − p) quantile of a gamma distribution fitted
+ * by the method of moments, via the Wilson–Hilferty cube-root normal approximation.
+ */
+export function gammaUpperBound(inst: Instance, p: number): number {
+  const n = inst.n;
+  if (n < 2) return Infinity;
+  const mean = inst.sum / n;
+  const variance = Math.max(inst.sumSq / n - mean * mean, 0);
+  if (mean <= 0) return 0;
+  if (variance === 0) return mean;
+  const k = (mean * mean) / variance;
+  const theta = variance / mean;
+  const z = normalQuantile(1 - p);
+  const h = 1 / (9 * k);
+  const cube = Math.max(0, 1 - h + z * Math.sqrt(h));
+  return k * theta * cube ** 3;
+}
+
+/** Standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9). */
+export function normalQuantile(q: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const lo = 0.02425;
+  if (q <= 0) return -Infinity;
+  if (q >= 1) return Infinity;
+  if (q < lo) {
+    const r = Math.sqrt(-2 * Math.log(q));
+    return (((((c[0]! * r + c[1]!) * r + c[2]!) * r + c[3]!) * r + c[4]!) * r + c[5]!) / ((((d[0]! * r + d[1]!) * r + d[2]!) * r + d[3]!) * r + 1);
+  }
+  if (q > 1 - lo) return -normalQuantile(1 - q);
+  const r = q - 0.5;
+  const s = r * r;
+  return ((((((a[0]! * s + a[1]!) * s + a[2]!) * s + a[3]!) * s + a[4]!) * s + a[5]!) * r) / (((((b[0]! * s + b[1]!) * s + b[2]!) * s + b[3]!) * s + b[4]!) * s + 1);
+}
+
+export interface ModelCounters {
+  evictedBins: number;
+  agedBins: number;
+}
+
+/** All instances of all models. */
+export class ModelStore {
+  /** per model: scope value → instance */
+  readonly instances: Array<Map<string, Instance>>;
+  /** per model: feature keys seen in any instance (for seenAnywhere) */
+  readonly anywhere: Array<Map<string, number>>;
+  readonly counters: ModelCounters = { evictedBins: 0, agedBins: 0 };
+  /** instances changed since the last checkpoint, as "model\u0000scope" */
+  readonly dirty = new Set<string>();
+
+  constructor(readonly models: readonly ModelSpec[]) {
+    this.instances = models.map(() => new Map());
+    this.anywhere = models.map(() => new Map());
+  }
+
+  instance(model: number, scope: string): Instance | undefined {
+    return this.instances[model]!.get(scope);
+  }
+
+  train(modelIndex: number, scope: string, feature: Value, time: number): void {
+    const model = this.models[modelIndex]!;
+    const key = binKey(model, feature);
+    if (key === null) return;
+    const map = this.instances[modelIndex]!;
+    let inst = map.get(scope);
+    if (!inst) {
+      inst = new Instance();
+      map.set(scope, inst);
+    }
+    const day = Math.floor(time / DAY_MS);
+    this.counters.agedBins += inst.age(day, model.agingDays);
+    if (!inst.bins.has(key) && inst.bins.size >= model.maxBins) {
+      inst.evictOne();
+      this.counters.evictedBins++;
+    }
+    inst.add(key, day);
+    if (model.type === 'numerical') {
+      const x = modelledValue(model, feature)!;
+      inst.sum += x;
+      inst.sumSq += x * x;
+    }
+    const any = this.anywhere[modelIndex]!;
+    any.set(key, (any.get(key) ?? 0) + 1);
+    this.dirty.add(`${modelIndex}\u0000${scope}`);
+  }
+
+  stats(modelIndex: number, scope: string, feature: Value, p: number, time: number): ModelStats {
+    const model = this.models[modelIndex]!;
+    const inst = this.instances[modelIndex]!.get(scope);
+    if (inst) this.counters.agedBins += inst.age(Math.floor(time / DAY_MS), model.agingDays);
+    const n = inst?.n ?? 0;
+    const c = inst?.bins.size ?? 0;
+    const key = binKey(model, feature);
+    let observations = 0;
+    if (inst && key !== null) {
+      observations = inst.count(key);
+      if (model.type === 'time-of-week') {
+        const h = Number(key);
+        observations += inst.count(String((h + 167) % 168)) + inst.count(String((h + 1) % 168));
+      }
+    }
+    const conf = confidence(n, c, model.alpha);
+    let thresholdValue = 0;
+    let distance = 0;
+    if (model.type === 'numerical' && inst) {
+      const bound = gammaUpperBound(inst, p);
+      const x = modelledValue(model, feature);
+      thresholdValue = model.scale === 'log10' ? 10 ** bound - 1 : bound;
+      if (x !== null && Number.isFinite(bound)) distance = Math.max(0, Math.floor((x - bound) / model.binWidth));
+    }
+    return {
+      model: modelIndex,
+      scope,
+      feature,
+      num_observations: observations,
+      total_events: n,
+      distinct_values: c,
+      confidence_factor: conf,
+      converged: n >= model.cutOff && conf >= model.convergence,
+      percentile_threshold_count: inst ? inst.thresholdCount(p) : 0,
+      percentile_threshold_value: thresholdValue,
+      percentile_count_distance: distance,
+    };
+  }
+
+  seenAnywhere(modelIndex: number, feature: Value): boolean {
+    const key = binKey(this.models[modelIndex]!, feature);
+    return key !== null && this.anywhere[modelIndex]!.has(key);
+  }
+
+  binCount(): number {
+    let total = 0;
+    for (const map of this.instances) for (const inst of map.values()) total += inst.bins.size;
+    return total;
+  }
+}
