@@ -1,5 +1,7 @@
 // Phase 6 — emit: IR → readable TypeScript → one ESM bundle (esbuild). Every content
 // string reaches the source through the escaping builder in ./code.ts.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { ABI_VERSION } from '../../runtime/program.ts';
@@ -11,7 +13,15 @@ import { MODEL_STATS } from '../expr/check.ts';
 import { emitExpr, type ExprEmitContext } from '../expr/emit.ts';
 import { code, Code, comment, ident, lines, mangle, num, prop, regex, str } from './code.ts';
 
-export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url.includes('/build/') ? new URL('..', import.meta.url) : import.meta.url));
+/** The uebac install root (holds runtime/): found from this module, bundled into build/ or not. */
+export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
+
+function findRoot(dir: string): string {
+  for (let d = dir; ; d = dirname(d)) {
+    if (existsSync(join(d, 'runtime', 'helpers.ts'))) return d;
+    if (dirname(d) === d) return dir;
+  }
+}
 
 function json(value: unknown): Code {
   // Data (context rows, lists) as a JSON literal: JSON text is valid JS once line separators
