@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { confidence, gammaUpperBound, Instance, ModelStore } from '../../runtime/models.ts';
+import type { ModelSpec } from '../../runtime/program.ts';
+
+const DAY = 86_400_000;
+
+function spec(over: Partial<ModelSpec> = {}): ModelSpec {
+  return {
+    id: 'M', type: 'categorical', scopeType: 'user' as never, eventTypes: [0], trainOn: 'event',
+    scope: () => 'u', feature: () => null, trainIf: () => true,
+    alpha: 1, cutOff: 0, convergence: 0, maxBins: 1000, agingDays: 0, binWidth: 1, scale: 'linear',
+    percentileThreshold: 0.1, ...over,
+  };
+}
+
+function instanceWith(counts: number[]): Instance {
+  const inst = new Instance();
+  counts.forEach((c, i) => { for (let k = 0; k < c; k++) inst.add(`v${i}`, 0); });
+  return inst;
+}
+
+describe('confidence', () => {
+  it('follows ((N-C)/N)^alpha, documented example N=50 C=10 alpha=1 -> 0.8', () => {
+    expect(confidence(50, 10, 1)).toBeCloseTo(0.8, 12);
+    expect(confidence(50, 10, 2)).toBeCloseTo(0.64, 12);
+    expect(confidence(100, 1, 1)).toBeCloseTo(0.99, 12);
+  });
+  it('is 0 when N=0 or N<=C', () => {
+    expect(confidence(0, 0, 1)).toBe(0);
+    expect(confidence(5, 5, 1)).toBe(0);
+    expect(confidence(3, 7, 1)).toBe(0);
+  });
+});
+
+describe('thresholdCount', () => {
+  it('counts [1,1,48,50], p=0.1 -> 48, so only the count-1 values are rare', () => {
+    const inst = instanceWith([1, 1, 48, 50]);
+    expect(inst.n).toBe(100);
+    expect(inst.thresholdCount(0.1)).toBe(48);
+  });
+  it('a uniform histogram has nothing rare', () => {
+    const inst = instanceWith([25, 25, 25, 25]);
+    const t = inst.thresholdCount(0.1);
+    for (let i = 0; i < 4; i++) { const c = inst.count(`v${i}`); expect(c > 0 && c < t).toBe(false); }
+  });
+  it('is recomputed after the histogram changes (cache invalidated)', () => {
+    const inst = instanceWith([1, 1, 48, 50]);
+    expect(inst.thresholdCount(0.1)).toBe(48);
+    for (let k = 0; k < 200; k++) inst.add('v0', 0);
+    expect(inst.thresholdCount(0.1)).not.toBe(48);
+  });
+});
+
+describe('ModelStore caps and aging', () => {
+  it('evicts the weakest bin (lowest count, then oldest) when maxBins is reached, and counts it', () => {
+    const store = new ModelStore([spec({ maxBins: 3 })]);
+    store.train(0, 'u', 'a', 0); store.train(0, 'u', 'a', 0); // a: 2
+    store.train(0, 'u', 'b', 1 * DAY);                      // b: 1, day 1
+    store.train(0, 'u', 'c', 2 * DAY);                      // c: 1, day 2
+    store.train(0, 'u', 'd', 3 * DAY);                      // evicts b (count 1, oldest)
+    const inst = store.instance(0, 'u')!;
+    expect([...inst.bins.keys()].sort()).toEqual(['a', 'c', 'd']);
+    expect(inst.n).toBe(4);
+    expect(store.counters.evictedBins).toBe(1);
+    store.train(0, 'u', 'a', 3 * DAY); // existing key: no eviction
+    expect(store.counters.evictedBins).toBe(1);
+  });
+
+  it('drops bins older than agingDays by event time and counts them', () => {
+    const store = new ModelStore([spec({ agingDays: 10 })]);
+    store.train(0, 'u', 'old', 0);
+    store.train(0, 'u', 'old', 0);
+    store.train(0, 'u', 'recent', 15 * DAY);
+    expect(store.instance(0, 'u')!.count('old')).toBe(2); // day 0 >= 15-10? no: but aging ran at day 15 -> 0 < 5 -> dropped
+  });
+});
