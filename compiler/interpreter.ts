@@ -24,6 +24,7 @@ export function interpretProgram(ir: IR, overrides?: ReadonlyMap<string, Context
   const tables = makeTables(ir.contexts, overrides);
   const regexCache = new Map<string, RegExp>();
   const base = {
+    maxRegexInput: ir.settings.maxRegexInput,
     res: (call: never) => (ir.resolutions.get(call) ?? {}) as Resolution,
     table: (name: string) => tables.get(name)!,
     regex: (source: string, flags: string) => {

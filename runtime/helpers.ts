@@ -205,3 +205,24 @@ export function hourOfDay(t: number): number {
 export function dayOfWeek(t: number): number {
   return Math.floor(timeOfWeek(t) / 24);
 }
+
+/** First capture group of a regex match (the whole match when the regex has no group). */
+export function regexCapture(re: RegExp, s: Value, maxInput: number): string | null {
+  if (typeof s !== 'string') return null;
+  const m = re.exec(s.length > maxInput ? s.slice(0, maxInput) : s);
+  if (!m) return null;
+  const v = m.length > 1 ? m[1] : m[0];
+  return v === undefined || v === '' ? null : v;
+}
+
+// Country-code TLDs that are sold as generic names, so they say nothing about a country.
+const GENERIC_CCTLDS = new Set(['io', 'co', 'me', 'tv', 'ai', 'cc', 'ly', 'fm', 'ws', 'to', 'gg', 'sh', 'ac', 'am', 'la', 'nu', 'vc', 'so']);
+const CCTLD_ALIASES: Record<string, string> = { uk: 'GB', el: 'GR' };
+
+/** ISO 3166 alpha-2 country of a domain's ccTLD (`supplier.co.uk` → GB); null for generic TLDs. */
+export function tldCountry(domain: Value): string | null {
+  if (typeof domain !== 'string') return null;
+  const tld = domain.trim().toLowerCase().split('.').pop() ?? '';
+  if (!/^[a-z]{2}$/.test(tld) || GENERIC_CCTLDS.has(tld)) return null;
+  return CCTLD_ALIASES[tld] ?? tld.toUpperCase();
+}

@@ -42,11 +42,30 @@ const logic: Builtin[] = [
     },
     emit: (call, [s], ex) => {
       const r = ex.res(call).regex!;
-      return code`h.regexTest(${ex.regex(r.source, r.flags)}, ${s!}, rt.maxRegexInput)`;
+      return code`h.regexTest(${ex.regex(r.source, r.flags)}, ${s!}, SETTINGS.maxRegexInput)`;
     },
     interp: (call, [s], ix) => {
       const r = ix.res(call).regex!;
-      return h.regexTest(ix.regex(r.source, r.flags), s!, ix.rt?.maxRegexInput ?? 4096);
+      return h.regexTest(ix.regex(r.source, r.flags), s!, ix.maxRegexInput);
+    },
+  },
+  {
+    name: 'capture', aliases: ['extract'], category: 'string', signature: "capture(string, 'regex') → string", minArgs: 2, maxArgs: 2, params: ['string', 'string'], returns: 'string',
+    doc: 'First capture group of a regex match (the whole match when the regex has no group); null when it does not match. Checked for catastrophic backtracking at compile time; input cut to regexInputMaxLength.',
+    example: "capture(msg, 'Account Name:\\s+(\\S+)')",
+    check(call, cx) {
+      const src = literalString(cx, call.args[1], 'the regex');
+      if (src === null) return;
+      const insensitive = src.startsWith('(?i)');
+      cx.resolve(call, { regex: { source: insensitive ? src.slice(4) : src, flags: insensitive ? 'i' : '' } });
+    },
+    emit: (call, [s], ex) => {
+      const r = ex.res(call).regex!;
+      return code`h.regexCapture(${ex.regex(r.source, r.flags)}, ${s!}, SETTINGS.maxRegexInput)`;
+    },
+    interp: (call, [s], ix) => {
+      const r = ix.res(call).regex!;
+      return h.regexCapture(ix.regex(r.source, r.flags), s!, ix.maxRegexInput);
     },
   },
 ];

@@ -47,6 +47,8 @@ export interface InterpContext {
   res(call: CallNode): Resolution;
   ev: Event;
   rt: RuleRuntime | null;
+  /** Regex inputs are cut to this length (pack setting). */
+  maxRegexInput: number;
   table(name: string): import('../../runtime/context.ts').ContextTable;
   regex(source: string, flags: string): RegExp;
 }

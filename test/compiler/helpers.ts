@@ -20,7 +20,7 @@ export function contentTexts(): Map<string, string> {
 export function edit(texts: Map<string, string>, path: string, from: string | RegExp, to: string): void {
   const text = texts.get(path);
   if (text === undefined) throw new Error(`test setup: no file ${path}`);
-  const next = text.replace(from, to);
+  const next = text.replace(from, () => to);
   if (next === text) throw new Error(`test setup: ${String(from)} not found in ${path}`);
   texts.set(path, next);
 }
@@ -43,4 +43,33 @@ export function lineColOf(text: string, needle: string, after = ''): { line: num
   if (offset < 0 || from < 0) throw new Error(`test setup: ${needle} not found`);
   const before = text.slice(0, offset).split('\n');
   return { line: before.length, col: before[before.length - 1]!.length + 1 };
+}
+
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { pathToFileURL } from 'node:url';
+import { bundleSource, emitSource } from '../../compiler/emit/bundle.ts';
+import type { IR } from '../../compiler/compile.ts';
+import type { BundleModule, Program } from '../../runtime/program.ts';
+import { runPipeline, type RunSummary } from '../../runtime/run.ts';
+
+export function tempDir(): string {
+  return mkdtempSync(join(tmpdir(), 'uebac-test-'));
+}
+
+/** Emit, bundle, write to a temp dir and import: the same path `uebac compile` + `run` take. */
+export async function loadCompiled(ir: IR): Promise<{ program: Program; source: string; bundle: string }> {
+  const source = emitSource(ir);
+  const bundle = await bundleSource(source);
+  const file = join(tempDir(), 'bundle.mjs');
+  writeFileSync(file, bundle);
+  const mod = (await import(pathToFileURL(file).href)) as BundleModule;
+  return { program: mod.instantiate(new Map()), source, bundle };
+}
+
+/** Run a program over the sample log; returns the output text and the summary. */
+export async function runOn(program: Program, inputs: string[] = [SAMPLE_USB]): Promise<{ out: string; summary: RunSummary }> {
+  const out = join(tempDir(), 'records.jsonl');
+  const summary = await runPipeline(program, { inputs, out, state: ':memory:', resume: false, bundleHash: 'test' });
+  return { out: readFileSync(out, 'utf8'), summary };
 }

@@ -46,8 +46,8 @@ describe('thresholdCount', () => {
   it('is recomputed after the histogram changes (cache invalidated)', () => {
     const inst = instanceWith([1, 1, 48, 50]);
     expect(inst.thresholdCount(0.1)).toBe(48);
-    for (let k = 0; k < 200; k++) inst.add('v0', 0);
-    expect(inst.thresholdCount(0.1)).not.toBe(48);
+    for (let k = 0; k < 200; k++) inst.add('v2', 0); // counts 1,1,248,50
+    expect(inst.thresholdCount(0.1)).toBe(50);
   });
 });
 
@@ -70,7 +70,62 @@ describe('ModelStore caps and aging', () => {
     const store = new ModelStore([spec({ agingDays: 10 })]);
     store.train(0, 'u', 'old', 0);
     store.train(0, 'u', 'old', 0);
-    store.train(0, 'u', 'recent', 15 * DAY);
-    expect(store.instance(0, 'u')!.count('old')).toBe(2); // day 0 >= 15-10? no: but aging ran at day 15 -> 0 < 5 -> dropped
+    store.train(0, 'u', 'mid', 8 * DAY);
+    store.train(0, 'u', 'recent', 10 * DAY); // cutoff day 0: nothing older yet
+    expect(store.instance(0, 'u')!.count('old')).toBe(2);
+    store.train(0, 'u', 'recent', 15 * DAY); // cutoff day 5: 'old' (day 0) goes, 'mid' (day 8) stays
+    const inst = store.instance(0, 'u')!;
+    expect(inst.count('old')).toBe(0);
+    expect(inst.count('mid')).toBe(1);
+    expect(inst.count('recent')).toBe(2);
+    expect(inst.n).toBe(3);
+    expect(store.counters.agedBins).toBe(1);
+  });
+
+  it('aging is driven by event time, not wall-clock time (stats() ages too)', () => {
+    const store = new ModelStore([spec({ agingDays: 10 })]);
+    store.train(0, 'u', 'x', 0);
+    expect(store.stats(0, 'u', 'x', 0.1, 5 * DAY).num_observations).toBe(1);
+    expect(store.stats(0, 'u', 'x', 0.1, 20 * DAY).num_observations).toBe(0);
+    expect(store.counters.agedBins).toBe(1);
+  });
+});
+
+describe('numerical gamma bound', () => {
+  function numeric(values: number[]): Instance {
+    const store = new ModelStore([spec({ type: 'numerical', binWidth: 1 })]);
+    for (const v of values) store.train(0, 'u', v, 0);
+    return store.instance(0, 'u')!;
+  }
+  it('increases with spread at equal mean', () => {
+    const narrow = gammaUpperBound(numeric([9, 10, 11, 10, 9, 11, 10, 10]), 0.05);
+    const wide = gammaUpperBound(numeric([2, 18, 5, 15, 10, 1, 19, 10]), 0.05);
+    expect(narrow).toBeGreaterThan(10);
+    expect(wide).toBeGreaterThan(narrow);
+  });
+  it('equals the mean with no spread and is Infinity with fewer than 2 points', () => {
+    expect(gammaUpperBound(numeric([7, 7, 7]), 0.05)).toBeCloseTo(7, 12);
+    expect(gammaUpperBound(numeric([7]), 0.05)).toBe(Infinity);
+  });
+  it('stats() reports a distance above the bound for an outlier', () => {
+    const store = new ModelStore([spec({ type: 'numerical', binWidth: 1 })]);
+    for (const v of [9, 10, 11, 10, 9, 11, 10, 10]) store.train(0, 'u', v, 0);
+    expect(store.stats(0, 'u', 10, 0.05, 0).percentile_count_distance).toBe(0);
+    expect(store.stats(0, 'u', 100, 0.05, 0).percentile_count_distance).toBeGreaterThan(80);
+  });
+});
+
+describe('time-of-week neighbours', () => {
+  it('counts the neighbouring hours cyclically (167 is next to 0)', () => {
+    const store = new ModelStore([spec({ type: 'time-of-week' })]);
+    store.train(0, 'u', 0, 0);
+    store.train(0, 'u', 0, 0);
+    store.train(0, 'u', 1, 0);
+    store.train(0, 'u', 100, 0);
+    expect(store.stats(0, 'u', 167, 0.1, 0).num_observations).toBe(2); // 166,167,0
+    expect(store.stats(0, 'u', 0, 0.1, 0).num_observations).toBe(3);   // 167,0,1
+    expect(store.stats(0, 'u', 2, 0.1, 0).num_observations).toBe(1);   // 1,2,3
+    expect(store.stats(0, 'u', 168 + 167, 0.1, 0).num_observations).toBe(2); // wraps to 167
+    expect(store.stats(0, 'u', 50, 0.1, 0).num_observations).toBe(0);
   });
 });
