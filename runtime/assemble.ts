@@ -117,6 +117,7 @@ export function assembleProgram(parts: ProgramParts): Program {
     models: parts.models,
     rules: parts.rules,
     parse: createDispatcher(routes, { maxLineLength: Math.max(settings.maxFieldLength, 65536), maxFieldLength: settings.maxFieldLength }),
+    makeEvent: (et, time) => factories[et]!(time),
     enrich: (ev, et) => eventTypes[et]!.derive(ev),
     evaluate: parts.evaluate,
   };

@@ -32,14 +32,28 @@ export class Instance {
     this.cache = null;
   }
 
+  /**
+   * Numerical models keep running sums; when a bin leaves, take its observations out at
+   * the bin centre (the values themselves are not kept).
+   */
+  private forget(key: string, count: number, binWidth: number): void {
+    this.n -= count;
+    if (binWidth > 0) {
+      const centre = (Number(key) + 0.5) * binWidth;
+      this.sum -= count * centre;
+      this.sumSq -= count * centre * centre;
+      if (this.n <= 0) this.sum = this.sumSq = 0;
+    }
+  }
+
   /** Drop bins not seen within the aging window (at most once per day per instance). */
-  age(today: number, agingDays: number): number {
+  age(today: number, agingDays: number, binWidth = 0): number {
     if (agingDays <= 0 || this.agedDay === today) return 0;
     this.agedDay = today;
     let dropped = 0;
     for (const [key, packed] of this.bins) {
       if (packed % DAY_BITS < today - agingDays) {
-        this.n -= Math.floor(packed / DAY_BITS);
+        this.forget(key, Math.floor(packed / DAY_BITS), binWidth);
         this.bins.delete(key);
         dropped++;
       }
@@ -49,7 +63,7 @@ export class Instance {
   }
 
   /** Evict the weakest bin (lowest count, then oldest, then smallest key) to respect the cap. */
-  evictOne(): void {
+  evictOne(binWidth = 0): void {
     let victim: string | null = null;
     let worst = Infinity;
     for (const [key, packed] of this.bins) {
@@ -61,7 +75,7 @@ export class Instance {
       }
     }
     if (victim !== null) {
-      this.n -= this.count(victim);
+      this.forget(victim, this.count(victim), binWidth);
       this.bins.delete(victim);
       this.cache = null;
     }
@@ -187,9 +201,10 @@ export class ModelStore {
       map.set(scope, inst);
     }
     const day = Math.floor(time / DAY_MS);
-    this.counters.agedBins += inst.age(day, model.agingDays);
+    const width = model.type === 'numerical' ? model.binWidth : 0;
+    this.counters.agedBins += inst.age(day, model.agingDays, width);
     if (!inst.bins.has(key) && inst.bins.size >= model.maxBins) {
-      inst.evictOne();
+      inst.evictOne(width);
       this.counters.evictedBins++;
     }
     inst.add(key, day);
@@ -206,7 +221,7 @@ export class ModelStore {
   stats(modelIndex: number, scope: string, feature: Value, p: number, time: number): ModelStats {
     const model = this.models[modelIndex]!;
     const inst = this.instances[modelIndex]!.get(scope);
-    if (inst) this.counters.agedBins += inst.age(Math.floor(time / DAY_MS), model.agingDays);
+    if (inst) this.counters.agedBins += inst.age(Math.floor(time / DAY_MS), model.agingDays, model.type === 'numerical' ? model.binWidth : 0);
     const n = inst?.n ?? 0;
     const c = inst?.bins.size ?? 0;
     const key = binKey(model, feature);

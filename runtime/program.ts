@@ -131,6 +131,8 @@ export interface Program {
   rules: readonly RuleSpec[];
   /** Raw line → event with parsed fields (derived fields still null). */
   parse(line: string): ParseOutcome;
+  /** A blank event of a type (every field null), for tests and tools that build events directly. */
+  makeEvent(eventType: number, time: number): Event;
   /** Compute derived fields (enrichment) in place. */
   enrich(ev: Event, eventType: number): void;
   /** Evaluate every rule of this event type; calls rt.fire for each rule that triggers. */

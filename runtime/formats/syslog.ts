@@ -273,9 +273,16 @@ function payloadBefore(line: string, marker: string, from: number, pipe: number)
 // ---------------------------------------------------------------------------
 // Small scanners
 
-/** `dddd-` at pos: the start of an ISO 8601 / RFC 3339 date. */
+/** `dddd-dd-ddT` at pos: the start of an RFC 3339 timestamp. */
 function isIsoDateAt(line: string, pos: number): boolean {
-  return digitRun(line, pos) === 4 && line.charCodeAt(pos + 4) === 45 /* - */;
+  return (
+    digitRun(line, pos) === 4 &&
+    line.charCodeAt(pos + 4) === 45 /* - */ &&
+    digitRun(line, pos + 5) === 2 &&
+    line.charCodeAt(pos + 7) === 45 &&
+    digitRun(line, pos + 8) === 2 &&
+    (line.charCodeAt(pos + 10) | 0x20) === 116 /* T or t */
+  );
 }
 
 /** End of the run of non-blank characters starting at pos. */

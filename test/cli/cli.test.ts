@@ -166,7 +166,6 @@ describe('uebac run --context', () => {
     const csv = join(ctx, 'not_a_table.csv');
     writeFileSync(csv, 'key\nfoo\n');
     const out = join(tmp, 'ctx-out.jsonl');
-    // the input does not exist: if it were read first, we would get "input file not found" instead… so use a real input
     const r = runTo(out, ':memory:', ['--context', ctx]);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain(csv);
@@ -191,6 +190,7 @@ describe('crash and resume', () => {
     const expected = readFileSync(ref);
     expect(expected.length).toBeGreaterThan(0);
 
+    let killed = 0;
     for (const delay of [250, 500, 800, 1100]) {
       const state = join(tmp, `crash-${delay}`, 's.db');
       const out = join(tmp, `crash-${delay}.jsonl`);
@@ -198,7 +198,7 @@ describe('crash and resume', () => {
       await new Promise<void>((done) => {
         const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore' });
         const timer = setTimeout(() => child.kill('SIGKILL'), delay);
-        child.on('exit', () => { clearTimeout(timer); done(); });
+        child.on('exit', (_code, signal) => { clearTimeout(timer); if (signal === 'SIGKILL') killed++; done(); });
       });
       let finished = false;
       for (let attempt = 0; attempt < 5 && !finished; attempt++) {
@@ -210,6 +210,7 @@ describe('crash and resume', () => {
       }
       expect(readFileSync(out).equals(expected), `output differs after kill at ${delay} ms`).toBe(true);
     }
+    expect(killed).toBeGreaterThan(0); // at least one run was really interrupted
   });
 
   it('--resume after a completed run does not duplicate records', () => {
