@@ -6,6 +6,7 @@ import { BundleError } from '../runtime/bundle.ts';
 import { compileCommand, validateCommand, type Format } from './compile-cmd.ts';
 import { ContextError } from './context-dir.ts';
 import { parseCommand, runCommand, UsageError } from './run-cmd.ts';
+import { testCommand } from './test-cmd.ts';
 
 function format(v: string): Format {
   if (v !== 'human' && v !== 'json' && v !== 'sarif') throw new InvalidArgumentError('expected human, json or sarif');
@@ -56,6 +57,13 @@ async function main(argv: string[]): Promise<number> {
       if (!o.out && !o.quiet) throw new UsageError('uebac run writes records to stdout unless --out is given; add --out FILE, or --quiet to write only records');
       code = await runCommand(files, { ...o, checkpointEvents: o.checkpointEvents });
     });
+
+  program.command('test').description('run content tests: parser samples and stateful rule tests')
+    .argument('[dir]', 'content directory', 'content')
+    .option('-f, --format <format>', 'human or junit', (v: string) => { if (v !== 'human' && v !== 'junit') throw new InvalidArgumentError('expected human or junit'); return v; }, 'human')
+    .option('--min-tests <n>', 'require a positive and a negative test per rule, and at least N tests', positiveInt)
+    .option('--filter <text>', 'only tests whose name contains TEXT')
+    .action(async (dir: string, o: { format: 'human' | 'junit'; minTests?: number; filter?: string }) => { code = await testCommand(dir, o); });
 
   program.command('schema').description('print the JSON Schema of a content kind (or list the kinds)')
     .argument('[kind]', `one of: ${Object.keys(SCHEMAS).join(', ')}`)

@@ -67,7 +67,12 @@ export function prop(obj: Code, name: string): Code {
 
 /** A comment that content text cannot close early. */
 export function comment(text: string): Code {
-  return Code.raw(`/* ${text.replace(/\*\//g, '* /').replace(/[\r\n\u2028\u2029]+/g, ' ')} */`);
+  const safe = text
+    .replace(/\*\//g, '* /')
+    .replace(/[\r\n\u2028\u2029]+/g, ' ')
+    .replace(/[\u0000-\u001f\u007f]/g, '?')
+    .replace(/</g, '‹');
+  return Code.raw(`/* ${safe} */`);
 }
 
 export function lines(parts: readonly Code[], indent = ''): Code {

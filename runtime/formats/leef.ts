@@ -171,11 +171,14 @@ function splitDelimited(
   const joiner = delimiter === RSYSLOG_TAB ? TAB : delimiter;
   let lastKey: string | undefined;
   let pos = start;
+  // Next `=` at or after pos, kept between pieces so that many pieces without `=`
+  // do not each search the rest of the line (that would be quadratic).
+  let eq = -2;
   while (pos < end) {
     let stop = body.indexOf(delimiter, pos);
     if (stop < 0 || stop > end) stop = end;
     if (stop > pos) {
-      const eq = body.indexOf('=', pos);
+      if (eq !== -1 && eq < pos) eq = body.indexOf('=', pos);
       const key = eq >= 0 && eq < stop ? body.slice(pos, eq).trim() : '';
       if (key !== '') {
         if (key.length > max || stop - eq - 1 > max) return 'field-too-long';

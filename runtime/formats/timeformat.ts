@@ -298,7 +298,7 @@ function readNumber(s: string, f: Fields, minDigits: number, maxDigits: number):
   let n = 0;
   while (n < maxDigits) {
     const c = s.charCodeAt(f.pos + n);
-    if (c < 48 || c > 57) break;
+    if (!isDigit(c)) break; // also stops at the end, where charCodeAt gives NaN
     value = value * 10 + (c - 48);
     n++;
   }

@@ -34,7 +34,9 @@ describe('stripSyslogHeader', () => {
     const r = stripSyslogHeader(`<134>Nov 2 09:15:03 ${CEF}`);
     expect(r.body).toBe(CEF);
     expect(r.host).toBeUndefined();
-    expect(stripSyslogHeader('<134>Nov 2 09:15:03 sshd[1]: hi')).toMatchObject({ body: 'hi', host: undefined });
+    const tagged = stripSyslogHeader('<134>Nov 2 09:15:03 sshd[1]: hi');
+    expect(tagged.body).toBe('hi');
+    expect('host' in tagged).toBe(false);
   });
 
   it('accepts an RFC 3339 timestamp in a BSD-style header (rsyslog)', () => {
@@ -50,7 +52,8 @@ describe('stripSyslogHeader', () => {
 
   it('removes an RFC 5424 header with nil values and a BOM', () => {
     const r = stripSyslogHeader(`<14>1 - - - - - - \uFEFF${LEEF}`);
-    expect(r).toMatchObject({ body: LEEF, host: undefined, time: undefined });
+    expect(r.body).toBe(LEEF);
+    expect('host' in r || 'time' in r).toBe(false);
     expect(stripSyslogHeader('<14>1 2026-11-02T09:15:03Z host app 12 - -').body).toBe('');
     expect(stripSyslogHeader('1 2026-11-02T09:15:03Z host app 12 - - hello').body).toBe('hello');
   });
