@@ -226,3 +226,20 @@ export function tldCountry(domain: Value): string | null {
   if (!/^[a-z]{2}$/.test(tld) || GENERIC_CCTLDS.has(tld)) return null;
   return CCTLD_ALIASES[tld] ?? tld.toUpperCase();
 }
+
+/**
+ * Whether an e-mail address looks like the user's own: its local part, with `.`, `_`, `-`
+ * and digits removed, contains the user name (or both its first and last parts).
+ * `alice.johnson1985@gmail.com` matches user `alice.johnson` or `ajohnson`? only the former.
+ */
+export function nameMatches(address: Value, user: Value): boolean {
+  const local = emailLocal(address);
+  if (local === null || typeof user !== 'string' || user === '') return false;
+  const squash = (s: string) => s.toLowerCase().replace(/[._\-\d]/g, '');
+  const l = squash(local);
+  const account = user.toLowerCase().replace(/^.*[\\/]/, '').replace(/@.*$/, '');
+  const u = squash(account);
+  if (u.length >= 3 && l.includes(u)) return true;
+  const parts = account.split(/[._\-\s]+/).map(squash).filter((p) => p.length >= 2);
+  return parts.length >= 2 && parts.every((p) => l.includes(p));
+}

@@ -177,6 +177,14 @@ describe('parseCef safety', () => {
     expect(record('CEF:0|V|P|1|1|N|3|msg=01234 act=1', 5).ext.msg).toBe('01234');
   });
 
+  it('handles large adversarial lines in one pass (a quadratic rescan would time out)', () => {
+    const values = 'CEF:0|V|P|1|1|N|3|k=' + 'x=y=\\=#0 \\'.repeat(40_000) + ' z=1';
+    const r = parseCef(values, { maxFieldLength: 1e7 });
+    expect(r.ok && r.record.ext.z).toBe('1');
+    expect(parseCef('CEF:0|' + '\\|'.repeat(100_000))).toEqual({ ok: false, reason: 'truncated-cef-header' });
+    expect(parseCef('CEF:0|V|P|1|1|N|3|' + 'a=b '.repeat(100_000)).ok).toBe(true);
+  });
+
   it('never throws and always answers ok or a reason (arbitrary text)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => {

@@ -110,6 +110,14 @@ describe('parseLeef safety', () => {
     expect(parseLeef('LEEF:2.0|V|P|1|1|^|m=123 456', { maxFieldLength: 5 })).toEqual({ ok: false, reason: 'field-too-long' });
   });
 
+  it('handles large adversarial lines in one pass (a quadratic rescan would time out)', () => {
+    const glued = 'LEEF:2.0|V|P|1|1|^|a=1' + '^x'.repeat(100_000) + '^b=2';
+    const r = parseLeef(glued, { maxFieldLength: 1e7 });
+    expect(r.ok && r.record.ext.b).toBe('2');
+    expect(r.ok && r.record.ext.a!.length).toBe(1 + 2 * 100_000);
+    expect(parseLeef('LEEF:1.0|V|P|1|1|' + 'k=v w '.repeat(50_000)).ok).toBe(true);
+  });
+
   it('never throws and always answers ok or a reason (arbitrary text)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => {

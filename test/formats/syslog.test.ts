@@ -78,6 +78,13 @@ describe('stripSyslogHeader', () => {
     }
   });
 
+  it('handles large adversarial lines in one pass', () => {
+    const sd = '<14>1 2026-11-02T09:15:03Z h a p m ' + '[x a="\\]"]'.repeat(50_000) + ' msg';
+    expect(stripSyslogHeader(sd).body).toBe('msg');
+    const prefix = 'CEF: xCEF:0 '.repeat(50_000) + 'CEF:0|V|P|1|1|N|3|';
+    expect(stripSyslogHeader(prefix).offset).toBe(prefix.length - 'CEF:0|V|P|1|1|N|3|'.length);
+  });
+
   it('never throws, and body is always line.slice(offset)', () => {
     const piece = fc.constantFrom('<134>', '<1>', '1 ', 'Nov', ' ', '  2', '02', ':', '2026', '-', '[', ']', '"', '\\', 'host', 'tag[1]:', 'CEF:0|', 'LEEF:2.0|', '|', 'x');
     const line = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.array(piece, { maxLength: 30 }).map((p) => p.join('')));
