@@ -7,6 +7,8 @@ import { compileCommand, validateCommand, type Format } from './compile-cmd.ts';
 import { ContextError } from './context-dir.ts';
 import { parseCommand, runCommand, UsageError } from './run-cmd.ts';
 import { testCommand } from './test-cmd.ts';
+import { explainCommand } from './explain-cmd.ts';
+import { coverageCommand } from './coverage-cmd.ts';
 
 function format(v: string): Format {
   if (v !== 'human' && v !== 'json' && v !== 'sarif') throw new InvalidArgumentError('expected human, json or sarif');
@@ -64,6 +66,18 @@ async function main(argv: string[]): Promise<number> {
     .option('--min-tests <n>', 'require a positive and a negative test per rule, and at least N tests', positiveInt)
     .option('--filter <text>', 'only tests whose name contains TEXT')
     .action(async (dir: string, o: { format: 'human' | 'junit'; minTests?: number; filter?: string }) => { code = await testCommand(dir, o); });
+
+  program.command('explain').description("print one session's timeline: events, rules fired with evidence, running score")
+    .argument('<session>', 'session id, e.g. mallory.stone-20261030111805')
+    .argument('<files...>', 'the log files of the run (replayed deterministically)')
+    .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
+    .option('--context <dir>', 'CSV context tables used for the run')
+    .action(async (session: string, files: string[], o: { bundle: string; context?: string }) => { code = await explainCommand(session, files, o); });
+
+  program.command('coverage').description('write an ATT&CK Navigator layer and Markdown coverage tables')
+    .argument('[dir]', 'content directory', 'content')
+    .option('-o, --out <dir>', 'output directory', 'dist/coverage')
+    .action((dir: string, o: { out: string }) => { code = coverageCommand(dir, o.out); });
 
   program.command('schema').description('print the JSON Schema of a content kind (or list the kinds)')
     .argument('[kind]', `one of: ${Object.keys(SCHEMAS).join(', ')}`)

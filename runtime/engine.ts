@@ -72,6 +72,8 @@ export interface ScopeRecord {
 export interface EngineSink {
   rule(r: RuleRecord): void;
   scope(r: ScopeRecord): void;
+  /** Optional: every processed event with its user session id and the session score after it. */
+  event?(ev: Event, session: string | null, sessionScore: number): void;
 }
 
 export interface EngineCounters {
@@ -148,6 +150,7 @@ export class Engine implements RuleRuntime {
 
     this.train(ev, eventType);
     this.score(ev);
+    this.sink.event?.(ev, this.session?.id ?? null, this.session ? this.session.initialScore + this.session.score : 0);
   }
 
   private touchSession(user: string, t: number): Scope {

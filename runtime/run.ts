@@ -3,7 +3,7 @@
 import { closeSync, fstatSync, openSync, statSync, ftruncateSync, writeSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { readLines } from './lines.ts';
-import type { Program } from './program.ts';
+import type { Event, Program } from './program.ts';
 import { restore, snapshot, StateStore, type Position } from './state.ts';
 
 export interface RunOptions {
@@ -17,6 +17,10 @@ export interface RunOptions {
   checkpointEvents?: number;
   checkpointSeconds?: number;
   onProgress?(s: RunSummary): void;
+  /** Called for every event after scoring (used by `uebac explain`). */
+  onEvent?(ev: Event, session: string | null, sessionScore: number): void;
+  /** Called for every rule record. */
+  onRule?(r: RuleRecord): void;
 }
 
 export interface NotableSummary {
@@ -77,7 +81,9 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
   const summary: RunSummary = { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null };
   let out: Output;
   const sink = {
+    event: opts.onEvent,
     rule(r: RuleRecord) {
+      opts.onRule?.(r);
       out.write(JSON.stringify(r) + '\n');
       if (r.session && r.asset === undefined) {
         const list = pendingReasons.get(r.session) ?? [];
