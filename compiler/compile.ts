@@ -493,17 +493,32 @@ class Compiler {
   }
 
   private warnEmptyTables(rules: IRRule[]): void {
+    // Tables an expression depends on: directly, or through the derived fields it reads.
+    const tablesOf = (ast: Expr, ets: number[], seen = new Set<string>()): Set<string> => {
+      const out = new Set<string>();
+      walk(ast, (n) => {
+        if (n.kind === 'call') {
+          const t = this.resolutions.get(n as never)?.table;
+          if (t) out.add(t);
+        } else if (n.kind === 'ident' && !seen.has(n.name)) {
+          seen.add(n.name);
+          for (const et of ets) {
+            const d = this.eventTypes[et]?.derived.find((x) => x.name === n.name);
+            if (d) tablesOf(d.ast, [et], seen).forEach((t) => out.add(t));
+          }
+        }
+      });
+      return out;
+    };
     rules.forEach((r, i) => {
       const item = this.g.rules.filter((x) => !x.value.disabled)[i]!;
-      for (const ast of [r.expression, r.classifyIf]) {
-        if (!ast) continue;
-        walk(ast, (n) => {
-          const t = n.kind === 'call' ? this.resolutions.get(n as never)?.table : undefined;
-          const c = t ? this.tables.get(t)?.value : undefined;
-          if (c && (c.values?.length ?? 0) + (c.entries?.length ?? 0) === 0) {
-            this.error(item.file, rangeAt(item.file, ['expression']), 'UEB0209', `\`${r.id}\` depends on context table \`${t}\`, which ships empty${c.organisation ? ' (supply it with --context)' : ''}`, undefined, 'warning');
-          }
-        });
+      const used = new Set<string>();
+      for (const ast of [r.expression, r.classifyIf]) if (ast) tablesOf(ast, r.eventTypes).forEach((t) => used.add(t));
+      for (const t of [...used].sort()) {
+        const c = this.tables.get(t)?.value;
+        if (c && (c.values?.length ?? 0) + (c.entries?.length ?? 0) === 0) {
+          this.error(item.file, rangeAt(item.file, ['expression']), 'UEB0209', `\`${r.id}\` depends on context table \`${t}\`, which ships empty${c.organisation ? ' (supply it with --context)' : ''}`, undefined, 'warning');
+        }
       }
     });
   }

@@ -18,7 +18,7 @@ function runTo(out: string, state: string, extra: string[] = [], files = [SAMPLE
 }
 
 beforeAll(() => {
-  execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'pipe' });
+  // The CLI is built once by test/global-setup.ts.
   tmp = mkdtempSync(join(tmpdir(), 'uebac-cli-'));
   bundle = join(tmp, 'bundle');
   const r = cli(['compile', 'content', '-o', bundle]);

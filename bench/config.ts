@@ -1,0 +1,42 @@
+// Paths and sizes shared by the orchestrator (bench/run.ts) and its child processes.
+import { join, resolve } from 'node:path';
+
+export const ROOT = resolve(import.meta.dirname, '..');
+export const CONTENT = join(ROOT, 'content');
+/** Corpora are cached here (node_modules/ is ignored by git; nothing is added to .gitignore). */
+export const CACHE_DIR = join(ROOT, 'node_modules', '.cache', 'uebac-bench');
+export const BENCH_DIR = import.meta.dirname;
+
+export interface Sizes {
+  /** Lines in the main corpus (bench mode of examples/gen). */
+  lines: number;
+  /** Lines in the warm-up prefix of the corpus. */
+  warmLines: number;
+  /** Timed passes per case (best of). */
+  rounds: number;
+  /** Users and days of the synthetic many-users corpus (one USB write per user per day). */
+  users: number;
+  userDays: number;
+  /** Histogram-memory case: instances × bins per instance. */
+  binInstances: number;
+  binsPerInstance: number;
+  /** Scaling: synthetic rules = rulesFactor × real rules; synthetic parsers. */
+  rulesFactor: number;
+  parsers: number;
+}
+
+export const SEED = 11;
+
+export const FULL: Sizes = {
+  lines: 1_000_000, warmLines: 20_000, rounds: 3,
+  users: 100_000, userDays: 5,
+  binInstances: 20_000, binsPerInstance: 50,
+  rulesFactor: 10, parsers: 1000,
+};
+
+export const QUICK: Sizes = {
+  lines: 30_000, warmLines: 5_000, rounds: 3,
+  users: 100_000, userDays: 2,
+  binInstances: 20_000, binsPerInstance: 50,
+  rulesFactor: 10, parsers: 1000,
+};
