@@ -75,6 +75,19 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     return out;
   };
 
+  // Routing results per header triple, memoised; bounded so hostile headers cannot grow it.
+  const routeCache = new Map<string, ParserRoute[]>();
+  const routeFor = (table: Map<string, Bucket>, format: string, vendor: string, product: string, signature: string): ParserRoute[] => {
+    const key = `${format}\u0000${vendor}\u0000${product}\u0000${signature}`;
+    let list = routeCache.get(key);
+    if (list === undefined) {
+      list = candidates(table, vendor, product, signature);
+      if (routeCache.size >= 4096) routeCache.clear();
+      routeCache.set(key, list);
+    }
+    return list;
+  };
+
   const contained = (r: ParserRoute, line: string) => r.contains.every((c) => line.includes(c));
 
   return (line: string): ParseOutcome => {
@@ -88,7 +101,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
       if (!parsed.ok) return { ok: false, reason: parsed.reason };
       const rec = parsed.record as { vendor: string; product: string; ext: Record<string, string>; signature?: string; eventId?: string; name?: string; severity?: string; version: string };
       const signature = isCef ? rec.signature! : rec.eventId!;
-      const list = candidates(isCef ? cef : leef, rec.vendor, rec.product, signature);
+      const list = routeFor(isCef ? cef : leef, isCef ? 'c' : 'l', rec.vendor, rec.product, signature);
       for (const r of list) {
         if (!contained(r, line)) continue;
         const raw = rec.ext;

@@ -117,8 +117,14 @@ export class Engine implements RuleRuntime {
   private firedNow: number[] = [];
   private firedStats: Array<ModelStats | null> = [];
 
+  /** per event type: indexes of the counters / models it feeds (computed once) */
+  private readonly countersByType: number[][];
+  private readonly modelsByType: number[][];
+
   constructor(readonly program: Program, readonly sink: EngineSink) {
     this.models = new ModelStore(program.models);
+    this.countersByType = program.eventTypes.map((_, et) => program.counters.flatMap((c, i) => (c.eventTypes.includes(et) ? [i] : [])));
+    this.modelsByType = program.eventTypes.map((_, et) => program.models.flatMap((m, i) => (m.eventTypes.includes(et) ? [i] : [])));
     this.firedByRule = program.rules.map(() => 0);
     this.maxRegexInput = program.settings.maxRegexInput;
   }
@@ -291,9 +297,8 @@ export class Engine implements RuleRuntime {
 
   private updateCounters(ev: Event, eventType: number): void {
     const counters = this.program.counters;
-    for (let i = 0; i < counters.length; i++) {
+    for (const i of this.countersByType[eventType]!) {
       const c = counters[i]!;
-      if (!c.eventTypes.includes(eventType)) continue;
       const scope = this.scopeFor(c.scope, c.key ? c.key(ev) : null, ev.time);
       if (!scope) continue;
       if (c.scope === 'asset') scope.events++;
@@ -370,9 +375,8 @@ export class Engine implements RuleRuntime {
 
   private train(ev: Event, eventType: number): void {
     const models = this.program.models;
-    for (let i = 0; i < models.length; i++) {
+    for (const i of this.modelsByType[eventType]!) {
       const m = models[i]!;
-      if (!m.eventTypes.includes(eventType)) continue;
       if (!m.trainIf(ev, this)) continue;
       const feature = m.feature(ev, this);
       if (feature === null) continue;
