@@ -102,7 +102,7 @@ function prepare(text: string) {
   checkExpression(parsed.ast, { fields: FIELDS, modelStats: false }, cx, resolutions);
   if (problems.length) throw new Error(`generated expression ${text} does not check: ${problems.join('; ')}`);
   const base = { res: (c: never) => resolutions.get(c) ?? {}, table: () => { throw new Error('no tables'); }, regex: () => { throw new Error('no regex'); } };
-  const js = emitExpr(parsed.ast, { ...base, ident: (name) => prop(code`ev`, name) } as never).text;
+  const js = emitExpr(parsed.ast, { ...base, ident: (name: string) => prop(code`ev`, name) } as never).text;
   const compiled = new Function('h', 'ev', `return ${js};`) as (hh: typeof h, ev: Record<string, h.Value>) => h.Value;
   const interpret = (ev: Record<string, h.Value>) => evalExpr(parsed.ast, { ...base, ev, rt: null, ident: (name: string) => ev[name] ?? null } as never);
   return { js, compiled: (ev: Record<string, h.Value>) => compiled(h, ev), interpret };
