@@ -14,6 +14,16 @@ export interface Sizes {
   warmLines: number;
   /** Timed passes per case (best of). */
   rounds: number;
+  /** Rule-evaluation case: at most this many events (a prefix of the corpus). */
+  ruleEvents: number;
+  /** Split the cold compile's regex-screening time out (checks every regex again). */
+  regexSplit: boolean;
+  /** Compile the pack a second time in the same process (warm JIT, cached regex verdicts). */
+  warmCompile: boolean;
+  /** Run the memory cases and the recheck probe concurrently (quick mode: wall time). */
+  concurrentMemory: boolean;
+  /** CPU-profile the end-to-end case (--profile / --no-profile override). */
+  profile: boolean;
   /** Users and days of the synthetic many-users corpus (one USB write per user per day). */
   users: number;
   userDays: number;
@@ -28,15 +38,17 @@ export interface Sizes {
 export const SEED = 11;
 
 export const FULL: Sizes = {
-  lines: 1_000_000, warmLines: 20_000, rounds: 3,
+  lines: 1_000_000, warmLines: 20_000, rounds: 2, ruleEvents: 100_000,
+  regexSplit: true, warmCompile: true, concurrentMemory: false, profile: true,
   users: 100_000, userDays: 5,
   binInstances: 20_000, binsPerInstance: 50,
   rulesFactor: 10, parsers: 1000,
 };
 
 export const QUICK: Sizes = {
-  lines: 30_000, warmLines: 5_000, rounds: 3,
-  users: 100_000, userDays: 2,
+  lines: 5_000, warmLines: 1_000, rounds: 3, ruleEvents: 3_000,
+  regexSplit: false, warmCompile: false, concurrentMemory: true, profile: false,
+  users: 20_000, userDays: 1,
   binInstances: 20_000, binsPerInstance: 50,
   rulesFactor: 10, parsers: 1000,
 };

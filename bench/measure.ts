@@ -19,22 +19,37 @@ export function settle(): void {
   if (gc) { gc(); gc(); }
 }
 
+/** Wall-clock times (process.hrtime.bigint) and, beside them, the process's CPU time
+ * (user + system, all threads, process.cpuUsage), which a busy shared machine inflates far
+ * less than wall time. Milliseconds. */
 export interface Timing {
   best: number;
   median: number;
   runs: number[];
+  cpuBest: number;
+  cpuMedian: number;
+  cpuRuns: number[];
 }
 
-export function summarize(runs: number[]): Timing {
+function bestAndMedian(runs: number[]): [number, number] {
   const sorted = [...runs].sort((a, b) => a - b);
-  return { best: sorted[0] ?? NaN, median: sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN, runs };
+  return [sorted[0] ?? NaN, sorted[Math.floor((sorted.length - 1) / 2)] ?? NaN];
 }
 
-export async function timeOnce(fn: () => unknown | Promise<unknown>): Promise<number> {
+export function summarize(runs: number[], cpuRuns: number[]): Timing {
+  const [best, median] = bestAndMedian(runs);
+  const [cpuBest, cpuMedian] = bestAndMedian(cpuRuns);
+  return { best, median, runs, cpuBest, cpuMedian, cpuRuns };
+}
+
+export async function timeOnce(fn: () => unknown | Promise<unknown>): Promise<{ wall: number; cpu: number }> {
   settle();
+  const c0 = process.cpuUsage();
   const t0 = nowNs();
   await fn();
-  return msSince(t0);
+  const wall = msSince(t0);
+  const c = process.cpuUsage(c0);
+  return { wall, cpu: (c.user + c.system) / 1000 };
 }
 
 export interface Variant<R = unknown> {
@@ -54,15 +69,17 @@ export interface VariantResult<R = unknown> {
 export async function interleaved<R>(variants: Array<Variant<R>>, rounds: number, log?: (msg: string) => void): Promise<Map<string, VariantResult<R>>> {
   for (const v of variants) await v.warm();
   const times = new Map<string, number[]>(variants.map((v) => [v.name, []]));
+  const cpu = new Map<string, number[]>(variants.map((v) => [v.name, []]));
   const last = new Map<string, R>();
   for (let r = 0; r < rounds; r++) {
     for (const v of variants) {
       let value!: R;
-      const ms = await timeOnce(async () => { value = await v.run(); });
-      times.get(v.name)!.push(ms);
+      const t = await timeOnce(async () => { value = await v.run(); });
+      times.get(v.name)!.push(t.wall);
+      cpu.get(v.name)!.push(t.cpu);
       last.set(v.name, value);
-      log?.(`  round ${r + 1}/${rounds} ${v.name}: ${ms.toFixed(0)} ms`);
+      log?.(`  round ${r + 1}/${rounds} ${v.name}: ${t.wall.toFixed(0)} ms (cpu ${t.cpu.toFixed(0)} ms)`);
     }
   }
-  return new Map(variants.map((v) => [v.name, { timing: summarize(times.get(v.name)!), last: last.get(v.name)! }]));
+  return new Map(variants.map((v) => [v.name, { timing: summarize(times.get(v.name)!, cpu.get(v.name)!), last: last.get(v.name)! }]));
 }

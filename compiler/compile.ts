@@ -23,7 +23,7 @@ export interface IREventType { name: string; fields: IRField[]; derived: Array<{
 export interface IRParser {
   id: string; format: 'cef' | 'leef' | 'regex'; priority: number;
   vendors: string[]; products: string[]; signatures: string[]; contains: string[];
-  timeFrom: string; timeFormats: string[];
+  timeFrom: string[]; timeFormats: string[];
   extract: Array<{ source: string; flags: string; groups: Array<{ group: string; field: string }> }>;
   fields: Array<{ name: string; ast: Expr }>;
   events: Array<{ eventType: number; when: Expr | null }>;
@@ -342,7 +342,7 @@ class Compiler {
       out.push({
         id: p.id, format: p.format, priority: p.priority ?? 100,
         vendors: p.select.vendor ?? [], products: p.select.product ?? [], signatures: p.select.signature ?? [], contains: p.select.contains ?? [],
-        timeFrom: p.time.from, timeFormats: p.time.formats, extract,
+        timeFrom: Array.isArray(p.time.from) ? p.time.from : [p.time.from], timeFormats: p.time.formats, extract,
         fields,
         events: events.filter((e) => e.idx !== undefined).map((e) => {
           const r = e.when ? this.expr(file, ['events', e.i, 'when'], e.when, 'parser', null, []) : null;

@@ -22,7 +22,7 @@ export interface EventTypeDoc { id: string; description?: string; fields: Record
 export interface ParserDoc {
   id: string; format: 'cef' | 'leef' | 'regex'; priority?: number; vendor?: string; product?: string;
   select: { vendor?: string[]; product?: string[]; signature?: string[]; contains?: string[] };
-  time: { from: string; formats: string[] };
+  time: { from: string | string[]; formats: string[] };
   extract?: string[];
   fields: Record<string, string>;
   events: Array<{ type: string; when?: string }>;

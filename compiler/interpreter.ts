@@ -63,6 +63,7 @@ export function interpretProgram(ir: IR, overrides?: ReadonlyMap<string, Context
         const ix: ExprInterpContext = {
           ...base, ev: { time: 0, event_type: '' } as Event, rt: null,
           ident: (name) => (name in out ? out[name]! : (raw[name] ?? null)),
+          raw: (key) => raw[key] ?? null,
         };
         for (const f of p.fields) out[f.name] = evalExpr(f.ast, ix);
         for (const e of p.events) if (e.when === null || evalExpr(e.when, ix) === true) return { fields: out, eventType: e.eventType };

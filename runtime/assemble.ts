@@ -25,7 +25,8 @@ export interface ParserPart {
   signatures: readonly string[];
   contains: readonly string[];
   extract: ReadonlyArray<{ source: string; flags: string; groups: ReadonlyArray<{ group: string; field: string }> }>;
-  timeFrom: string;
+  /** Raw keys holding the event time, tried in order. */
+  timeFrom: readonly string[];
   timeFormats: readonly string[];
   /** Raw keys → output fields and event type index (or -1: no event builder matched). */
   map(raw: Record<string, string>): { fields: Record<string, Value>; eventType: number };
@@ -93,11 +94,17 @@ export function assembleProgram(parts: ProgramParts): Program {
       run(raw) {
         const { fields, eventType } = p.map(raw);
         if (eventType < 0) return { ok: false, reason: 'no-event-builder', parser: p.id };
-        const timeText = raw[p.timeFrom];
-        if (timeText === undefined) return { ok: false, reason: 'missing-time', parser: p.id };
         let t = NaN;
-        for (const f of formats) { t = f(timeText); if (!Number.isNaN(t)) break; }
-        if (Number.isNaN(t)) t = epoch(timeText);
+        let sawTime = false;
+        for (const key of p.timeFrom) {
+          const timeText = raw[key];
+          if (timeText === undefined || timeText === '') continue;
+          sawTime = true;
+          for (const f of formats) { t = f(timeText); if (!Number.isNaN(t)) break; }
+          if (Number.isNaN(t)) t = epoch(timeText);
+          if (!Number.isNaN(t)) break;
+        }
+        if (!sawTime) return { ok: false, reason: 'missing-time', parser: p.id };
         if (Number.isNaN(t)) return { ok: false, reason: 'unparseable-time', parser: p.id };
         const ev = factories[eventType]!(t);
         for (const [name, type] of eventTypes[eventType]!.fields) {

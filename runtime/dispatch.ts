@@ -62,17 +62,19 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
   // Longest prefix first so the most specific signature family is tried first.
   for (const table of [cef, leef]) for (const b of table.values()) b.prefix.sort((x, y) => y[0].length - x[0].length);
 
+  // Every parser that can accept this header, in the content's explicit order (routes
+  // arrive sorted by priority, then id), whether it matched by exact signature, prefix or none.
+  const order = new Map(routes.map((r, i) => [r, i]));
   const candidates = (table: Map<string, Bucket>, vendor: string, product: string, signature: string): ParserRoute[] => {
-    const out: ParserRoute[] = [];
+    const out = new Set<ParserRoute>();
     for (const key of [`${vendor}|${product}`, `${vendor}|*`, `*|${product}`, '*|*']) {
       const b = table.get(key);
       if (!b) continue;
-      const exact = b.exact.get(signature);
-      if (exact) out.push(...exact);
-      for (const [pre, rs] of b.prefix) if (signature.startsWith(pre)) out.push(...rs);
-      out.push(...b.any);
+      for (const r of b.exact.get(signature) ?? []) out.add(r);
+      for (const [pre, rs] of b.prefix) if (signature.startsWith(pre)) rs.forEach((r) => out.add(r));
+      b.any.forEach((r) => out.add(r));
     }
-    return out;
+    return [...out].sort((a, b) => order.get(a)! - order.get(b)!);
   };
 
   // Routing results per header triple, memoised; bounded so hostile headers cannot grow it.
@@ -88,6 +90,9 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     return list;
   };
 
+  const hasVendor = (table: Map<string, Bucket>, vendor: string, product: string) =>
+    table.has(`${vendor}|${product}`) || table.has(`${vendor}|*`) || table.has(`*|${product}`);
+
   const contained = (r: ParserRoute, line: string) => r.contains.every((c) => line.includes(c));
 
   return (line: string): ParseOutcome => {
@@ -96,12 +101,16 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     if (line.includes('\uFFFD')) return { ok: false, reason: 'invalid-utf8' };
     const { body } = stripSyslogHeader(line);
     const isCef = body.startsWith('CEF:') || /^[01]\|/.test(body);
-    if (isCef || body.startsWith('LEEF:')) {
+    const isLeef = !isCef && body.startsWith('LEEF:');
+    /** Structured lines: whether some parser selects this vendor/product at all. */
+    let knownSource = false;
+    if (isCef || isLeef) {
       const parsed = isCef ? parseCef(body, { maxFieldLength: opts.maxFieldLength }) : parseLeef(body, { maxFieldLength: opts.maxFieldLength });
       if (!parsed.ok) return { ok: false, reason: parsed.reason };
       const rec = parsed.record as { vendor: string; product: string; ext: Record<string, string>; signature?: string; eventId?: string; name?: string; severity?: string; version: string };
       const signature = isCef ? rec.signature! : rec.eventId!;
       const list = routeFor(isCef ? cef : leef, isCef ? 'c' : 'l', rec.vendor, rec.product, signature);
+      knownSource = list.length > 0 || hasVendor(isCef ? cef : leef, rec.vendor, rec.product);
       for (const r of list) {
         if (!contained(r, line)) continue;
         const raw = rec.ext;
@@ -112,7 +121,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
         if (rec.severity !== undefined) raw.hdr_severity = rec.severity;
         return r.run(raw, line);
       }
-      if (text.length === 0) return { ok: false, reason: list.length ? 'no-parser' : 'unknown-source' };
+      if (text.length === 0) return { ok: false, reason: knownSource ? 'no-parser' : 'unknown-source' };
     }
     for (const r of text) {
       if (!contained(r, line)) continue;
@@ -120,6 +129,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
       if (raw === null) continue;
       return r.run(raw, line);
     }
-    return { ok: false, reason: isCef ? 'unknown-source' : 'no-parser' };
+    if (isCef || isLeef) return { ok: false, reason: knownSource ? 'no-parser' : 'unknown-source' };
+    return { ok: false, reason: 'no-parser' };
   };
 }

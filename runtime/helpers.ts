@@ -243,3 +243,9 @@ export function nameMatches(address: Value, user: Value): boolean {
   const parts = account.split(/[._\-\s]+/).map(squash).filter((p) => p.length >= 2);
   return parts.length >= 2 && parts.every((p) => l.includes(p));
 }
+
+/** Replace every occurrence of a literal substring. */
+export function replaceAll(s: Value, from: Value, to: Value): string | null {
+  if (typeof s !== 'string' || typeof from !== 'string' || typeof to !== 'string' || from === '') return typeof s === 'string' ? s : null;
+  return s.split(from).join(to);
+}

@@ -39,5 +39,6 @@ export const PURE_BUILTINS: Builtin[] = [
   pure('fileExt', 'fileExt', ['string'], 'string', 1, 1, 'Lower-cased file extension without the dot.', 'fileExt(file_name)'),
   pure('tldCountry', 'tldCountry', ['string'], 'string', 1, 1, 'ISO 3166 country code of a domain\'s country-code TLD (supplier.co.uk → GB); null for generic TLDs (.com, .io, .co, .me, …).', 'tldCountry(external_domain)'),
   pure('nameMatches', 'nameMatches', ['string', 'string'], 'boolean', 2, 2, 'True when an e-mail address looks like the user\'s own: the local part without `.`, `_`, `-` and digits contains the account name, or all of its name parts.', 'nameMatches(external_address, user)'),
+  pure('replace', 'replaceAll', ['string', 'string', 'string'], 'string', 3, 3, 'Replaces every occurrence of a literal substring (not a regex).', "replace(subject, '_', ' ')"),
   pure('baseName', 'baseName', ['string'], 'string', 1, 1, 'Last component of a Windows or POSIX path.', 'baseName(sproc)'),
 ];

@@ -70,6 +70,19 @@ const logic: Builtin[] = [
   },
 ];
 
+const parserOnly: Builtin[] = [
+  {
+    name: 'raw', category: 'string', signature: "raw('key') → string", minArgs: 1, maxArgs: 1, params: ['string'], returns: 'string', where: ['parser'],
+    doc: 'In a parser: the raw value of a key that is not a plain identifier, e.g. a label such as `Incident_Source_(AD_Account)`; null when absent.',
+    example: "raw('Incident_Source_(AD_Account)')",
+    check(call, cx) {
+      literalString(cx, call.args[0], 'the raw key');
+    },
+    emit: (call) => code`(r[${str((call.args[0] as { value: string }).value)}] ?? null)`,
+    interp: (call, _a, ix) => ix.raw?.((call.args[0] as { value: string }).value) ?? null,
+  },
+];
+
 const lists: Builtin[] = [
   {
     name: 'emailDomains', category: 'list', signature: 'emailDomains(list) → list', minArgs: 1, maxArgs: 1, params: ['list'], returns: 'list',
@@ -215,5 +228,4 @@ const models: Builtin[] = [
   },
 ];
 
-export const SPECIAL_BUILTINS: Builtin[] = [...logic, ...lists, ...context, ...time, ...aggregates, ...models];
-void str;
+export const SPECIAL_BUILTINS: Builtin[] = [...logic, ...parserOnly, ...lists, ...context, ...time, ...aggregates, ...models];

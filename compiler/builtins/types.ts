@@ -49,6 +49,8 @@ export interface InterpContext {
   rt: RuleRuntime | null;
   /** Regex inputs are cut to this length (pack setting). */
   maxRegexInput: number;
+  /** Parsers only: raw key lookup. */
+  raw?: (key: string) => Value;
   table(name: string): import('../../runtime/context.ts').ContextTable;
   regex(source: string, flags: string): RegExp;
 }

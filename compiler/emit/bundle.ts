@@ -77,7 +77,7 @@ ${lines(et.derived.map((d) => code`${prop(code`ev`, d.name)} = ${E(d.ast)};`), '
   format: ${str(p.format)},
   vendors: ${json(p.vendors)}, products: ${json(p.products)}, signatures: ${json(p.signatures)}, contains: ${json(p.contains)},
   extract: ${json(p.extract)},
-  timeFrom: ${str(p.timeFrom)}, timeFormats: ${json(p.timeFormats)},
+  timeFrom: ${json(p.timeFrom)}, timeFormats: ${json(p.timeFormats)},
   map(r) {
     const o = {};
 ${lines(assigns, '    ')}
