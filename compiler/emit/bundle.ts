@@ -147,13 +147,14 @@ export const MANIFEST_SUMMARY = ${json({ pack: ir.pack, contentHash: ir.contentH
 export const DEFAULT_CONTEXT = ${json(ir.contexts.map((c) => ({ name: c.name, shape: c.shape, match: c.match, rows: c.rows })))};
 const SETTINGS = ${json(ir.settings)};
 
-${lines(evaluators)}
-
-const EVALUATORS = [${ir.eventTypes.map((et) => ident(`evaluate_${mangle(et.name)}`))}];
-
 export function instantiate(overrides) {
   const T = makeTables(DEFAULT_CONTEXT, overrides);
 ${lines(tableDecls, '  ')}
+
+  // ---- rules, one evaluator per event type, in dependency order ----
+${lines(evaluators, '  ')}
+
+  const EVALUATORS = [${ir.eventTypes.map((et) => ident(`evaluate_${mangle(et.name)}`))}];
   return assembleProgram({
     pack: MANIFEST_SUMMARY.pack,
     settings: SETTINGS,

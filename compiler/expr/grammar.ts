@@ -20,10 +20,12 @@ Start = _ e:Expression _ { return e; }
 
 Expression = Conditional
 
+// Each level parses its left operand once and then looks for an optional tail, so no
+// sub-expression is ever parsed twice (backtracking alternatives would be exponential
+// in the nesting depth).
 Conditional
-  = test:Or _ "?" _ then:Expression _ ":" _ other:Expression
-    { return { kind: 'cond', test, then, else: other, span: range() }; }
-  / Or
+  = test:Or tail:(_ "?" _ Expression _ ":" _ Expression)?
+    { return tail ? { kind: 'cond', test, then: tail[3], else: tail[7], span: range() } : test; }
 
 Or = head:And tail:(_ OrOp _ And)* { return bin(head, tail); }
 OrOp = "||" / $("or"i !IdentPart)
@@ -36,9 +38,8 @@ Not
   / Comparison
 
 Comparison
-  = left:Additive _ op:CompareOp _ right:Additive
-    { return { kind: 'binary', op: normOp(op), left, right, span: range() }; }
-  / Additive
+  = left:Additive tail:(_ CompareOp _ Additive)?
+    { return tail ? { kind: 'binary', op: normOp(tail[1]), left, right: tail[3], span: range() } : left; }
 
 CompareOp = "==" / "!=" / "<>" / "<=" / ">=" / "<" / ">" / "=" / $("in"i !IdentPart)
 
@@ -54,17 +55,14 @@ Primary
   = "(" _ e:Expression _ ")" { return e; }
   / List
   / Literal
-  / Call
-  / Identifier
+  / CallOrIdentifier
 
 List = "[" _ items:ArgList? _ "]" { return { kind: 'list', items: items ?? [], span: range() }; }
 
-Call = name:Name _ "(" _ args:ArgList? _ ")"
-  { return { kind: 'call', name: name.text, nameSpan: name.span, args: args ?? [], span: range() }; }
+CallOrIdentifier = name:Name call:(_ "(" _ ArgList? _ ")")?
+  { return call ? { kind: 'call', name: name.text, nameSpan: name.span, args: call[3] ?? [], span: range() } : { kind: 'ident', name: name.text, span: name.span }; }
 
 ArgList = head:Expression tail:(_ "," _ Expression)* { return [head, ...tail.map((t) => t[3])]; }
-
-Identifier = name:Name { return { kind: 'ident', name: name.text, span: name.span }; }
 
 Name = text:$(IdentStart IdentPart* ("." IdentStart IdentPart*)*) { return { text, span: range() }; }
 IdentStart = [A-Za-z_]

@@ -15,6 +15,10 @@
 // and grade exponential vs polynomial differently (run-time inputs are capped
 // by runtime/regex-guard.ts, which bounds polynomial but not exponential cost).
 
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { checkSync, type Diagnostics, type Parameters } from 'recheck';
 
 export type SafetyResult =
@@ -36,17 +40,58 @@ export type SafetyResult =
 
 /** Upper bound per check; a timeout yields reason 'unknown'. */
 const TIMEOUT_MS = 2000;
+/** The fuzz checker (lookaround, back-references) rarely decides more after this long. */
+const FUZZ_TIMEOUT_MS = 600;
 const MAX_ATTACK_CHARS = 80;
 
-const cache = new Map<string, SafetyResult>();
+// Results are kept in memory and in a small JSON file shared by every compile on this
+// machine (keyed by recheck's version), so a pack's regexes are analysed once, not on
+// every `uebac validate` / `compile` / `test`. UEBAC_CACHE_DIR moves it; set it to '' to disable.
+const RECHECK_VERSION = (() => {
+  try {
+    return (createRequire(import.meta.url)('recheck/package.json') as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+})();
+const CACHE_DIR = process.env.UEBAC_CACHE_DIR ?? join(tmpdir(), 'uebac-cache');
+const CACHE_FILE = CACHE_DIR ? join(CACHE_DIR, `regex-safety-recheck-${RECHECK_VERSION}.json`) : '';
+let cache: Map<string, SafetyResult> | undefined;
+
+function loadCache(): Map<string, SafetyResult> {
+  if (cache) return cache;
+  cache = new Map();
+  if (CACHE_FILE && existsSync(CACHE_FILE)) {
+    try {
+      for (const [k, v] of Object.entries(JSON.parse(readFileSync(CACHE_FILE, 'utf8')) as Record<string, SafetyResult>)) cache.set(k, v);
+    } catch {
+      // A torn or foreign file is only a cache: start afresh.
+    }
+  }
+  return cache;
+}
+
+function saveCache(map: Map<string, SafetyResult>): void {
+  if (!CACHE_FILE) return;
+  try {
+    mkdirSync(CACHE_DIR, { recursive: true });
+    const tmp = `${CACHE_FILE}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify(Object.fromEntries(map)));
+    renameSync(tmp, CACHE_FILE); // atomic: concurrent compiles never read half a file
+  } catch {
+    // Read-only or full disk: keep the in-memory cache only.
+  }
+}
 
 export function checkRegexSafety(source: string, flags: string): SafetyResult {
   // '/' cannot occur in flags, so the key is unambiguous.
   const key = `${flags}/${source}`;
-  const hit = cache.get(key);
+  const map = loadCache();
+  const hit = map.get(key);
   if (hit) return hit;
   const result = toResult(runChecker(source, flags));
-  cache.set(key, result);
+  map.set(key, result);
+  saveCache(map);
   return result;
 }
 
@@ -55,7 +100,7 @@ function runChecker(source: string, flags: string): Diagnostics | Error {
   try {
     const first = checkSync(source, flags, params);
     if (first.status === 'unknown' && first.error.kind === 'unsupported') {
-      return checkSync(source, flags, { ...params, checker: 'fuzz' });
+      return checkSync(source, flags, { ...params, checker: 'fuzz', timeout: FUZZ_TIMEOUT_MS });
     }
     return first;
   } catch (err) {

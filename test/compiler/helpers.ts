@@ -58,13 +58,13 @@ export function tempDir(): string {
 }
 
 /** Emit, bundle, write to a temp dir and import: the same path `uebac compile` + `run` take. */
-export async function loadCompiled(ir: IR): Promise<{ program: Program; source: string; bundle: string }> {
+export async function loadCompiled(ir: IR): Promise<{ program: Program; source: string; bundle: string; module: BundleModule }> {
   const source = emitSource(ir);
   const bundle = await bundleSource(source);
   const file = join(tempDir(), 'bundle.mjs');
   writeFileSync(file, bundle);
   const mod = (await import(pathToFileURL(file).href)) as BundleModule;
-  return { program: mod.instantiate(new Map()), source, bundle };
+  return { program: mod.instantiate(new Map()), source, bundle, module: mod };
 }
 
 /** Run a program over the sample log; returns the output text and the summary. */
