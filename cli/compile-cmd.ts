@@ -67,7 +67,10 @@ export async function compileToDir(ir: IR, out: string): Promise<Manifest> {
 export async function compileCommand(dir: string, out: string, format: Format): Promise<number> {
   const started = performance.now();
   const { ir, diagnostics } = compileDir(dir);
-  printDiagnostics(dir, diagnostics, format);
+  // Errors in full; warnings are `uebac validate`'s job, so compile only counts them.
+  const warnings = diagnostics.filter((d) => d.severity !== 'error');
+  printDiagnostics(dir, format === 'human' ? diagnostics.filter((d) => d.severity === 'error') : diagnostics, format);
+  if (format === 'human' && warnings.length) process.stderr.write(`${warnings.length} warning${warnings.length === 1 ? '' : 's'} (see \`uebac validate ${dir}\`)\n`);
   if (!ir) return 1;
   const m = await compileToDir(ir, out);
   if (format === 'human') {
