@@ -75,7 +75,8 @@ export async function ensureCorpus(lines: number, warmLines: number, seed: numbe
   const stem = `corpus-full-s${seed}-n${lines}-`;
   const key = sourceHash([...generatorFiles(), join(ROOT, 'bench', 'gen-corpus.ts')]);
   const path = join(CACHE_DIR, `${stem}${key}.log`);
-  const warmPath = join(CACHE_DIR, `${stem}${key}.warm${warmLines}.log`);
+  // A warm-up prefix as long as the corpus is the corpus itself.
+  const warmPath = warmLines >= lines ? path : join(CACHE_DIR, `${stem}${key}.warm${warmLines}.log`);
   const description = `examples/gen bench mode: --scenario full --seed ${seed} --lines ${lines}`;
   if (!existsSync(path) || !existsSync(warmPath)) {
     process.stderr.write(`generating corpus (${description}) → ${path}\n`);

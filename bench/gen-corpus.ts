@@ -10,12 +10,12 @@ await childMain(({ lines, warmLines, seed, out, warmOut }: Input) => {
   const result = generate({ scenario: 'full', seed, lines });
   progress(`generated ${result.lines.length} lines in ${((Date.now() - started) / 1000).toFixed(1)} s; writing`);
   const w = new LineWriter(out);
-  const warm = new LineWriter(warmOut);
+  const warm = warmOut === out ? null : new LineWriter(warmOut);
   for (let i = 0; i < result.lines.length; i++) {
     w.line(result.lines[i]!);
-    if (i < warmLines) warm.line(result.lines[i]!);
+    if (warm && i < warmLines) warm.line(result.lines[i]!);
   }
   w.close();
-  warm.close();
+  warm?.close();
   return { lines: w.lines, bytes: w.bytes };
 });

@@ -10,6 +10,9 @@ export interface PassCount {
   lines: number;
   events: number;
   rulesFired?: number;
+  /** parse passes: earliest and latest event time (ms) */
+  firstTime?: number;
+  lastTime?: number;
 }
 
 export interface LoadedBundle {
@@ -34,17 +37,22 @@ export async function floorPass(path: string): Promise<PassCount> {
 export async function parsePass(program: Program, path: string, enrich: boolean): Promise<PassCount> {
   let lines = 0;
   let events = 0;
+  let firstTime = Infinity;
+  let lastTime = -Infinity;
   for await (const batch of readLines(path)) {
     for (const line of batch) {
       const r = program.parse(line.text);
       if (r.ok) {
         if (enrich) program.enrich(r.event, r.eventType);
         events++;
+        const t = r.event.time;
+        if (t < firstTime) firstTime = t;
+        if (t > lastTime) lastTime = t;
       }
     }
     lines += batch.length;
   }
-  return { lines, events };
+  return { lines, events, firstTime, lastTime };
 }
 
 /** End to end: runPipeline with in-memory state and JSONL written to a temp file. */

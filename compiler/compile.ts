@@ -183,40 +183,23 @@ class Compiler {
       return null;
     }
     let failed = false;
+    /** Resolve a name in an index, or report it (with "did you mean") and return null. */
+    const lookup = <V,>(node: Expr, code: string, what: string, name: string, index: ReadonlyMap<string, V>): V | null => {
+      const hit = index.get(name);
+      if (hit !== undefined) return hit;
+      const s = didYouMean(name, index.keys());
+      failed = true;
+      this.error(file, toRange(node.span), code, `unknown ${what} \`${name}\``, s ? `did you mean \`${s}\`?` : undefined);
+      return null;
+    };
     const cx: CheckContext = {
       where, eventTypes,
       error: (node, code, message, hint) => { failed = true; this.error(file, toRange(node.span), code, message, hint); },
       warn: (node, code, message, hint) => this.error(file, toRange(node.span), code, message, hint, 'warning'),
-      table: (node, name) => {
-        if (this.tables.has(name)) return true;
-        const s = didYouMean(name, this.tables.keys());
-        failed = true;
-        this.error(file, toRange(node.span), 'UEB0204', `unknown context table \`${name}\``, s ? `did you mean \`${s}\`?` : undefined);
-        return false;
-      },
-      model: (node, id) => {
-        const i = this.modelIndex.get(id);
-        if (i !== undefined) return i;
-        const s = didYouMean(id, this.modelIndex.keys());
-        failed = true;
-        this.error(file, toRange(node.span), 'UEB0202', `unknown model \`${id}\``, s ? `did you mean \`${s}\`?` : undefined);
-        return null;
-      },
-      rule: (node, id) => {
-        const i = this.ruleIndex.get(id);
-        if (i !== undefined) return i;
-        const s = didYouMean(id, this.ruleIndex.keys());
-        failed = true;
-        this.error(file, toRange(node.span), 'UEB0203', `unknown rule \`${id}\``, s ? `did you mean \`${s}\`?` : undefined);
-        return null;
-      },
-      eventType: (node, name) => {
-        if (this.etIndex.has(name)) return true;
-        const s = didYouMean(name, this.etIndex.keys());
-        failed = true;
-        this.error(file, toRange(node.span), 'UEB0201', `unknown event type \`${name}\``, s ? `did you mean \`${s}\`?` : undefined);
-        return false;
-      },
+      table: (node, name) => lookup(node, 'UEB0204', 'context table', name, this.tables) !== null,
+      model: (node, id) => lookup(node, 'UEB0202', 'model', id, this.modelIndex),
+      rule: (node, id) => lookup(node, 'UEB0203', 'rule', id, this.ruleIndex),
+      eventType: (node, name) => lookup(node, 'UEB0201', 'event type', name, this.etIndex) !== null,
       counter: (fn, scope, value, key, ets) => {
         const etIdx = ets.map((e) => this.etIndex.get(e)!).filter((i) => i !== undefined).sort((a, b) => a - b);
         const k = `${fn}|${scope}|${stripSpans(value)}|${stripSpans(key)}|${etIdx.join(',')}`;

@@ -16,6 +16,28 @@ function tableArg(call: CallNode, cx: CheckContext): void {
   if (name !== null && cx.table(call.args[0]!, name)) cx.resolve(call, { table: name });
 }
 
+/** A built-in whose second argument is a literal regex, precompiled and ReDoS-checked. */
+function regexBuiltin(name: string, aliases: string[], returns: 'boolean' | 'string', helper: 'regexTest' | 'regexCapture', doc: string, example: string): Builtin {
+  const run = h[helper] as (re: RegExp, s: h.Value, max: number) => h.Value;
+  return {
+    name, aliases, category: 'string', signature: `${name}(string, 'regex') → ${returns}`, minArgs: 2, maxArgs: 2, params: ['string', 'string'], returns, doc, example,
+    check(call, cx) {
+      const src = literalString(cx, call.args[1], 'the regex');
+      if (src === null) return;
+      const insensitive = src.startsWith('(?i)');
+      cx.resolve(call, { regex: { source: insensitive ? src.slice(4) : src, flags: insensitive ? 'i' : '' } });
+    },
+    emit: (call, [s], ex) => {
+      const r = ex.res(call).regex!;
+      return code`h.${helper === 'regexTest' ? code`regexTest` : code`regexCapture`}(${ex.regex(r.source, r.flags)}, ${s!}, SETTINGS.maxRegexInput)`;
+    },
+    interp: (call, [s], ix) => {
+      const r = ix.res(call).regex!;
+      return run(ix.regex(r.source, r.flags), s!, ix.maxRegexInput);
+    },
+  };
+}
+
 const logic: Builtin[] = [
   {
     name: 'exists', category: 'logic', signature: 'exists(any) → boolean', minArgs: 1, maxArgs: 1, params: ['any'], returns: 'boolean',
@@ -30,44 +52,12 @@ const logic: Builtin[] = [
     emit: (_c, [x, ...vs]) => code`h.inList(${x!}, [${vs}])`,
     interp: (_c, [x, ...vs]) => h.inList(x!, vs),
   },
-  {
-    name: 'matches', category: 'string', signature: "matches(string, 'regex') → boolean", minArgs: 2, maxArgs: 2, params: ['string', 'string'], returns: 'boolean',
-    doc: 'Regular-expression test (JavaScript syntax, checked for catastrophic backtracking at compile time). The input is cut to the pack\'s regexInputMaxLength first. A leading (?i) makes it case-insensitive.',
-    example: "matches(file_name, '\\\\.(zip|7z|rar)$')",
-    check(call, cx) {
-      const src = literalString(cx, call.args[1], 'the regex');
-      if (src === null) return;
-      const insensitive = src.startsWith('(?i)');
-      cx.resolve(call, { regex: { source: insensitive ? src.slice(4) : src, flags: insensitive ? 'i' : '' } });
-    },
-    emit: (call, [s], ex) => {
-      const r = ex.res(call).regex!;
-      return code`h.regexTest(${ex.regex(r.source, r.flags)}, ${s!}, SETTINGS.maxRegexInput)`;
-    },
-    interp: (call, [s], ix) => {
-      const r = ix.res(call).regex!;
-      return h.regexTest(ix.regex(r.source, r.flags), s!, ix.maxRegexInput);
-    },
-  },
-  {
-    name: 'capture', aliases: ['extract'], category: 'string', signature: "capture(string, 'regex') → string", minArgs: 2, maxArgs: 2, params: ['string', 'string'], returns: 'string',
-    doc: 'First capture group of a regex match (the whole match when the regex has no group); null when it does not match. Checked for catastrophic backtracking at compile time; input cut to regexInputMaxLength.',
-    example: "capture(msg, 'Account Name:\\s+(\\S+)')",
-    check(call, cx) {
-      const src = literalString(cx, call.args[1], 'the regex');
-      if (src === null) return;
-      const insensitive = src.startsWith('(?i)');
-      cx.resolve(call, { regex: { source: insensitive ? src.slice(4) : src, flags: insensitive ? 'i' : '' } });
-    },
-    emit: (call, [s], ex) => {
-      const r = ex.res(call).regex!;
-      return code`h.regexCapture(${ex.regex(r.source, r.flags)}, ${s!}, SETTINGS.maxRegexInput)`;
-    },
-    interp: (call, [s], ix) => {
-      const r = ix.res(call).regex!;
-      return h.regexCapture(ix.regex(r.source, r.flags), s!, ix.maxRegexInput);
-    },
-  },
+  regexBuiltin('matches', [], 'boolean', 'regexTest',
+    'Regular-expression test (JavaScript syntax, checked for catastrophic backtracking at compile time). The input is cut to the pack\'s regexInputMaxLength first. A leading (?i) makes it case-insensitive.',
+    "matches(file_name, '\\\\.(zip|7z|rar)$')"),
+  regexBuiltin('capture', ['extract'], 'string', 'regexCapture',
+    'First capture group of a regex match (the whole match when the regex has no group); null when it does not match. Checked for catastrophic backtracking at compile time; input cut to regexInputMaxLength.',
+    "capture(msg, 'Account Name:\\s+(\\S+)')"),
 ];
 
 const parserOnly: Builtin[] = [
