@@ -13,6 +13,8 @@ export interface ChildOptions {
   /** Prefix for the child's progress lines on stderr. */
   label?: string;
   quiet?: boolean;
+  /** Extra environment variables for the child. */
+  env?: Record<string, string>;
 }
 
 export interface ChildRun<T> {
@@ -31,7 +33,7 @@ export function runChild<T>(script: string, input: unknown, opts: ChildOptions =
   const args = [...loaderFlags(), ...(opts.nodeFlags ?? []), file, JSON.stringify(input)];
   const started = process.hrtime.bigint();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => { out += d; });

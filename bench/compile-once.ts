@@ -20,8 +20,8 @@ interface Input {
   out: string;
   regexSplit: boolean;
   warm: boolean;
-  extra: Array<{ name: string; content: string; out: string }>;
-  rules: RulesInput | null;
+  extra?: Array<{ name: string; content: string; out: string }>;
+  rules?: RulesInput | null;
 }
 
 export interface CompileTiming {
@@ -90,7 +90,9 @@ await childMain(async (input: Input): Promise<CompileReport> => {
 
   let regexes: CompileReport['regexes'] = null;
   if (input.regexSplit) {
-    // A query string gives a second module instance, with its own (empty) verdict cache.
+    // A query string gives a second module instance, with its own (empty) verdict cache;
+    // UEBAC_CACHE_DIR='' keeps that instance off the on-disk verdict cache.
+    process.env.UEBAC_CACHE_DIR = '';
     const freshUrl = new URL('../compiler/regex/safety.ts?bench-regex-split', import.meta.url).href;
     const fresh = (await import(freshUrl)) as typeof import('../compiler/regex/safety.ts');
     regexes = [];
@@ -104,7 +106,7 @@ await childMain(async (input: Input): Promise<CompileReport> => {
 
   const warm = input.warm ? (await compile(input.content, `${input.out}-warm`)).timing : null;
   const extra: Record<string, CompileTiming> = {};
-  for (const x of input.extra) {
+  for (const x of input.extra ?? []) {
     extra[x.name] = (await compile(x.content, x.out)).timing;
     progress(`  compiled ${x.name}: ${extra[x.name]!.totalMs.toFixed(0)} ms`);
   }

@@ -46,7 +46,7 @@ export const FULL: Sizes = {
 };
 
 export const QUICK: Sizes = {
-  lines: 5_000, warmLines: 5_000, rounds: 3, ruleEvents: 3_000,
+  lines: 5_000, warmLines: 5_000, rounds: 2, ruleEvents: 3_000,
   regexSplit: false, warmCompile: false, concurrentMemory: true, profile: false,
   users: 20_000, userDays: 1,
   binInstances: 20_000, binsPerInstance: 50,

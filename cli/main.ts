@@ -1,4 +1,6 @@
 // The `uebac` command line: a thin layer over the compiler and runtime libraries.
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { COMPILER_VERSION } from '../compiler/compile.ts';
 import { SCHEMAS } from '../compiler/schemas.ts';
@@ -7,6 +9,7 @@ import { compileCommand, validateCommand, type Format } from './compile-cmd.ts';
 import { ContextError } from './context-dir.ts';
 import { parseCommand, runCommand, UsageError } from './run-cmd.ts';
 import { testCommand } from './test-cmd.ts';
+import { keygenCommand, signCommand, trustCheck, TrustError } from './sign.ts';
 import { explainCommand } from './explain-cmd.ts';
 import { coverageCommand } from './coverage-cmd.ts';
 
@@ -37,7 +40,12 @@ async function main(argv: string[]): Promise<number> {
     .argument('[dir]', 'content directory', 'content')
     .option('-o, --out <dir>', 'output directory', 'dist')
     .option('-f, --format <format>', 'diagnostics format: human, json or sarif', format, 'human' as Format)
-    .action(async (dir: string, o: { out: string; format: Format }) => { code = await compileCommand(dir, o.out, o.format); });
+    .option('--sign <key>', 'sign OUT/manifest.json with this Ed25519 private key (PEM) → OUT/manifest.sig')
+    .action(async (dir: string, o: { out: string; format: Format; sign?: string }) => {
+      rmSync(join(o.out, 'manifest.sig'), { force: true }); // never leave a stale signature beside a new manifest
+      code = await compileCommand(dir, o.out, o.format);
+      if (code === 0 && o.sign) signCommand(o.out, o.sign);
+    });
 
   program.command('parse').description('parse log lines into events (one JSON object per accepted line)')
     .argument('<files...>', 'log files (- for stdin, .gz accepted)')
@@ -53,8 +61,10 @@ async function main(argv: string[]): Promise<number> {
     .option('--resume', 'continue from the last checkpoint in --state')
     .option('--context <dir>', 'CSV context tables overriding the pack\'s')
     .option('--checkpoint-events <n>', 'checkpoint every N lines', positiveInt)
+    .option('--trust <pubkey>', 'refuse the bundle unless manifest.sig verifies with this Ed25519 public key (PEM)')
     .option('-q, --quiet', 'no summary')
-    .action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean }) => {
+    .action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean; trust?: string }) => {
+      if (o.trust) trustCheck(o.bundle, o.trust);
       if (o.state !== ':memory:') (await import('node:fs')).mkdirSync((await import('node:path')).dirname(o.state), { recursive: true });
       if (!o.out && !o.quiet) throw new UsageError('uebac run writes records to stdout unless --out is given; add --out FILE, or --quiet to write only records');
       code = await runCommand(files, { ...o, checkpointEvents: o.checkpointEvents });
@@ -79,6 +89,10 @@ async function main(argv: string[]): Promise<number> {
     .option('-o, --out <dir>', 'output directory', 'dist/coverage')
     .action((dir: string, o: { out: string }) => { code = coverageCommand(dir, o.out); });
 
+  program.command('keygen').description('write an Ed25519 key pair for bundle signing: PREFIX.key (0600) and PREFIX.pub')
+    .argument('<prefix>', 'output path prefix')
+    .action((prefix: string) => { keygenCommand(prefix); });
+
   program.command('schema').description('print the JSON Schema of a content kind (or list the kinds)')
     .argument('[kind]', `one of: ${Object.keys(SCHEMAS).join(', ')}`)
     .action((kind?: string) => {
@@ -92,7 +106,7 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof BundleError || e instanceof ContextError) {
+    if (e instanceof UsageError || e instanceof BundleError || e instanceof ContextError || e instanceof TrustError) {
       process.stderr.write(`uebac: ${e.message}\n`);
       return 2;
     }

@@ -235,13 +235,18 @@ class Compiler {
     }
     const safety = checkRegexSafety(source, flags);
     if (safety.safe) return false;
-    const exponential = (safety as { complexity?: string }).complexity === 'exponential';
-    if (safety.reason === 'vulnerable') {
-      this.error(file, range, 'UEB0402', `regex can backtrack catastrophically (${(safety as { complexity?: string }).complexity ?? 'super-linear'}); attack string: ${safety.attack ?? '?'}`,
-        'remove nested or overlapping quantifiers, e.g. (a+)+ → a+; anchor alternatives', exponential ? 'error' : 'warning');
-      return exponential;
+    if (safety.reason === 'unknown') {
+      this.error(file, range, 'UEB0402', `regex could not be proven free of catastrophic backtracking (${(safety as { detail?: string }).detail ?? 'undecided'})`,
+        'simplify it (avoid nested or adjacent overlapping quantifiers and lookarounds); the run-time input cap still bounds its cost', 'warning');
+      return false;
     }
-    return false;
+    // Exponential and cubic-or-worse backtracking are errors; quadratic is a warning, since
+    // the run-time input cap (regexInputMaxLength) bounds its cost per value.
+    const { complexity, degree } = safety as { complexity?: string; degree?: number };
+    const fatal = complexity === 'exponential' || (degree ?? 2) >= 3;
+    this.error(file, range, 'UEB0402', `regex can backtrack catastrophically (${complexity === 'polynomial' && degree ? `degree ${degree} polynomial` : complexity ?? 'super-linear'}); attack string: ${safety.attack ?? '?'}`,
+      'remove nested or overlapping quantifiers, e.g. (a+)+ → a+, \\s*\\s* → \\s*; anchor alternatives', fatal ? 'error' : 'warning');
+    return fatal;
   }
 
   private fieldsOf(ets: readonly number[]): Map<string, Type> {

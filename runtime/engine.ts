@@ -254,7 +254,9 @@ export class Engine implements RuleRuntime {
     const notable = total >= this.program.settings.notableThreshold;
     this.counters.sessionsClosed++;
     if (notable) this.counters.notableSessions++;
+    this.lastSession.delete(session.entity);
     this.lastSession.set(session.entity, { end: session.end, score: total });
+    capMap(this.lastSession, this.program.settings.maxOpenSessions * 10);
     this.sink.scope({ type: 'session', id: session.id, user: session.entity, start: isoTime(session.start), end: isoTime(session.end), score: total, notable, events: session.events, rules: session.rules });
   }
 
@@ -266,7 +268,9 @@ export class Engine implements RuleRuntime {
     if (seq.types) {
       const days = this.history.get(user) ?? [];
       for (const et of seq.types) days[et] = (days[et] ?? 0) + 1;
+      this.history.delete(user);
       this.history.set(user, days);
+      capMap(this.history, this.program.settings.maxOpenSessions * 10);
     }
   }
 
@@ -456,6 +460,11 @@ export class Engine implements RuleRuntime {
       this.sink.rule(record);
     }
   }
+}
+
+/** Per-user memory beyond open sessions is bounded too: forget the least recently updated users. */
+function capMap<K, V>(map: Map<K, V>, cap: number): void {
+  while (map.size > cap) map.delete(map.keys().next().value as K);
 }
 
 function newScope(id: string, entity: string, start: number): Scope {

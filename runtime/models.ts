@@ -18,7 +18,23 @@ export class Instance {
   sum = 0;
   sumSq = 0;
   agedDay = -1;
+  /** count → number of bins with that count, kept up to date so the percentile threshold never re-sorts all bins */
+  private countOfCounts = new Map<number, number>();
   private cache: { p: number; t: number } | null = null;
+
+  private bump(count: number, delta: number): void {
+    if (count <= 0) return;
+    const n = (this.countOfCounts.get(count) ?? 0) + delta;
+    if (n > 0) this.countOfCounts.set(count, n);
+    else this.countOfCounts.delete(count);
+  }
+
+  /** Recompute derived bookkeeping after bins were restored from a checkpoint. */
+  rebuildCounts(): void {
+    this.countOfCounts.clear();
+    for (const packed of this.bins.values()) this.bump(Math.floor(packed / DAY_BITS), 1);
+    this.cache = null;
+  }
 
   count(key: string): number {
     const packed = this.bins.get(key);
@@ -27,6 +43,8 @@ export class Instance {
 
   add(key: string, day: number): void {
     const c = this.count(key);
+    this.bump(c, -1);
+    this.bump(c + 1, 1);
     this.bins.set(key, (c + 1) * DAY_BITS + day);
     this.n += 1;
     this.cache = null;
@@ -38,6 +56,7 @@ export class Instance {
    */
   private forget(key: string, count: number, binWidth: number): void {
     this.n -= count;
+    this.bump(count, -1);
     if (binWidth > 0) {
       const centre = (Number(key) + 0.5) * binWidth;
       this.sum -= count * centre;
@@ -87,18 +106,14 @@ export class Instance {
    */
   thresholdCount(p: number): number {
     if (this.cache && this.cache.p === p) return this.cache.t;
-    const counts: number[] = [];
-    for (const packed of this.bins.values()) counts.push(Math.floor(packed / DAY_BITS));
-    counts.sort((a, b) => a - b);
+    // Walk the distinct counts in ascending order (few, even with many bins).
+    const counts = [...this.countOfCounts.keys()].sort((a, b) => a - b);
     let t = 0;
     let cumulative = 0;
-    for (let i = 0; i < counts.length; i++) {
-      const c = counts[i]!;
-      if (i === 0 || c !== counts[i - 1]) {
-        if (cumulative <= p * this.n) t = c;
-        else break;
-      }
-      cumulative += c;
+    for (const c of counts) {
+      if (cumulative <= p * this.n) t = c;
+      else break;
+      cumulative += c * this.countOfCounts.get(c)!;
     }
     this.cache = { p, t };
     return t;

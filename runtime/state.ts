@@ -73,6 +73,7 @@ export function restore(engine: Engine, j: Record<string, unknown>): void {
     for (const [scope, n, sum, sumSq, agedDay, bins] of list) {
       const inst = new Instance();
       inst.n = n; inst.sum = sum; inst.sumSq = sumSq; inst.agedDay = agedDay; inst.bins = new Map(bins);
+      inst.rebuildCounts();
       engine.models.instances[mi]!.set(scope, inst);
     }
   });

@@ -8,7 +8,8 @@
 import { join } from 'node:path';
 import { childMain, progress } from '../child.ts';
 import { interleaved, type Timing, type Variant } from '../measure.ts';
-import { e2ePass, floorPass, load, parsePass, type PassCount } from '../stages.ts';
+import { isolatedPasses } from '../passes.ts';
+import { e2ePass, load, type PassCount } from '../stages.ts';
 
 export interface PipelineInput {
   corpus: string;
@@ -28,13 +29,19 @@ await childMain(async (input: PipelineInput): Promise<PipelineResult> => {
   const v = (name: string, pass: (path: string) => Promise<PassCount>): Variant<PassCount> => ({
     name, warm: () => pass(input.warm), run: () => pass(input.corpus),
   });
+  // Floor and parse variants each get private copies of their loop and of the line reader
+  // (see passes.ts). The end-to-end variants share runPipeline and the Engine.
+  const floor = await isolatedPasses('floor');
+  const parse = await isolatedPasses('parse');
+  const enrich = await isolatedPasses('parse+enrich');
+  const parseScaled = await isolatedPasses('parse/parsers');
   const variants: Array<Variant<PassCount>> = [
-    v('floor', (p) => floorPass(p)),
-    v('parse', (p) => parsePass(real.program, p, false)),
-    v('parse+enrich', (p) => parsePass(real.program, p, true)),
+    v('floor', (p) => floor.floorPass(floor.readLines, p)),
+    v('parse', (p) => parse.parsePass(parse.readLines, real.program, p, false)),
+    v('parse+enrich', (p) => enrich.parsePass(enrich.readLines, real.program, p, true)),
     v('e2e', (p) => e2ePass(real, p, out)),
   ];
-  if (parsers) variants.push(v('parse/parsers', (p) => parsePass(parsers.program, p, false)));
+  if (parsers) variants.push(v('parse/parsers', (p) => parseScaled.parsePass(parseScaled.readLines, parsers.program, p, false)));
   if (rules) variants.push(v('e2e/rules', (p) => e2ePass(rules, p, out)));
   const results = await interleaved(variants, input.rounds, progress);
   const r: PipelineResult = {};

@@ -17,7 +17,7 @@
 
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { checkSync, type Diagnostics, type Parameters } from 'recheck';
 
@@ -54,7 +54,8 @@ const RECHECK_VERSION = (() => {
     return 'unknown';
   }
 })();
-const CACHE_DIR = process.env.UEBAC_CACHE_DIR ?? join(tmpdir(), 'uebac-cache');
+// Under the user's home (not a shared /tmp), so another local user cannot mark a regex safe.
+const CACHE_DIR = process.env.UEBAC_CACHE_DIR ?? join(homedir(), '.cache', 'uebac');
 const CACHE_FILE = CACHE_DIR ? join(CACHE_DIR, `regex-safety-recheck-${RECHECK_VERSION}.json`) : '';
 let cache: Map<string, SafetyResult> | undefined;
 
@@ -91,7 +92,9 @@ export function checkRegexSafety(source: string, flags: string): SafetyResult {
   if (hit) return hit;
   const result = toResult(runChecker(source, flags));
   map.set(key, result);
-  saveCache(map);
+  // An undecided verdict (timeout, checker failure) may be decided next time: keep it in
+  // memory for this run only.
+  if (result.safe || result.reason !== 'unknown') saveCache(map);
   return result;
 }
 
