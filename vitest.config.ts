@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -7,5 +9,8 @@ export default defineConfig({
     hookTimeout: 180_000,
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
+    // One regex-safety cache per test run: shared by every test file and CLI child process,
+    // never influenced by verdicts cached on this machine before.
+    env: { UEBAC_CACHE_DIR: join(tmpdir(), `uebac-test-cache-${process.pid}`) },
   },
 });

@@ -41,7 +41,7 @@ export type SafetyResult =
 /** Upper bound per check; a timeout yields reason 'unknown'. */
 const TIMEOUT_MS = 2000;
 /** The fuzz checker (lookaround, back-references) rarely decides more after this long. */
-const FUZZ_TIMEOUT_MS = 600;
+const FUZZ_TIMEOUT_MS = 1500;
 const MAX_ATTACK_CHARS = 80;
 
 // Results are kept in memory and in a small JSON file shared by every compile on this
@@ -92,9 +92,9 @@ export function checkRegexSafety(source: string, flags: string): SafetyResult {
   if (hit) return hit;
   const result = toResult(runChecker(source, flags));
   map.set(key, result);
-  // An undecided verdict (timeout, checker failure) may be decided next time: keep it in
-  // memory for this run only.
-  if (result.safe || result.reason !== 'unknown') saveCache(map);
+  // Undecided verdicts are cached too (re-fuzzing them would cost seconds per compile); they
+  // stay visible as a warning on every validate, so nothing is silently accepted.
+  saveCache(map);
   return result;
 }
 
