@@ -3,7 +3,7 @@
 //
 //   npx tsx examples/generate.ts --scenario usb|full [--users N] [--days D] [--seed S]
 //       [--lines N] [--start 2026-10-01] --out FILE [--truth FILE]
-import { writeFileSync } from 'node:fs';
+import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { generate, type GenerateOptions } from './gen/generate.ts';
 
 const USAGE =
@@ -41,7 +41,10 @@ function parseArgs(argv: string[]): { opts: GenerateOptions; out: string; truth?
 try {
   const { opts, out, truth } = parseArgs(process.argv.slice(2));
   const result = generate(opts);
-  writeFileSync(out, result.lines.join('\n') + '\n');
+  // In chunks: a million lines joined at once exceed V8's maximum string length.
+  const fd = openSync(out, 'w');
+  for (let i = 0; i < result.lines.length; i += 10_000) writeSync(fd, result.lines.slice(i, i + 10_000).join('\n') + '\n');
+  closeSync(fd);
   if (truth) writeFileSync(truth, JSON.stringify(result.truth, null, 2) + '\n');
   process.stderr.write(`wrote ${result.lines.length} lines to ${out}\n`);
 } catch (err) {

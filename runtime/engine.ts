@@ -91,8 +91,14 @@ export function isoTime(t: number): string {
   return new Date(t).toISOString();
 }
 
+let lastStamp = { t: NaN, s: '' };
+/** `yyyyMMddHHmmss` of an event time (memoised: sequences pass the same day boundary). */
 function stamp(t: number): string {
-  return new Date(t).toISOString().replace(/[-:T]/g, '').slice(0, 14);
+  if (t === lastStamp.t) return lastStamp.s;
+  const s = new Date(t).toISOString();
+  const out = s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19);
+  lastStamp = { t, s: out };
+  return out;
 }
 
 export class Engine implements RuleRuntime {
@@ -149,9 +155,9 @@ export class Engine implements RuleRuntime {
     this.sequence = user ? this.touchSequence(user, t, eventType) : null;
     this.updateCounters(ev, eventType);
 
-    this.statsCache = [];
-    this.firedNow = [];
-    this.firedStats = [];
+    this.statsCache.length = 0;
+    this.firedNow.length = 0;
+    this.firedStats.length = 0;
     this.program.evaluate(eventType, ev, this);
 
     this.train(ev, eventType);

@@ -163,11 +163,16 @@ export function gammaUpperBound(inst: Instance, p: number): number {
 }
 
 /** Standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9). */
+const QA = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+const QB = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+const QC = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+const QD = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+
 export function normalQuantile(q: number): number {
-  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
-  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
-  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
-  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const a = QA;
+  const b = QB;
+  const c = QC;
+  const d = QD;
   const lo = 0.02425;
   if (q <= 0) return -Infinity;
   if (q >= 1) return Infinity;
@@ -193,8 +198,6 @@ export class ModelStore {
   /** per model: feature keys seen in any instance (for seenAnywhere) */
   readonly anywhere: Array<Map<string, number>>;
   readonly counters: ModelCounters = { evictedBins: 0, agedBins: 0 };
-  /** instances changed since the last checkpoint, as "model\u0000scope" */
-  readonly dirty = new Set<string>();
 
   constructor(readonly models: readonly ModelSpec[]) {
     this.instances = models.map(() => new Map());
@@ -230,7 +233,6 @@ export class ModelStore {
     }
     const any = this.anywhere[modelIndex]!;
     any.set(key, (any.get(key) ?? 0) + 1);
-    this.dirty.add(`${modelIndex}\u0000${scope}`);
   }
 
   stats(modelIndex: number, scope: string, feature: Value, p: number, time: number): ModelStats {
