@@ -130,14 +130,19 @@ export function assembleProgram(parts: ProgramParts): Program {
   };
 }
 
-/** Render a reason template: {field} → event field, {feature} {scope} {count} {total} → evidence. */
-export function renderReason(template: string, ev: Event, stats: { feature: Value; scope: string | null; num_observations: number; total_events: number } | null): string {
+/**
+ * Render a reason template: {field} → event field; {feature} {scope} {count} {total}
+ * {threshold} (numerical bound, rounded) {distance} → the model evidence.
+ */
+export function renderReason(template: string, ev: Event, stats: { feature: Value; scope: string | null; num_observations: number; total_events: number; percentile_threshold_value?: number; percentile_count_distance?: number } | null): string {
   return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
     let v: Value | undefined;
     if (stats && name === 'feature') v = stats.feature;
     else if (stats && name === 'scope') v = stats.scope;
     else if (stats && name === 'count') v = stats.num_observations;
     else if (stats && name === 'total') v = stats.total_events;
+    else if (stats && name === 'threshold' && stats.percentile_threshold_value !== undefined) v = Math.round(stats.percentile_threshold_value);
+    else if (stats && name === 'distance' && stats.percentile_count_distance !== undefined) v = stats.percentile_count_distance;
     else if (Object.prototype.hasOwnProperty.call(ev, name)) v = ev[name];
     else return whole;
     if (v === null || v === undefined) return '∅';

@@ -124,3 +124,13 @@ describe('sequence-end models', () => {
     expect(inst.sum).toBeCloseTo(3 * 1000);
   });
 });
+
+describe('reason templates', () => {
+  it('fill event fields and model evidence, and leave unknown placeholders as written', async () => {
+    const { renderReason } = await import('../../runtime/assemble.ts');
+    const ev = { event_type: 'act', time: 0, user: 'a', bytes: null } as never;
+    const stats = { feature: 12, scope: 'a', num_observations: 0, total_events: 40, percentile_threshold_value: 3.6, percentile_count_distance: 7 };
+    expect(renderReason('{user} sent {feature} (normal ≤ {threshold}, {distance} bins beyond, {count}/{total}) {bytes} {nope}', ev, stats))
+      .toBe('a sent 12 (normal ≤ 4, 7 bins beyond, 0/40) ∅ {nope}');
+  });
+});
