@@ -110,7 +110,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`uebac: ${e.message}\n`);
       return 2;
     }
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || e instanceof Error) {
+    if (e instanceof Error) {
       process.stderr.write(`uebac: ${(e as Error).message}\n`);
       return 1;
     }

@@ -110,7 +110,12 @@ class Compiler {
   private tables = new Map<string, Item<ContextDoc>>();
   private eventTypes: IREventType[] = [];
 
-  constructor(private readonly g: ContentGraph, private readonly diags: Diagnostic[], private readonly files: SourceFile[]) {}
+  /** Rules in file order, without disabled ones: IR rule i comes from enabledRules[i]. */
+  private readonly enabledRules: Item<RuleDoc>[];
+
+  constructor(private readonly g: ContentGraph, private readonly diags: Diagnostic[], private readonly files: SourceFile[]) {
+    this.enabledRules = g.rules.filter((r) => !r.value.disabled);
+  }
 
   private error(file: SourceFile, range: Range, code: string, message: string, hint?: string, severity: 'error' | 'warning' = 'error'): void {
     this.diags.push({ code, severity, file: file.path, range, message, ...(hint ? { hint } : {}) });
@@ -120,12 +125,12 @@ class Compiler {
     const g = this.g;
     this.indexIds(g.eventTypes, this.etIndex, 'event type');
     this.indexIds(g.models, this.modelIndex, 'model');
-    this.indexIds(g.rules.filter((r) => !r.value.disabled), this.ruleIndex, 'rule');
+    this.indexIds(this.enabledRules, this.ruleIndex, 'rule');
     for (const c of g.contexts) this.tables.set(c.value.id, c);
     this.eventTypes = g.eventTypes.map((it) => this.eventType(it));
     const parsers = this.parsers();
     const models = g.models.map((it) => this.model(it));
-    const rules = g.rules.filter((r) => !r.value.disabled).map((it) => this.rule(it, models));
+    const rules = this.enabledRules.map((it) => this.rule(it, models));
     const ruleOrder = this.orderRules(rules);
     this.warnUnproducedFields(parsers, rules, models);
     this.warnEmptyTables(rules);
@@ -304,7 +309,6 @@ class Compiler {
         return { idx, when: e.when, i };
       });
       const fields: IRParser['fields'] = [];
-      const produced = new Set<string>();
       const catalog = new Set<string>();
       for (const e of events) if (e.idx !== undefined) {
         const et = this.eventTypes[e.idx]!;
@@ -317,7 +321,6 @@ class Compiler {
         }
         const r = this.expr(file, ['fields', name], text, 'parser', null, []);
         if (r) fields.push({ name, ast: r.ast });
-        produced.add(name);
       }
       const extract: IRParser['extract'] = [];
       (p.extract ?? []).forEach((src, i) => {
@@ -374,12 +377,11 @@ class Compiler {
         this.error(file, rangeAt(file, ['scope', 'field']), 'UEB0302', `unknown scope field \`${scopeField}\` for event type ${m.eventTypes.join(', ')}`, s ? `did you mean \`${s}\`?` : undefined);
       }
     }
-    const numerical = m.type === 'numerical';
     return {
       id: m.id, type: m.type, scopeType: m.scope.type, scopeField, eventTypes: ets, trainOn: m.trainOn ?? 'event',
       feature: feature?.ast ?? { kind: 'literal', value: null, span: { start: 0, end: 0 } }, trainIf: trainIf?.ast ?? null,
       alpha: m.alpha ?? 1, cutOff: m.cutOff ?? 10, convergence: m.convergence ?? 0.8, maxBins: m.maxBins ?? 100_000,
-      agingDays: m.agingDays ?? 0, binWidth: m.binWidth ?? (numerical ? 1 : 1), scale: m.scale ?? 'linear', description: m.description ?? m.title ?? '',
+      agingDays: m.agingDays ?? 0, binWidth: m.binWidth ?? 1, scale: m.scale ?? 'linear', description: m.description ?? m.title ?? '',
     };
   }
 
@@ -476,7 +478,7 @@ class Compiler {
         }
       });
     };
-    rules.forEach((r, i) => { const item = this.g.rules.filter((x) => !x.value.disabled)[i]!; check(item.file, ['expression'], r.expression, r.eventTypes, r.id); });
+    rules.forEach((r, i) => check(this.enabledRules[i]!.file, ['expression'], r.expression, r.eventTypes, r.id));
     models.forEach((m, i) => { const item = this.g.models[i]!; check(item.file, ['feature'], m.feature, m.eventTypes, m.id); });
   }
 
@@ -499,7 +501,7 @@ class Compiler {
       return out;
     };
     rules.forEach((r, i) => {
-      const item = this.g.rules.filter((x) => !x.value.disabled)[i]!;
+      const item = this.enabledRules[i]!;
       const used = new Set<string>();
       for (const ast of [r.expression, r.classifyIf]) if (ast) tablesOf(ast, r.eventTypes).forEach((t) => used.add(t));
       for (const t of [...used].sort()) {

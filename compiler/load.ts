@@ -102,7 +102,7 @@ export function nodeAt(file: SourceFile, path: readonly (string | number)[]): { 
       if (!pair) return { node: node as Node, keyNode, exact: false };
       keyNode = (pair.key as Node) ?? null;
       node = pair.value;
-    } else if (isSeq(node) && typeof seg === 'number' || (isSeq(node) && /^\d+$/.test(String(seg)))) {
+    } else if (isSeq(node) && /^\d+$/.test(String(seg))) {
       const item = (node as { items: unknown[] }).items[Number(seg)];
       if (item === undefined) return { node: node as Node, keyNode, exact: false };
       keyNode = null;

@@ -1,6 +1,5 @@
 // Phase 2 — validate: every content file against the JSON Schema of its `kind`, with each
 // error mapped back to the YAML position of the offending value.
-import { readFileSync } from 'node:fs';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import type { Diagnostic } from './diagnostics/types.ts';
 import { fileStartRange, rangeAt, type SourceFile } from './load.ts';
@@ -19,9 +18,6 @@ function getValidators(): Map<string, ValidateFunction> {
   return validators;
 }
 
-export function schemaFor(kind: string): object | undefined {
-  return (SCHEMAS as Record<string, object>)[kind];
-}
 
 /** Validate one file; returns its kind when the file is valid. */
 export function validateFile(file: SourceFile, diagnostics: Diagnostic[]): Kind | null {
@@ -83,7 +79,3 @@ function toDiagnostic(file: SourceFile, e: ErrorObject): Diagnostic {
   }
 }
 
-/** Read a schema from schema/ (used by `uebac schema`). */
-export function readSchemaFile(path: string): string {
-  return readFileSync(path, 'utf8');
-}

@@ -22,8 +22,8 @@ export interface Scope {
   rules: string[];
   fired: Set<number>;
   counters: Array<CounterState | undefined>;
-  /** sequence-end models: model index → feature value to train when the sequence ends */
-  pending?: Map<number, Value>;
+  /** sequence-end models: model index → scope and feature value to train when the sequence ends */
+  pending?: Map<number, { scope: Value; feature: Value }>;
   /** user day-sequences: event types seen */
   types?: Set<number>;
 }
@@ -120,6 +120,8 @@ export class Engine implements RuleRuntime {
   private sequence: Scope | null = null;
   private eventType = 0;
   private statsCache: Array<ModelStats | null | undefined> = [];
+  /** percentile threshold each cached stats entry was computed with */
+  private statsP: number[] = [];
   private firedNow: number[] = [];
   private firedStats: Array<ModelStats | null> = [];
 
@@ -269,7 +271,7 @@ export class Engine implements RuleRuntime {
   private closeSequence(user: string, seq: Scope): void {
     this.sequences.delete(user);
     if (seq.pending) {
-      for (const [model, feature] of seq.pending) this.trainModel(model, feature, { user } as unknown as Event, seq.end);
+      for (const [model, { scope, feature }] of seq.pending) this.trainModel(model, scope, feature, seq.end);
     }
     if (seq.types) {
       const days = this.history.get(user) ?? [];
@@ -353,7 +355,7 @@ export class Engine implements RuleRuntime {
     const cached = this.statsCache[index];
     if (cached !== undefined && (cached === null || this.statsP[index] === p)) return cached;
     const model = this.program.models[index]!;
-    const scopeValue = model.scopeType === 'org' ? 'org' : model.scope(ev);
+    const scopeValue = this.scopeValue(index, ev);
     const feature = model.feature(ev, this);
     let result: ModelStats | null = null;
     if (feature !== null && scopeValue !== null) {
@@ -372,7 +374,6 @@ export class Engine implements RuleRuntime {
     this.statsP[index] = p;
     return result;
   }
-  private statsP: number[] = [];
 
   modelTotal(index: number, scope: Value): number {
     if (scope === null || Array.isArray(scope)) return 0;
@@ -391,16 +392,20 @@ export class Engine implements RuleRuntime {
       const feature = m.feature(ev, this);
       if (feature === null) continue;
       if (m.trainOn === 'sequence-end') {
-        if (this.sequence) (this.sequence.pending ??= new Map()).set(i, feature);
+        if (this.sequence) (this.sequence.pending ??= new Map()).set(i, { scope: this.scopeValue(i, ev), feature });
         continue;
       }
-      this.trainModel(i, feature, ev, ev.time);
+      this.trainModel(i, this.scopeValue(i, ev), feature, ev.time);
     }
   }
 
-  private trainModel(index: number, feature: Value, ev: Event, t: number): void {
+  private scopeValue(index: number, ev: Event): Value {
     const m = this.program.models[index]!;
-    const scope = m.scopeType === 'org' ? 'org' : m.scope(ev);
+    return m.scopeType === 'org' ? 'org' : m.scope(ev);
+  }
+
+  private trainModel(index: number, scope: Value, feature: Value, t: number): void {
+    const m = this.program.models[index]!;
     if (scope === null) return;
     const features = m.type === 'categorical' && Array.isArray(feature) ? feature : [feature];
     for (const s of Array.isArray(scope) ? scope : [scope]) {

@@ -1,6 +1,6 @@
 // The streaming run: lines → parse → enrich → engine → JSONL, with periodic checkpoints of
 // state + input position + output offset in one SQLite transaction.
-import { closeSync, fstatSync, openSync, statSync, ftruncateSync, writeSync } from 'node:fs';
+import { closeSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { readLines } from './lines.ts';
 import type { Event, Program } from './program.ts';
@@ -117,7 +117,6 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
   const fd = opts.out === null ? 1 : openSync(opts.out, checkpoint ? 'r+' : 'w');
   if (opts.out !== null && checkpoint) ftruncateSync(fd, position.outputOffset);
   out = new Output(fd, position.outputOffset);
-  void fstatSync;
 
   const everyEvents = opts.checkpointEvents ?? 50_000;
   const everyMs = (opts.checkpointSeconds ?? 5) * 1000;
@@ -127,7 +126,7 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
     if (!store) return;
     out.flush();
     position.outputOffset = out.offset;
-    store.save({ bundleHash: opts.bundleHash, position, summary: { ...summary, notable: summary.notable, rejected: summary.rejected }, state: { ...(snapshot(engine) as object), pendingReasons: [...pendingReasons] } });
+    store.save({ bundleHash: opts.bundleHash, position, summary, state: { ...(snapshot(engine) as object), pendingReasons: [...pendingReasons] } });
     sinceCheckpoint = 0;
     lastCheckpoint = Date.now();
   };

@@ -40,7 +40,7 @@ function scopeFromJson(j: Record<string, unknown>): Scope {
     ...(j as unknown as Scope),
     fired: new Set(j.fired as number[]),
     counters,
-    pending: j.pending ? new Map(j.pending as [number, never][]) : undefined,
+    pending: j.pending ? new Map(j.pending as [number, { scope: never; feature: never }][]) : undefined,
     types: j.types ? new Set(j.types as number[]) : undefined,
   };
 }

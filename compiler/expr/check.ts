@@ -43,7 +43,7 @@ export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext, resol
         e.items.forEach(visit);
         return 'list';
       case 'ident': {
-        if (scope.fields === null) return scope.fields === null && MODEL_STATS[e.name] === undefined ? 'string' : 'any';
+        if (scope.fields === null) return 'string'; // parser: any raw key, always text
         const t = scope.fields.get(e.name);
         if (t) return t;
         if (MODEL_STATS[e.name] !== undefined) {

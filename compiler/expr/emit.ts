@@ -32,7 +32,6 @@ function literalCode(v: string | number | boolean | null): Code {
 
 const COMPARE_HELPER: Record<string, Code> = { '==': code`h.eq`, '!=': code`h.ne`, '<': code`h.lt`, '<=': code`h.le`, '>': code`h.gt`, '>=': code`h.ge` };
 const ARITH_HELPER: Record<string, Code> = { '+': code`h.add`, '-': code`h.sub`, '*': code`h.mul`, '/': code`h.div`, '%': code`h.mod` };
-const JS_OP: Record<string, Code> = { '==': code`===`, '!=': code`!==`, '<': code`<`, '<=': code`<=`, '>': code`>`, '>=': code`>=` };
 
 export function emitExpr(e: Expr, ex: ExprEmitContext): Code {
   switch (e.kind) {
@@ -63,7 +62,6 @@ export function emitExpr(e: Expr, ex: ExprEmitContext): Code {
         if (e.op === '==') return code`(${left} === ${literalCode(r.value)})`;
         if (typeof r.value === 'number') return code`h.${e.op === '!=' ? code`ne` : e.op === '<' ? code`lt` : e.op === '<=' ? code`le` : e.op === '>' ? code`gt` : code`ge`}(${left}, ${num(r.value)})`;
       }
-      void JS_OP;
       return code`${COMPARE_HELPER[e.op]!}(${emitExpr(e.left, ex)}, ${emitExpr(e.right, ex)})`;
     }
   }
