@@ -26,6 +26,8 @@ export interface Scope {
   pending?: Map<number, { scope: Value; feature: Value }>;
   /** user day-sequences: event types seen */
   types?: Set<number>;
+  /** asset sequences: number of the last event counted in `events` */
+  lastEvent?: number;
 }
 
 export interface Evidence {
@@ -226,6 +228,11 @@ export class Engine implements RuleRuntime {
     }
     this.assets.set(asset, seq);
     seq.end = Math.max(seq.end, t);
+    // Several aggregates (and the scorer) touch the same asset for one event: count it once.
+    if (seq.lastEvent !== this.counters.events) {
+      seq.lastEvent = this.counters.events;
+      seq.events++;
+    }
     return seq;
   }
 
@@ -313,7 +320,6 @@ export class Engine implements RuleRuntime {
       const c = counters[i]!;
       const scope = this.scopeFor(c.scope, c.key ? c.key(ev) : null, ev.time);
       if (!scope) continue;
-      if (c.scope === 'asset') scope.events++;
       const v = c.value(ev);
       if (v === null) continue;
       if (c.fn === 'sum') {
