@@ -5,6 +5,7 @@ import { ContextTable, type TableData } from './context.ts';
 import { createDispatcher, type ParserRoute } from './dispatch.ts';
 import { compileTimeFormat } from './formats/timeformat.ts';
 import * as h from './helpers.ts';
+import { capInput } from './regex-guard.ts';
 import type { Value } from './helpers.ts';
 import { ABI_VERSION, type CounterSpec, type Event, type ModelSpec, type PackInfo, type PackSettings, type Program, type RuleRuntime, type RuleSpec } from './program.ts';
 
@@ -82,7 +83,7 @@ export function assembleProgram(parts: ProgramParts): Program {
         const raw = Object.create(null) as Record<string, string>;
         let any = false;
         for (const { re, groups } of regexes) {
-          const m = re.exec(line.length > settings.maxRegexInput * 16 ? line.slice(0, settings.maxRegexInput * 16) : line);
+          const m = re.exec(capInput(line, settings.maxRegexInput * 16));
           if (!m?.groups) continue;
           for (const { group, field } of groups) {
             const v = m.groups[group];

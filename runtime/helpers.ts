@@ -2,6 +2,8 @@
 // give identical answers. Missing values are `null`; see docs/language.md for the rules:
 // a function given `null` where it needs a value returns `null` (string results) or
 // `false` (predicates).
+import { capInput } from './regex-guard.ts';
+
 export type Value = string | number | boolean | null | readonly string[];
 
 export function isPresent(v: unknown): boolean {
@@ -187,7 +189,7 @@ export function mapList(list: Value, fn: (v: Value) => Value): readonly string[]
 // ---- regexes (precompiled by the compiler; input capped against slow matching) ----------
 export function regexTest(re: RegExp, s: Value, maxInput: number): boolean {
   if (typeof s !== 'string') return false;
-  return re.test(s.length > maxInput ? s.slice(0, maxInput) : s);
+  return re.test(capInput(s, maxInput));
 }
 
 // ---- time -------------------------------------------------------------------------------
@@ -209,7 +211,7 @@ export function dayOfWeek(t: number): number {
 /** First capture group of a regex match (the whole match when the regex has no group). */
 export function regexCapture(re: RegExp, s: Value, maxInput: number): string | null {
   if (typeof s !== 'string') return null;
-  const m = re.exec(s.length > maxInput ? s.slice(0, maxInput) : s);
+  const m = re.exec(capInput(s, maxInput));
   if (!m) return null;
   const v = m.length > 1 ? m[1] : m[0];
   return v === undefined || v === '' ? null : v;
