@@ -4,6 +4,8 @@ import { createHash } from 'node:crypto';
 import type { TableData } from '../runtime/context.ts';
 import type { CounterFn, CounterScope, PackInfo, PackSettings } from '../runtime/program.ts';
 import type { CheckContext, Resolution, Type, Where } from './builtins/types.ts';
+import { DIAG, type CodeInfo } from './diagnostics/codes.ts';
+import { diagnostic } from './diagnostics/report.ts';
 import type { Diagnostic, Range } from './diagnostics/types.ts';
 import type { DepExpr, Expr, Span } from './expr/ast.ts';
 import { walk } from './expr/ast.ts';
@@ -117,8 +119,8 @@ class Compiler {
     this.enabledRules = g.rules.filter((r) => !r.value.disabled);
   }
 
-  private error(file: SourceFile, range: Range, code: string, message: string, hint?: string, severity: 'error' | 'warning' = 'error'): void {
-    this.diags.push({ code, severity, file: file.path, range, message, ...(hint ? { hint } : {}) });
+  private error(file: SourceFile, range: Range, code: CodeInfo, message: string, hint?: string): void {
+    this.diags.push(diagnostic(code, file.path, range, message, hint));
   }
 
   run(): IR {
@@ -147,7 +149,7 @@ class Compiler {
       maxAssetSequences: s.limits?.maxAssetSequences ?? DEFAULT_SETTINGS.maxAssetSequences,
       assetFields: s.assetFields ?? DEFAULT_SETTINGS.assetFields,
     };
-    if (!g.pack && this.files.length) this.error(this.files[0]!, rangeAt(this.files[0]!, []), 'UEB0103', 'the content has no pack.yaml (kind: pack)');
+    if (!g.pack && this.files.length) this.error(this.files[0]!, rangeAt(this.files[0]!, []), DIAG.MISSING_PACK, 'the content has no pack.yaml (kind: pack)');
     const hash = createHash('sha256');
     for (const f of [...this.files].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(f.path).update('\0').update(f.text).update('\0');
     return {
@@ -171,7 +173,7 @@ class Compiler {
 
   private indexIds<T extends { id: string }>(items: Item<T>[], index: Map<string, number>, what: string): void {
     items.forEach((it, i) => {
-      if (index.has(it.value.id)) this.error(it.file, rangeAt(it.file, ['id']), 'UEB0004', `duplicate ${what} id \`${it.value.id}\``);
+      if (index.has(it.value.id)) this.error(it.file, rangeAt(it.file, ['id']), DIAG.DUPLICATE_ID, `duplicate ${what} id \`${it.value.id}\``);
       else index.set(it.value.id, i);
     });
   }
@@ -184,12 +186,12 @@ class Compiler {
     const toRange = (span: Span): Range => ({ start: locate(span.start), end: locate(span.end) });
     const parsed = parseExpression(text);
     if (!parsed.ok) {
-      this.error(file, toRange(parsed.error), 'UEB0301', `syntax error in expression: ${parsed.error.message}`);
+      this.error(file, toRange(parsed.error), DIAG.EXPRESSION_SYNTAX, `syntax error in expression: ${parsed.error.message}`);
       return null;
     }
     let failed = false;
     /** Resolve a name in an index, or report it (with "did you mean") and return null. */
-    const lookup = <V,>(node: Expr, code: string, what: string, name: string, index: ReadonlyMap<string, V>): V | null => {
+    const lookup = <V,>(node: Expr, code: CodeInfo, what: string, name: string, index: ReadonlyMap<string, V>): V | null => {
       const hit = index.get(name);
       if (hit !== undefined) return hit;
       const s = didYouMean(name, index.keys());
@@ -199,12 +201,11 @@ class Compiler {
     };
     const cx: CheckContext = {
       where, eventTypes,
-      error: (node, code, message, hint) => { failed = true; this.error(file, toRange(node.span), code, message, hint); },
-      warn: (node, code, message, hint) => this.error(file, toRange(node.span), code, message, hint, 'warning'),
-      table: (node, name) => lookup(node, 'UEB0204', 'context table', name, this.tables) !== null,
-      model: (node, id) => lookup(node, 'UEB0202', 'model', id, this.modelIndex),
-      rule: (node, id) => lookup(node, 'UEB0203', 'rule', id, this.ruleIndex),
-      eventType: (node, name) => lookup(node, 'UEB0201', 'event type', name, this.etIndex) !== null,
+      report: (node, code, message, hint) => { if (code.severity === 'error') failed = true; this.error(file, toRange(node.span), code, message, hint); },
+      table: (node, name) => lookup(node, DIAG.UNKNOWN_CONTEXT_TABLE, 'context table', name, this.tables) !== null,
+      model: (node, id) => lookup(node, DIAG.UNKNOWN_MODEL, 'model', id, this.modelIndex),
+      rule: (node, id) => lookup(node, DIAG.UNKNOWN_RULE, 'rule', id, this.ruleIndex),
+      eventType: (node, name) => lookup(node, DIAG.UNKNOWN_EVENT_TYPE, 'event type', name, this.etIndex) !== null,
       counter: (fn, scope, value, key, ets) => {
         const etIdx = ets.map((e) => this.etIndex.get(e)!).filter((i) => i !== undefined).sort((a, b) => a - b);
         const k = `${fn}|${scope}|${stripSpans(value)}|${stripSpans(key)}|${etIdx.join(',')}`;
@@ -235,22 +236,22 @@ class Compiler {
     try {
       new RegExp(source, flags);
     } catch (e) {
-      this.error(file, range, 'UEB0401', `invalid regular expression: ${(e as Error).message}`);
+      this.error(file, range, DIAG.REGEX_SYNTAX, `invalid regular expression: ${(e as Error).message}`);
       return true;
     }
     const safety = checkRegexSafety(source, flags);
     if (safety.safe) return false;
     if (safety.reason === 'unknown') {
-      this.error(file, range, 'UEB0402', `regex could not be proven free of catastrophic backtracking (${(safety as { detail?: string }).detail ?? 'undecided'})`,
-        'simplify it (avoid nested or adjacent overlapping quantifiers and lookarounds); the run-time input cap still bounds its cost', 'warning');
+      this.error(file, range, DIAG.REGEX_UNDECIDED, `regex could not be proven free of catastrophic backtracking (${(safety as { detail?: string }).detail ?? 'undecided'})`,
+        'simplify it (avoid nested or adjacent overlapping quantifiers and lookarounds); the run-time input cap still bounds its cost');
       return false;
     }
     // Exponential and cubic-or-worse backtracking are errors; quadratic is a warning, since
     // the run-time input cap (regexInputMaxLength) bounds its cost per value.
     const { complexity, degree } = safety as { complexity?: string; degree?: number };
     const fatal = complexity === 'exponential' || (degree ?? 2) >= 3;
-    this.error(file, range, 'UEB0402', `regex can backtrack catastrophically (${complexity === 'polynomial' && degree ? `degree ${degree} polynomial` : complexity ?? 'super-linear'}); attack string: ${safety.attack ?? '?'}`,
-      'remove nested or overlapping quantifiers, e.g. (a+)+ → a+, \\s*\\s* → \\s*; anchor alternatives', fatal ? 'error' : 'warning');
+    this.error(file, range, fatal ? DIAG.REGEX_REDOS : DIAG.REGEX_POLYNOMIAL, `regex can backtrack catastrophically (${complexity === 'polynomial' && degree ? `degree ${degree} polynomial` : complexity ?? 'super-linear'}); attack string: ${safety.attack ?? '?'}`,
+      'remove nested or overlapping quantifiers, e.g. (a+)+ → a+, \\s*\\s* → \\s*; anchor alternatives');
     return fatal;
   }
 
@@ -272,7 +273,7 @@ class Compiler {
       const idx = this.etIndex.get(n);
       if (idx === undefined) {
         const s = didYouMean(n, this.etIndex.keys());
-        this.error(file, rangeAt(file, [...path, i]), 'UEB0201', `unknown event type \`${n}\``, s ? `did you mean \`${s}\`?` : undefined);
+        this.error(file, rangeAt(file, [...path, i]), DIAG.UNKNOWN_EVENT_TYPE, `unknown event type \`${n}\``, s ? `did you mean \`${s}\`?` : undefined);
       } else out.push(idx);
     });
     return out;
@@ -304,7 +305,7 @@ class Compiler {
         const idx = this.etIndex.get(e.type);
         if (idx === undefined) {
           const s = didYouMean(e.type, this.etIndex.keys());
-          this.error(file, rangeAt(file, ['events', i, 'type']), 'UEB0201', `unknown event type \`${e.type}\``, s ? `did you mean \`${s}\`?` : undefined);
+          this.error(file, rangeAt(file, ['events', i, 'type']), DIAG.UNKNOWN_EVENT_TYPE, `unknown event type \`${e.type}\``, s ? `did you mean \`${s}\`?` : undefined);
         }
         return { idx, when: e.when, i };
       });
@@ -317,7 +318,7 @@ class Compiler {
       for (const [name, text] of Object.entries(p.fields)) {
         if (!catalog.has(name) && name !== 'time') {
           const s = didYouMean(name, catalog);
-          this.error(file, rangeAt(file, ['fields', name], true), 'UEB0302', `field \`${name}\` is not in the catalog of ${p.events.map((e) => e.type).join(', ')}`, s ? `did you mean \`${s}\`?` : 'add it to the event type first');
+          this.error(file, rangeAt(file, ['fields', name], true), DIAG.UNKNOWN_FIELD, `field \`${name}\` is not in the catalog of ${p.events.map((e) => e.type).join(', ')}`, s ? `did you mean \`${s}\`?` : 'add it to the event type first');
         }
         const r = this.expr(file, ['fields', name], text, 'parser', null, []);
         if (r) fields.push({ name, ast: r.ast });
@@ -326,10 +327,10 @@ class Compiler {
       (p.extract ?? []).forEach((src, i) => {
         const t = translateExabeamRegex(src);
         const range = rangeAt(file, ['extract', i]);
-        for (const prob of t.problems) this.error(file, range, prob.kind === 'java-only' ? 'UEB0403' : 'UEB0401', prob.message);
+        for (const prob of t.problems) this.error(file, range, prob.kind === 'java-only' ? DIAG.REGEX_JAVA_ONLY : DIAG.REGEX_SYNTAX, prob.message);
         if (t.problems.length === 0 && !this.checkRegex(file, range, t.source, t.flags)) extract.push({ source: t.source, flags: t.flags, groups: captureGroupNames(t) });
       });
-      if (p.format === 'regex' && !(p.extract?.length)) this.error(file, rangeAt(file, ['format']), 'UEB0103', 'a regex-format parser needs `extract` regexes');
+      if (p.format === 'regex' && !(p.extract?.length)) this.error(file, rangeAt(file, ['format']), DIAG.CONDITIONAL_PROPERTY, 'a regex-format parser needs `extract` regexes');
       out.push({
         id: p.id, format: p.format, priority: p.priority ?? 100,
         vendors: p.select.vendor ?? [], products: p.select.product ?? [], signatures: p.select.signature ?? [], contains: p.select.contains ?? [],
@@ -358,7 +359,7 @@ class Compiler {
       if (a.format !== b.format) continue;
       if (covers(a.vendors, b.vendors) && covers(a.products, b.products) && covers(a.signatures, b.signatures) && a.contains.every((c) => b.contains.some((d) => d.includes(c)))) {
         const item = this.g.parsers.find((x) => x.value.id === b.id)!;
-        this.error(item.file, rangeAt(item.file, ['select']), 'UEB0207', `parser \`${b.id}\` is shadowed by \`${a.id}\`, which selects every line it would (first match wins)`, `give \`${b.id}\` a lower priority than ${a.priority}, or narrow \`${a.id}\``, 'warning');
+        this.error(item.file, rangeAt(item.file, ['select']), DIAG.PARSER_SHADOWED, `parser \`${b.id}\` is shadowed by \`${a.id}\`, which selects every line it would (first match wins)`, `give \`${b.id}\` a lower priority than ${a.priority}, or narrow \`${a.id}\``);
         break;
       }
     }
@@ -371,10 +372,10 @@ class Compiler {
     const trainIf = m.trainIf ? this.expr(file, ['trainIf'], m.trainIf, 'train', fields, m.eventTypes) : null;
     const scopeField = m.scope.type === 'org' ? null : (m.scope.field ?? (m.scope.type === 'user' ? 'user' : m.scope.type === 'peers' ? 'peer_groups' : null));
     if (m.scope.type !== 'org') {
-      if (!scopeField) this.error(file, rangeAt(file, ['scope']), 'UEB0103', `a ${m.scope.type}-scoped model needs \`scope.field\``);
+      if (!scopeField) this.error(file, rangeAt(file, ['scope']), DIAG.CONDITIONAL_PROPERTY, `a ${m.scope.type}-scoped model needs \`scope.field\``);
       else if (!fields.has(scopeField)) {
         const s = didYouMean(scopeField, fields.keys());
-        this.error(file, rangeAt(file, ['scope', 'field']), 'UEB0302', `unknown scope field \`${scopeField}\` for event type ${m.eventTypes.join(', ')}`, s ? `did you mean \`${s}\`?` : undefined);
+        this.error(file, rangeAt(file, ['scope', 'field']), DIAG.UNKNOWN_FIELD, `unknown scope field \`${scopeField}\` for event type ${m.eventTypes.join(', ')}`, s ? `did you mean \`${s}\`?` : undefined);
       }
     }
     return {
@@ -393,12 +394,12 @@ class Compiler {
       const idx = this.modelIndex.get(r.model);
       if (idx === undefined) {
         const s = didYouMean(r.model, this.modelIndex.keys());
-        this.error(file, rangeAt(file, ['model']), 'UEB0202', `unknown model \`${r.model}\``, s ? `did you mean \`${s}\`?` : undefined);
+        this.error(file, rangeAt(file, ['model']), DIAG.UNKNOWN_MODEL, `unknown model \`${r.model}\``, s ? `did you mean \`${s}\`?` : undefined);
       } else {
         model = idx;
         const m = models[idx]!;
         if (ets.length && !ets.some((e) => m.eventTypes.includes(e))) {
-          this.error(file, rangeAt(file, ['eventTypes']), 'UEB0206', `rule \`${r.id}\` can never see its model: its event types (${r.eventTypes.join(', ')}) and model \`${m.id}\`'s are disjoint`);
+          this.error(file, rangeAt(file, ['eventTypes']), DIAG.UNREACHABLE_RULE, `rule \`${r.id}\` can never see its model: its event types (${r.eventTypes.join(', ')}) and model \`${m.id}\`'s are disjoint`);
         }
       }
     }
@@ -408,20 +409,20 @@ class Compiler {
     if (r.dependency && r.dependency.trim() !== 'NA') {
       const locate = expressionLocator(file, ['dependency']);
       const parsed = parseDependency(r.dependency);
-      if (!parsed.ok) this.error(file, { start: locate(parsed.error.start), end: locate(parsed.error.end) }, 'UEB0301', `syntax error in dependency: ${parsed.error.message}`);
+      if (!parsed.ok) this.error(file, { start: locate(parsed.error.start), end: locate(parsed.error.end) }, DIAG.EXPRESSION_SYNTAX, `syntax error in dependency: ${parsed.error.message}`);
       else {
         dependency = parsed.ast;
         this.walkDep(dependency, (d) => {
           if (d.kind === 'rule' && !this.ruleIndex.has(d.id)) {
             const s = didYouMean(d.id, this.ruleIndex.keys());
-            this.error(file, { start: locate(d.span.start), end: locate(d.span.end) }, 'UEB0203', `unknown rule \`${d.id}\` in dependency`, s ? `did you mean \`${s}\`?` : undefined);
+            this.error(file, { start: locate(d.span.start), end: locate(d.span.end) }, DIAG.UNKNOWN_RULE, `unknown rule \`${d.id}\` in dependency`, s ? `did you mean \`${s}\`?` : undefined);
           }
         });
       }
     }
     const type = r.type ?? 'session';
-    if (type === 'asset' && !r.scoreTarget) this.error(file, rangeAt(file, ['type']), 'UEB0103', 'an asset rule needs `scoreTarget`');
-    if (r.scoreTarget && !fields.has(r.scoreTarget)) this.error(file, rangeAt(file, ['scoreTarget']), 'UEB0302', `unknown field \`${r.scoreTarget}\``);
+    if (type === 'asset' && !r.scoreTarget) this.error(file, rangeAt(file, ['type']), DIAG.CONDITIONAL_PROPERTY, 'an asset rule needs `scoreTarget`');
+    if (r.scoreTarget && !fields.has(r.scoreTarget)) this.error(file, rangeAt(file, ['scoreTarget']), DIAG.UNKNOWN_FIELD, `unknown field \`${r.scoreTarget}\``);
     return {
       id: r.id, name: r.name, description: r.description ?? r.name, type, scoreTarget: r.scoreTarget ?? null, eventTypes: ets, model,
       classifyIf: classify?.ast ?? null, expression: expression?.ast ?? { kind: 'literal', value: false, span: { start: 0, end: 0 } }, dependency,
@@ -450,7 +451,7 @@ class Compiler {
       if (state[i] === 1) {
         const cycle = [...stack.slice(stack.indexOf(i)), i].map((k) => rules[k]!.id);
         const item = this.g.rules.find((x) => x.value.id === rules[i]!.id)!;
-        this.error(item.file, rangeAt(item.file, ['dependency']), 'UEB0205', `dependency cycle: ${cycle.join(' → ')}`);
+        this.error(item.file, rangeAt(item.file, ['dependency']), DIAG.DEPENDENCY_CYCLE, `dependency cycle: ${cycle.join(' → ')}`);
         return;
       }
       state[i] = 1;
@@ -474,7 +475,7 @@ class Compiler {
         if (n.kind !== 'ident') return;
         const missing = ets.filter((et) => this.eventTypes[et]!.fields.some((f) => f.name === n.name) && !produced[et]!.has(n.name));
         if (missing.length && missing.length === ets.length) {
-          this.error(file, rangeAt(file, path), 'UEB0208', `\`${id}\` reads \`${n.name}\`, which no parser of ${missing.map((e) => this.eventTypes[e]!.name).join(', ')} produces: it can never fire on real logs`, undefined, 'warning');
+          this.error(file, rangeAt(file, path), DIAG.FIELD_NEVER_PRODUCED, `\`${id}\` reads \`${n.name}\`, which no parser of ${missing.map((e) => this.eventTypes[e]!.name).join(', ')} produces: it can never fire on real logs`);
         }
       });
     };
@@ -507,7 +508,7 @@ class Compiler {
       for (const t of [...used].sort()) {
         const c = this.tables.get(t)?.value;
         if (c && (c.values?.length ?? 0) + (c.entries?.length ?? 0) === 0) {
-          this.error(item.file, rangeAt(item.file, ['expression']), 'UEB0209', `\`${r.id}\` depends on context table \`${t}\`, which ships empty${c.organisation ? ' (supply it with --context)' : ''}`, undefined, 'warning');
+          this.error(item.file, rangeAt(item.file, ['expression']), DIAG.EMPTY_CONTEXT_TABLE, `\`${r.id}\` depends on context table \`${t}\`, which ships empty${c.organisation ? ' (supply it with --context)' : ''}`);
         }
       }
     });

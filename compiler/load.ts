@@ -3,6 +3,8 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { DIAG } from './diagnostics/codes.ts';
+import { diagnostic } from './diagnostics/report.ts';
 import type { Diagnostic, Position, Range } from './diagnostics/types.ts';
 
 /** One parsed content file. `value` is the plain JS value (undefined when YAML failed). */
@@ -51,13 +53,7 @@ export function parseSource(path: string, text: string): { file: SourceFile; dia
   const diagnostics: Diagnostic[] = [];
   for (const err of doc.errors) {
     const [start, end] = err.pos;
-    diagnostics.push({
-      code: err.code === 'DUPLICATE_KEY' ? 'UEB0002' : 'UEB0001',
-      severity: 'error',
-      file: path,
-      range: rangeOf(file, start, end),
-      message: firstLine(err.message),
-    });
+    diagnostics.push(diagnostic(err.code === 'DUPLICATE_KEY' ? DIAG.DUPLICATE_KEY : DIAG.YAML_SYNTAX, path, rangeOf(file, start, end), firstLine(err.message)));
   }
   if (diagnostics.length === 0) file.value = doc.toJS({ maxAliasCount: 100 });
   return { file, diagnostics };
@@ -72,7 +68,7 @@ export function loadContentDir(root: string): { files: SourceFile[]; diagnostics
     try {
       text = readFileSync(full, 'utf8');
     } catch (e) {
-      diagnostics.push({ code: 'UEB0003', severity: 'error', file: path, range: zeroRange(), message: `cannot read file: ${(e as Error).message}` });
+      diagnostics.push(diagnostic(DIAG.FILE_UNREADABLE, path, zeroRange(), `cannot read file: ${(e as Error).message}`));
       continue;
     }
     const parsed = parseSource(path, text);
