@@ -1,12 +1,13 @@
 // `uebac compile` and `uebac validate`: thin wrappers over the compiler library.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest } from '../runtime/bundle.ts';
 import { ABI_VERSION } from '../runtime/program.ts';
 import { COMPILER_VERSION, compileDir, type IR } from '../compiler/compile.ts';
 import type { Diagnostic } from '../compiler/diagnostics/types.ts';
-import { renderHuman, renderSummary } from '../compiler/diagnostics/render-human.ts';
+import { renderSummary } from '../compiler/diagnostics/render-human.ts';
+import { renderDiagnosticList } from './diagnostics-out.ts';
 import { renderJson } from '../compiler/diagnostics/render-json.ts';
 import { renderSarif } from '../compiler/diagnostics/render-sarif.ts';
 import { bundleSource, emitSource } from '../compiler/emit/bundle.ts';
@@ -16,15 +17,7 @@ export type Format = 'human' | 'json' | 'sarif';
 export function printDiagnostics(root: string, ds: Diagnostic[], format: Format): void {
   if (format === 'json') { process.stdout.write(renderJson(ds) + '\n'); return; }
   if (format === 'sarif') { process.stdout.write(renderSarif(ds, { toolVersion: COMPILER_VERSION }) + '\n'); return; }
-  const sources = new Map<string, string | undefined>();
-  const sorted = [...ds].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.offset - b.range.start.offset));
-  for (const d of sorted) {
-    if (!sources.has(d.file)) {
-      try { sources.set(d.file, readFileSync(join(root, d.file), 'utf8')); } catch { sources.set(d.file, undefined); }
-    }
-    process.stderr.write(renderHuman({ ...d, file: join(root, d.file) }, sources.get(d.file)) + '\n\n');
-  }
-  if (ds.length) process.stderr.write(renderSummary(ds) + '\n');
+  process.stderr.write(renderDiagnosticList(ds, root, { summary: true }));
 }
 
 export function validateCommand(dir: string, format: Format): number {

@@ -13,10 +13,12 @@ import { checkExpression, type Resolutions } from './expr/check.ts';
 import { parseDependency, parseExpression } from './expr/parse.ts';
 import { didYouMean } from './expr/suggest.ts';
 import type { ContentGraph, ContextDoc, EventTypeDoc, Item, ModelDoc, ParserDoc, RuleDoc, TestDoc } from './graph.ts';
-import { expressionLocator, loadContentDir, rangeAt, type SourceFile } from './load.ts';
+import { expressionLocator, loadContentDir, rangeAt, zeroRange, type SourceFile } from './load.ts';
+import { checkReason } from './checks/reasons.ts';
+import { checkTests } from './checks/tests.ts';
 import { checkRegexSafety } from './regex/safety.ts';
 import { captureGroupNames, translateExabeamRegex } from './regex/translate.ts';
-import { validateFile } from './validate.ts';
+import { validateForCompile } from './validate.ts';
 
 export const COMPILER_VERSION = '0.1.0';
 
@@ -80,9 +82,10 @@ export function compileFiles(files: SourceFile[], diagnostics: Diagnostic[] = []
   const graph: ContentGraph = { pack: null, eventTypes: [], parsers: [], contexts: [], models: [], rules: [], tests: [] };
   for (const file of files) {
     if (file.value === undefined) continue;
-    const kind = validateFile(file, diagnostics);
-    if (!kind) continue;
-    const item = { file, value: file.value as never };
+    const checked = validateForCompile(file, diagnostics);
+    if (!checked) continue;
+    const { kind } = checked;
+    const item = { file, value: checked.value as never };
     switch (kind) {
       case 'pack': graph.pack = item; break;
       case 'event-type': graph.eventTypes.push(item); break;
@@ -136,6 +139,12 @@ class Compiler {
     const ruleOrder = this.orderRules(rules);
     this.warnUnproducedFields(parsers, rules, models);
     this.warnEmptyTables(rules);
+    checkTests(g.tests, {
+      ruleIds: new Set(this.ruleIndex.keys()),
+      eventFields: new Map(this.eventTypes.map((et, i) => [et.name, this.fieldsOf([i])])),
+      tables: new Set(this.tables.keys()),
+      rules: this.enabledRules.map((item) => ({ id: item.value.id, item })),
+    }, this.diags);
     const p = g.pack?.value;
     const s = p?.settings ?? {};
     const settings: PackSettings = {
@@ -149,7 +158,12 @@ class Compiler {
       maxAssetSequences: s.limits?.maxAssetSequences ?? DEFAULT_SETTINGS.maxAssetSequences,
       assetFields: s.assetFields ?? DEFAULT_SETTINGS.assetFields,
     };
-    if (!g.pack && this.files.length) this.error(this.files[0]!, rangeAt(this.files[0]!, []), DIAG.MISSING_PACK, 'the content has no pack.yaml (kind: pack)');
+    if (!g.pack) {
+      // Also for a directory without any YAML: compiling "nothing" successfully would hide a wrong path.
+      this.diags.push(this.files.length
+        ? diagnostic(DIAG.MISSING_PACK, 'pack.yaml', zeroRange(), 'the content has no pack file (kind: pack)', 'add pack.yaml with kind: pack, id and version, or point the command at the pack directory')
+        : diagnostic(DIAG.MISSING_PACK, '.', zeroRange(), 'no content files (*.yaml) here: this is not a content directory', 'point the command at the directory holding pack.yaml'));
+    }
     const hash = createHash('sha256');
     for (const f of [...this.files].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(f.path).update('\0').update(f.text).update('\0');
     return {
@@ -423,6 +437,7 @@ class Compiler {
     const type = r.type ?? 'session';
     if (type === 'asset' && !r.scoreTarget) this.error(file, rangeAt(file, ['type']), DIAG.CONDITIONAL_PROPERTY, 'an asset rule needs `scoreTarget`');
     if (r.scoreTarget && !fields.has(r.scoreTarget)) this.error(file, rangeAt(file, ['scoreTarget']), DIAG.UNKNOWN_FIELD, `unknown field \`${r.scoreTarget}\``);
+    if (r.reason) checkReason(file, r.reason, fields, model >= 0, this.diags);
     return {
       id: r.id, name: r.name, description: r.description ?? r.name, type, scoreTarget: r.scoreTarget ?? null, eventTypes: ets, model,
       classifyIf: classify?.ast ?? null, expression: expression?.ast ?? { kind: 'literal', value: false, span: { start: 0, end: 0 } }, dependency,

@@ -44,6 +44,34 @@ export function validateFile(file: SourceFile, diagnostics: Diagnostic[]): Kind 
   return null;
 }
 
+/**
+ * Validate one file for compilation. A document whose schema errors are confined to some
+ * top-level properties that are not required (an unknown key, a bad optional value) is still
+ * handed on without those properties, so its expressions, references and regexes are checked
+ * in the same run: one schema error does not hide every later problem. The errors stay
+ * reported, so nothing is compiled into a bundle.
+ */
+export function validateForCompile(file: SourceFile, diagnostics: Diagnostic[]): { kind: Kind; value: unknown } | null {
+  const before = diagnostics.length;
+  const kind = validateFile(file, diagnostics);
+  if (kind) return { kind, value: file.value };
+  if (diagnostics.length === before) return null;
+  const value = file.value as Record<string, unknown> | null;
+  const k = value && typeof value === 'object' && !Array.isArray(value) ? value.kind : undefined;
+  if (typeof k !== 'string' || !(KINDS as readonly string[]).includes(k)) return null;
+  const validate = getValidators().get(k)!;
+  validate(value);
+  const bad = new Set<string>();
+  for (const e of validate.errors ?? []) {
+    const top = pathOf(e.instancePath)[0];
+    if (top !== undefined) bad.add(top);
+    else if (e.keyword === 'additionalProperties') bad.add(String((e.params as { additionalProperty: string }).additionalProperty));
+    else return null; // a problem with the document as a whole (e.g. a missing key)
+  }
+  const repaired = Object.fromEntries(Object.entries(value!).filter(([key]) => !bad.has(key)));
+  return validate(repaired) ? { kind: k as Kind, value: repaired } : null;
+}
+
 /** Keep the most useful error per location: ajv reports a parent failure for each child. */
 function dedupe(errors: ErrorObject[]): ErrorObject[] {
   const seen = new Set<string>();

@@ -606,8 +606,8 @@ export const DIAG = {
       'length n costs about n² steps. The run-time cap on regex input (`maxRegexInput`, 4096 ' +
       'characters by default) bounds that cost per value, so it is a warning rather than an ' +
       'error; cubic or worse backtracking is an error (UEB0402).',
-    example: "regex: '\\s*=\\s*(?<v>.*)\\s*$'",
-    fix: 'Make adjacent repetitions disjoint, e.g. `\\s*(?<v>\\S.*)` or `[^ ]+` instead of `.*`.',
+    example: "regex: 'user=\\s*\\s*(?<user>\\S+)'",
+    fix: 'Make adjacent repetitions disjoint: `\\s*\\s*` is just `\\s*`; use `[^ ]+` rather than `.*` before a delimiter.',
   },
   REGEX_UNDECIDED: {
     code: 'UEB0405',
