@@ -5,7 +5,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMPILER_VERSION, compileDir } from '../compiler/compile.ts';
+import { COMPILER_VERSION, compileDir, compileToDir } from '../compiler/compile.ts';
 import { DIAG } from '../compiler/diagnostics/codes.ts';
 import { renderJson } from '../compiler/diagnostics/render-json.ts';
 import { renderSarif } from '../compiler/diagnostics/render-sarif.ts';
@@ -13,7 +13,7 @@ import type { Diagnostic } from '../compiler/diagnostics/types.ts';
 import { testDiagnostics } from '../compiler/test-diagnostics.ts';
 import { coverageGaps, renderJunit, runParserTests, runRuleTest, type TestResult } from '../compiler/testing.ts';
 import { loadBundle } from '../runtime/bundle.ts';
-import { compileToDir, printDiagnostics } from './compile-cmd.ts';
+import { printDiagnostics } from './compile-cmd.ts';
 
 export type TestFormat = 'human' | 'junit' | 'json' | 'sarif';
 

@@ -1,8 +1,8 @@
 // Phase 4 — check: type-check an expression against the fields in scope and the built-in
 // signatures; record what each call resolves to (counters, models, tables, regexes).
-import { findBuiltin, builtinNames } from '../builtins/index.ts';
-import type { CallNode, CheckContext, Resolution, Type } from '../builtins/types.ts';
 import { DIAG } from '../diagnostics/codes.ts';
+import { findBuiltin, builtinNames } from '../builtins/index.ts';
+import type { CheckContext, Type } from '../builtins/types.ts';
 import type { Expr } from './ast.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -25,8 +25,6 @@ export interface Scope {
   modelStats: boolean;
 }
 
-export type Resolutions = WeakMap<CallNode, Resolution>;
-
 function compatible(actual: Type, expected: Type): boolean {
   if (actual === 'any' || expected === 'any' || actual === 'null') return true;
   if (actual === expected) return true;
@@ -35,8 +33,10 @@ function compatible(actual: Type, expected: Type): boolean {
   return false;
 }
 
-export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext, resolutions: Resolutions): Type {
-  const visit = (e: Expr): Type => {
+/** Check `ast`, writing each node's type (and each call's resolution) onto the node. */
+export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext): Type {
+  const visit = (e: Expr): Type => (e.type = typeOf(e));
+  const typeOf = (e: Expr): Type => {
     switch (e.kind) {
       case 'literal':
         return e.value === null ? 'null' : typeof e.value === 'string' ? 'string' : typeof e.value === 'number' ? 'number' : 'boolean';
@@ -105,7 +105,7 @@ export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext, resol
           const want = b.minArgs === b.maxArgs ? `${b.minArgs}` : b.maxArgs === Infinity ? `at least ${b.minArgs}` : `${b.minArgs}–${b.maxArgs}`;
           cx.report(e, DIAG.WRONG_ARITY, `\`${b.name}\` takes ${want} argument${want === '1' ? '' : 's'}, got ${e.args.length}`, `signature: ${b.signature}`);
         }
-        const resolving: CheckContext = { ...cx, resolve: (call, r) => resolutions.set(call, { ...resolutions.get(call), ...r }) };
+        const resolving: CheckContext = { ...cx, resolve: (call, r) => { call.res = { ...call.res, ...r }; } };
         e.args.forEach((a, i) => {
           const t = visit(a);
           const want = b.params[Math.min(i, b.params.length - 1)];
@@ -114,7 +114,7 @@ export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext, resol
           }
         });
         b.check?.(e, resolving);
-        if (!resolutions.has(e)) resolutions.set(e, {});
+        e.res ??= {};
         return b.returns;
       }
     }

@@ -1,4 +1,4 @@
-// Test files are content too: every rule id, event type, event field and context table a
+// Pass: test files are content too: every rule id, event type, event field and context table a
 // `kind: test` document names must exist, reported at its position — before any test runs.
 // A rule no test mentions gets a warning (UEB0210), since nothing guards it against regressions.
 import type { Type } from '../builtins/types.ts';
@@ -8,8 +8,10 @@ import type { Diagnostic } from '../diagnostics/types.ts';
 import { didYouMean } from '../expr/suggest.ts';
 import type { Item, TestDoc } from '../graph.ts';
 import { rangeAt } from '../load.ts';
+import type { Session } from './session.ts';
+import { fieldsOf, type Unit } from './unit.ts';
 
-export interface TestCheckScope {
+interface TestCheckScope {
   ruleIds: ReadonlySet<string>;
   /** Event type name → its fields (declared and derived). */
   eventFields: ReadonlyMap<string, ReadonlyMap<string, Type>>;
@@ -23,7 +25,17 @@ const hint = (name: string, known: Iterable<string>): string | undefined => {
   return s ? `did you mean \`${s}\`?` : undefined;
 };
 
-export function checkTests(tests: readonly Item<TestDoc>[], scope: TestCheckScope, diags: Diagnostic[]): void {
+export function checkTests(unit: Unit, session: Session): void {
+  const ets = unit.ir.eventTypes;
+  checkTestDocs(unit.graph.tests, {
+    ruleIds: new Set(unit.ids.rules.keys()),
+    eventFields: new Map(ets.map((et, i) => [et.name, fieldsOf(ets, [i])])),
+    tables: new Set(unit.ids.tables.keys()),
+    rules: unit.enabledRules.map((item) => ({ id: item.value.id, item })),
+  }, session.diagnostics);
+}
+
+function checkTestDocs(tests: readonly Item<TestDoc>[], scope: TestCheckScope, diags: Diagnostic[]): void {
   const mentioned = new Set<string>();
   for (const { file, value: t } of tests) {
     const ruleRef = (id: string, path: (string | number)[]) => {
