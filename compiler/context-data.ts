@@ -100,8 +100,9 @@ export function readContextDir(dir: string, decls: readonly TableDecl[]): Contex
     if (!statSync(root).isDirectory()) throw Object.assign(new Error('not a directory'), { code: 'ENOTDIR' });
     names = readdirSync(root).filter((n) => n.endsWith('.csv')).sort();
   } catch (e) {
-    const why = (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'does not exist' : 'is not a readable directory';
-    diagnostics.push(diagnostic(DIAG.FILE_UNREADABLE, root, at0, `context directory ${why}`, 'pass --context a directory of CSV files named after the tables, e.g. examples/context'));
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'is not a directory (it does not exist)' : code === 'ENOTDIR' ? 'is not a directory' : 'cannot be read';
+    diagnostics.push(diagnostic(DIAG.FILE_UNREADABLE, root, at0, `${dir} ${why}`, 'pass --context a directory of CSV files named after the tables, e.g. examples/context'));
     return { tables, diagnostics };
   }
   if (names.length === 0) {
