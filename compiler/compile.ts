@@ -4,13 +4,14 @@ import { createHash } from 'node:crypto';
 import type { TableData } from '../runtime/context.ts';
 import type { CounterFn, CounterScope, PackInfo, PackSettings } from '../runtime/program.ts';
 import type { CheckContext, Resolution, Type, Where } from './builtins/types.ts';
+import { checkFile, checkGraph, declaresPack, NON_FINITE, nonFiniteLiterals } from './checks/index.ts';
 import type { Diagnostic, Range } from './diagnostics/types.ts';
 import type { DepExpr, Expr, Span } from './expr/ast.ts';
 import { walk } from './expr/ast.ts';
 import { checkExpression, type Resolutions } from './expr/check.ts';
 import { parseDependency, parseExpression } from './expr/parse.ts';
 import { didYouMean } from './expr/suggest.ts';
-import type { ContentGraph, ContextDoc, EventTypeDoc, Item, ModelDoc, ParserDoc, RuleDoc, TestDoc } from './graph.ts';
+import type { ContentGraph, ContextDoc, EventTypeDoc, Item, ModelDoc, PackDoc, ParserDoc, RuleDoc, TestDoc } from './graph.ts';
 import { expressionLocator, loadContentDir, rangeAt, type SourceFile } from './load.ts';
 import { checkRegexSafety } from './regex/safety.ts';
 import { captureGroupNames, translateExabeamRegex } from './regex/translate.ts';
@@ -76,13 +77,14 @@ export function compileDir(root: string): CompileResult {
 
 export function compileFiles(files: SourceFile[], diagnostics: Diagnostic[] = []): { ir: IR | null; diagnostics: Diagnostic[] } {
   const graph: ContentGraph = { pack: null, eventTypes: [], parsers: [], contexts: [], models: [], rules: [], tests: [] };
+  const packs: Item<PackDoc>[] = [];
   for (const file of files) {
-    if (file.value === undefined) continue;
+    if (file.value === undefined || !checkFile(file, diagnostics)) continue;
     const kind = validateFile(file, diagnostics);
     if (!kind) continue;
     const item = { file, value: file.value as never };
     switch (kind) {
-      case 'pack': graph.pack = item; break;
+      case 'pack': packs.push(item); graph.pack ??= item; break;
       case 'event-type': graph.eventTypes.push(item); break;
       case 'parser': graph.parsers.push(item); break;
       case 'context': graph.contexts.push(item); break;
@@ -91,6 +93,7 @@ export function compileFiles(files: SourceFile[], diagnostics: Diagnostic[] = []
       case 'test': graph.tests.push(item); break;
     }
   }
+  checkGraph(graph, packs, diagnostics);
   const ir = new Compiler(graph, diagnostics, files).run();
   const hasErrors = diagnostics.some((d) => d.severity === 'error');
   return { ir: hasErrors ? null : ir, diagnostics };
@@ -123,9 +126,9 @@ class Compiler {
 
   run(): IR {
     const g = this.g;
-    this.indexIds(g.eventTypes, this.etIndex, 'event type');
-    this.indexIds(g.models, this.modelIndex, 'model');
-    this.indexIds(this.enabledRules, this.ruleIndex, 'rule');
+    this.indexIds(g.eventTypes, this.etIndex);
+    this.indexIds(g.models, this.modelIndex);
+    this.indexIds(this.enabledRules, this.ruleIndex);
     for (const c of g.contexts) this.tables.set(c.value.id, c);
     this.eventTypes = g.eventTypes.map((it) => this.eventType(it));
     const parsers = this.parsers();
@@ -147,7 +150,7 @@ class Compiler {
       maxAssetSequences: s.limits?.maxAssetSequences ?? DEFAULT_SETTINGS.maxAssetSequences,
       assetFields: s.assetFields ?? DEFAULT_SETTINGS.assetFields,
     };
-    if (!g.pack && this.files.length) this.error(this.files[0]!, rangeAt(this.files[0]!, []), 'UEB0103', 'the content has no pack.yaml (kind: pack)');
+    if (!g.pack && this.files.length && !declaresPack(this.files)) this.error(this.files[0]!, rangeAt(this.files[0]!, []), 'UEB0103', 'the content has no pack.yaml (kind: pack)');
     const hash = createHash('sha256');
     for (const f of [...this.files].sort((a, b) => (a.path < b.path ? -1 : 1))) hash.update(f.path).update('\0').update(f.text).update('\0');
     return {
@@ -169,10 +172,9 @@ class Compiler {
     };
   }
 
-  private indexIds<T extends { id: string }>(items: Item<T>[], index: Map<string, number>, what: string): void {
+  private indexIds<T extends { id: string }>(items: Item<T>[], index: Map<string, number>): void {
     items.forEach((it, i) => {
-      if (index.has(it.value.id)) this.error(it.file, rangeAt(it.file, ['id']), 'UEB0004', `duplicate ${what} id \`${it.value.id}\``);
-      else index.set(it.value.id, i);
+      if (!index.has(it.value.id)) index.set(it.value.id, i); // duplicates: reported by checks/duplicate-ids.ts
     });
   }
 
@@ -188,6 +190,10 @@ class Compiler {
       return null;
     }
     let failed = false;
+    for (const span of nonFiniteLiterals(parsed.ast)) {
+      failed = true;
+      this.error(file, toRange(span), NON_FINITE, `number \`${text.slice(span.start, span.end)}\` is out of range (not a finite number)`, 'write a number within ±1.7e308');
+    }
     /** Resolve a name in an index, or report it (with "did you mean") and return null. */
     const lookup = <V,>(node: Expr, code: string, what: string, name: string, index: ReadonlyMap<string, V>): V | null => {
       const hit = index.get(name);
@@ -355,7 +361,7 @@ class Compiler {
     for (let j = 0; j < parsers.length; j++) for (let i = 0; i < j; i++) {
       const a = parsers[i]!;
       const b = parsers[j]!;
-      if (a.format !== b.format) continue;
+      if (a.format !== b.format || a.id === b.id) continue; // same id: a duplicate-id error already
       if (covers(a.vendors, b.vendors) && covers(a.products, b.products) && covers(a.signatures, b.signatures) && a.contains.every((c) => b.contains.some((d) => d.includes(c)))) {
         const item = this.g.parsers.find((x) => x.value.id === b.id)!;
         this.error(item.file, rangeAt(item.file, ['select']), 'UEB0207', `parser \`${b.id}\` is shadowed by \`${a.id}\`, which selects every line it would (first match wins)`, `give \`${b.id}\` a lower priority than ${a.priority}, or narrow \`${a.id}\``, 'warning');
