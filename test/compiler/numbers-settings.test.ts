@@ -2,7 +2,7 @@
 // crash, and never the misleading "the content has no pack.yaml".
 import { describe, expect, it } from 'vitest';
 import { compileTexts, contentTexts, edit, lineColOf } from './helpers.ts';
-import { emitSource } from '../../compiler/emit/bundle.ts';
+import { emitSource } from '../../compiler/passes/emit.ts';
 
 function errorsOf(t: Map<string, string>) {
   const { ir, diagnostics } = compileTexts(t);

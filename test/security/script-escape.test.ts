@@ -3,7 +3,7 @@
 // literals its own way, so the guarantee has to hold for the bundled output, not only for
 // the generated source.
 import { describe, expect, it } from 'vitest';
-import { bundleSource } from '../../compiler/emit/bundle.ts';
+import { bundleSource } from '../../compiler/passes/emit.ts';
 import { compileTexts, contentTexts, edit, loadCompiled } from '../compiler/helpers.ts';
 
 const CLOSE = '</script><script>globalThis.__pwned=1</script>';
