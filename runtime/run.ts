@@ -21,6 +21,8 @@ export interface RunOptions {
   onEvent?(ev: Event, session: string | null, sessionScore: number): void;
   /** Called for every rule record. */
   onRule?(r: RuleRecord): void;
+  /** Time anchor for RFC 3164 headers without a year before the first dated event (epoch ms). */
+  timeAnchor?: number;
 }
 
 export interface NotableSummary {
@@ -44,6 +46,8 @@ export interface RunSummary {
   evictedSessions: number;
   evictedBins: number;
   resumedFrom: number | null;
+  /** Events whose payload had no time, by where the time came from (syslog-header, previous-event). */
+  timeFrom: Record<string, number>;
 }
 
 class Output {
@@ -78,7 +82,8 @@ function identity(path: string): string {
 export async function runPipeline(program: Program, opts: RunOptions): Promise<RunSummary> {
   const store = opts.state === ':memory:' ? null : new StateStore(opts.state);
   const pendingReasons = new Map<string, Array<{ rule: string; score: number; reason: string }>>();
-  const summary: RunSummary = { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null };
+  const summary: RunSummary = { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null, timeFrom: {} };
+  if (opts.timeAnchor !== undefined) program.setTimeAnchor(opts.timeAnchor);
   let out: Output;
   const sink = {
     event: opts.onEvent,
@@ -144,6 +149,8 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
           program.enrich(r.event, r.eventType);
           engine.process(r.event, r.eventType);
           summary.events++;
+          const from = r.event.time_source;
+          if (typeof from === 'string') summary.timeFrom[from] = (summary.timeFrom[from] ?? 0) + 1;
         } else {
           summary.rejected[r.reason] = (summary.rejected[r.reason] ?? 0) + 1;
         }
