@@ -3,8 +3,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { compileToDir } from '../../cli/compile-cmd.ts';
-import { compileDir } from '../../compiler/compile.ts';
+import { compileDir, compileToDir } from '../../compiler/compile.ts';
 import { loadBundle } from '../../runtime/bundle.ts';
 import type { Program } from '../../runtime/program.ts';
 
