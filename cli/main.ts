@@ -52,7 +52,8 @@ async function main(argv: string[]): Promise<number> {
     .argument('<files...>', 'log files (- for stdin, .gz accepted)')
     .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
     .option('--rejects <file>', 'write rejected lines with their reason (JSONL)')
-    .action(async (files: string[], o: { bundle: string; rejects?: string }) => { code = await parseCommand(files, o); });
+    .option('--year <yyyy>', 'year for syslog headers without one, until the first dated event')
+    .action(async (files: string[], o: { bundle: string; rejects?: string; year?: string }) => { code = await parseCommand(files, o); });
 
   program.command('run').description('stream logs through the bundle: rules, sessions, models → JSONL')
     .argument('<files...>', 'log files (- for stdin, .gz accepted)')
@@ -66,7 +67,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--checkpoint-events <n>', 'checkpoint every N lines', positiveInt)
     .option('--trust <pubkey>', 'refuse the bundle unless manifest.sig verifies with this Ed25519 public key (PEM)')
     .option('-q, --quiet', 'no summary')
-    .action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; fresh?: boolean; finish?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean; trust?: string }) => {
+    .option('--year <yyyy>', 'year for syslog headers without one, until the first dated event')
+    .action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; fresh?: boolean; finish?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean; trust?: string; year?: string }) => {
       if (o.trust) trustCheck(o.bundle, o.trust);
       if (o.state !== ':memory:') (await import('node:fs')).mkdirSync((await import('node:path')).dirname(o.state), { recursive: true });
       if (!o.out && !o.quiet) throw new UsageError('uebac run writes records to stdout unless --out is given; add --out FILE, or --quiet to write only records');
