@@ -2,6 +2,7 @@
 // nodes, and screen every regex (in calls and parser `extract`) for catastrophic backtracking.
 import { DIAG, type CodeInfo } from '../diagnostics/codes.ts';
 import type { CheckContext } from '../builtins/types.ts';
+import { NON_FINITE, nonFiniteLiterals } from '../checks/index.ts';
 import type { Range } from '../diagnostics/types.ts';
 import type { Span } from '../expr/ast.ts';
 import { walk } from '../expr/ast.ts';
@@ -26,6 +27,9 @@ function checkSlot(unit: Unit, session: Session, slot: ExprSlot): void {
   if (!parsed.ok) {
     session.report(file, toRange(parsed.error), DIAG.EXPRESSION_SYNTAX, `syntax error in expression: ${parsed.error.message}`);
     return;
+  }
+  for (const span of nonFiniteLiterals(parsed.ast)) {
+    session.report(file, toRange(span), NON_FINITE, `number \`${slot.text.slice(span.start, span.end)}\` is out of range (not a finite number)`, 'write a number within ±1.7e308');
   }
   /** Resolve a name in an index, or report it (with "did you mean") and return null. */
   const lookup = <V,>(node: { span: Span }, code: CodeInfo, what: string, name: string, index: ReadonlyMap<string, V>): V | null => {
