@@ -33,7 +33,7 @@ export function collectFiles(unit: Unit, session: Session): void {
   if (!g.pack && !declaresPack(unit.files)) {
     // Also for a directory without any YAML: compiling "nothing" successfully would hide a wrong path.
     session.diagnostics.push(unit.files.length
-      ? diagnostic(DIAG.MISSING_PACK, 'pack.yaml', zeroRange(), 'the content has no pack file (kind: pack)', 'add pack.yaml with kind: pack, id and version, or point the command at the pack directory')
+      ? diagnostic(DIAG.MISSING_PACK, 'pack.yaml', zeroRange(), 'the content has no pack.yaml (kind: pack)', 'add pack.yaml with kind: pack, id and version, or point the command at the pack directory')
       : diagnostic(DIAG.MISSING_PACK, '.', zeroRange(), 'no content files (*.yaml) here: this is not a content directory', 'point the command at the directory holding pack.yaml'));
   }
   unit.enabledRules = g.rules.filter((r) => !r.value.disabled);
