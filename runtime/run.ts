@@ -28,6 +28,8 @@ export interface RunOptions {
   onEvent?(ev: Event, session: string | null, sessionScore: number): void;
   /** Called for every rule record. */
   onRule?(r: RuleRecord): void;
+  /** Time anchor for RFC 3164 headers without a year before the first dated event (epoch ms). */
+  timeAnchor?: number;
 }
 
 export interface NotableSummary {
@@ -55,6 +57,8 @@ export interface RunSummary {
   openSessions: number;
   /** per-input notes: continued after a consumed prefix, skipped as already consumed */
   notes: string[];
+  /** Events whose payload had no time, by where the time came from (syslog-header, previous-event). */
+  timeFrom: Record<string, number>;
 }
 
 class Output {
@@ -87,7 +91,7 @@ function identity(path: string): string {
 }
 
 function emptySummary(): RunSummary {
-  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null, openSessions: 0, notes: [] };
+  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {} };
 }
 
 /**
@@ -110,6 +114,9 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   if (dup) throw new InputChangedError(`${dup} is given twice`);
   const pendingReasons = new Map<string, Array<{ rule: string; score: number; reason: string }>>();
   let summary = emptySummary();
+  // The parser's time anchor (last event time) is stream state: checkpointed, restored below.
+  let anchor: number | null = opts.timeAnchor ?? null;
+  if (opts.timeAnchor !== undefined) program.setTimeAnchor(opts.timeAnchor);
   let out: Output;
   const sink = {
     event: opts.onEvent,
@@ -153,6 +160,8 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   }
   if (checkpoint) {
     restore(engine, checkpoint.state as Record<string, unknown>);
+    const saved = (checkpoint.state as { timeAnchor?: number | null }).timeAnchor;
+    if (typeof saved === 'number') { anchor = saved; program.setTimeAnchor(saved); }
     for (const [k, v] of ((checkpoint.state as { pendingReasons?: [string, never][] }).pendingReasons ?? [])) pendingReasons.set(k, v);
   }
   let consumed: ConsumedInput[] = checkpoint?.position.consumed ?? [];
@@ -196,7 +205,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     position.outputOffset = out.offset;
     position.consumed = consumed;
     if (hash) position.sha256 = hash.copy().digest('hex');
-    store.save({ bundleHash: opts.bundleHash, position, summary, state: { ...(snapshot(engine) as object), pendingReasons: [...pendingReasons] } });
+    store.save({ bundleHash: opts.bundleHash, position, summary, state: { ...(snapshot(engine) as object), pendingReasons: [...pendingReasons], timeAnchor: anchor } });
     sinceCheckpoint = 0;
     lastCheckpoint = Date.now();
   };
@@ -216,9 +225,12 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
         summary.lines++;
         const r = program.parse(line.text);
         if (r.ok) {
+          anchor = r.event.time;
           program.enrich(r.event, r.eventType);
           engine.process(r.event, r.eventType);
           summary.events++;
+          const from = r.event.time_source;
+          if (typeof from === 'string') summary.timeFrom[from] = (summary.timeFrom[from] ?? 0) + 1;
         } else {
           summary.rejected[r.reason] = (summary.rejected[r.reason] ?? 0) + 1;
         }

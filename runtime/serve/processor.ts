@@ -36,6 +36,7 @@ export interface ServeState {
   sink: SinkPosition;
   reorder: ReturnType<Reorder['save']>;
   lines: number;
+  timeAnchor?: number | null;
 }
 
 export type ServePosition = Position & { serve: ServeState };
@@ -56,6 +57,8 @@ export class Processor {
   seq = 0;
   lines = 0;
   lastCheckpoint = Date.now();
+  /** the parser's time anchor (last event time built): stream state, checkpointed */
+  private anchor: number | null = null;
   private sink: JsonlSink;
   private reorder: Reorder;
   private sinceCheckpoint = 0;
@@ -78,17 +81,29 @@ export class Processor {
       else throw new Error('the state was written by a different bundle');
       this.seq = position.serve.seq;
       this.lines = position.serve.lines;
-      const held: Held[] = [];
-      for (const [seq, line] of position.serve.reorder.held) {
-        const r = this.program.parse(line);
-        if (r.ok) { this.program.enrich(r.event, r.eventType); held.push({ seq, line, event: r.event, eventType: r.eventType }); }
-      }
-      this.reorder.restore(position.serve.reorder, held);
+      this.reorder.restore(position.serve.reorder, this.reparse(this.program, position.serve.reorder.held));
+      this.anchor = position.serve.timeAnchor ?? null;
+      if (this.anchor !== null) this.program.setTimeAnchor(this.anchor);
       this.sink = new JsonlSink(opts.outDir, opts.rotateBytes, opts.rotateMs, position.serve.sink);
       opts.log(`resumed from the checkpoint after spool line ${this.seq} (${this.lines} lines processed so far)`);
     } else {
       this.sink = new JsonlSink(opts.outDir, opts.rotateBytes, opts.rotateMs, null);
     }
+  }
+
+  /**
+   * Parse held lines again (after a restart or a swap). Each is parsed with the anchor at its
+   * own event time, so a header without a year lands where it did the first time.
+   */
+  private reparse(program: Program, held: Array<[number, string, number]>): Held[] {
+    const out: Held[] = [];
+    for (const [seq, line, time] of held) {
+      program.setTimeAnchor(time);
+      const r = program.parse(line);
+      if (r.ok) { program.enrich(r.event, r.eventType); out.push({ seq, line, event: r.event, eventType: r.eventType }); }
+    }
+    program.setTimeAnchor(this.anchor);
+    return out;
   }
 
   private newEngine(program: Program): Engine {
@@ -146,6 +161,7 @@ export class Processor {
     m.linesProcessed.inc();
     const r = this.program.parse(line);
     if (!r.ok) { m.rejected.inc({ reason: r.reason }); return; }
+    this.anchor = r.event.time;
     this.program.enrich(r.event, r.eventType);
     m.eventsParsed.inc();
     const lateBefore = this.reorder.late;
@@ -155,7 +171,7 @@ export class Processor {
 
   checkpoint(): void {
     this.sink.flush();
-    const serve: ServeState = { seq: this.seq, sink: { ...this.sink.position }, reorder: this.reorder.save(), lines: this.lines };
+    const serve: ServeState = { seq: this.seq, sink: { ...this.sink.position }, reorder: this.reorder.save(), lines: this.lines, timeAnchor: this.anchor };
     const position: ServePosition = { file: 0, identity: 'serve', offset: this.seq, outputOffset: this.sink.position.offset, lines: this.lines, complete: true, serve };
     this.opts.store.save({ bundleHash: this.bundleHash, position, summary: { lines: this.lines }, state: snapshot(this.engine) });
     this.sinceCheckpoint = 0;
@@ -191,12 +207,8 @@ export class Processor {
     const engine = this.newEngine(req.next.program);
     req.migrate(this.engine, engine);
     // Held events were parsed by the old bundle: parse them again with the new one.
-    const held: Held[] = [];
-    for (const [seq, line] of this.reorder.save().held) {
-      const r = req.next.program.parse(line);
-      if (r.ok) { req.next.program.enrich(r.event, r.eventType); held.push({ seq, line, event: r.event, eventType: r.eventType }); }
-    }
-    this.reorder.restore(this.reorder.save(), held);
+    this.reorder.restore(this.reorder.save(), this.reparse(req.next.program, this.reorder.save().held));
+    if (this.anchor !== null) req.next.program.setTimeAnchor(this.anchor);
     this.engine = engine;
     this.program = req.next.program;
     this.bundleHash = req.next.bundleHash;

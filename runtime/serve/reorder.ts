@@ -61,8 +61,8 @@ export class Reorder {
   }
 
   /** What a checkpoint keeps: held lines in order (re-parsed on restore, parsing is pure). */
-  save(): { maxTime: number | null; late: number; held: Array<[number, string]> } {
-    return { maxTime: Number.isFinite(this.maxTime) ? this.maxTime : null, late: this.late, held: this.held.map((h) => [h.seq, h.line]) };
+  save(): { maxTime: number | null; late: number; held: Array<[number, string, number]> } {
+    return { maxTime: Number.isFinite(this.maxTime) ? this.maxTime : null, late: this.late, held: this.held.map((h) => [h.seq, h.line, h.event.time]) };
   }
 
   restore(saved: { maxTime: number | null; late: number }, held: Held[]): void {

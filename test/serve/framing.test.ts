@@ -72,7 +72,7 @@ describe('watermark', () => {
     expect(r.late).toBe(1);
     expect(r.size).toBe(1);
     const saved = r.save();
-    expect(saved.held).toEqual([[4, '4']]);
+    expect(saved.held).toEqual([[4, '4', 1200]]);
     expect(saved.maxTime).toBe(1200);
   });
 });
