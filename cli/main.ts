@@ -12,6 +12,7 @@ import { testCommand } from './test-cmd.ts';
 import { keygenCommand, signCommand, trustCheck, TrustError } from './sign.ts';
 import { explainCommand } from './explain-cmd.ts';
 import { coverageCommand } from './coverage-cmd.ts';
+import { importExabeamCommand } from './import-cmd.ts';
 
 function format(v: string): Format {
   if (v !== 'human' && v !== 'json' && v !== 'sarif') throw new InvalidArgumentError('expected human, json or sarif');
@@ -92,6 +93,16 @@ async function main(argv: string[]): Promise<number> {
     .argument('[dir]', 'content directory', 'content')
     .option('-o, --out <dir>', 'output directory', 'dist/coverage')
     .action((dir: string, o: { out: string }) => { code = coverageCommand(dir, o.out); });
+
+  program.command('import').description('translate parsers from another product into uebac content')
+    .command('exabeam').description('Exabeam parser HOCON (.conf files, or the content library\'s Markdown pages) → parser and event-type YAML')
+    .argument('<paths...>', 'files or directories (walked for .conf, .hocon and .md files)')
+    .requiredOption('-o, --out <dir>', 'output content directory')
+    .option('--no-check', 'skip compiling the output')
+    .option('--screen-budget <seconds>', 'total time for the ReDoS screen; regexes left over are carried over unscreened and reported', positiveInt, 600)
+    .option('--screen-timeout <ms>', 'time limit per regex for the ReDoS screen', positiveInt, 500)
+    .option('--json', 'print the summary as JSON on stdout')
+    .action((paths: string[], o: { out: string; check: boolean; screenBudget: number; screenTimeout: number; json?: boolean }) => { code = importExabeamCommand(paths, o); });
 
   program.command('keygen').description('write an Ed25519 key pair for bundle signing: PREFIX.key (0600) and PREFIX.pub')
     .argument('<prefix>', 'output path prefix')
