@@ -12,6 +12,8 @@ import { testCommand } from './test-cmd.ts';
 import { keygenCommand, signCommand, trustCheck, TrustError } from './sign.ts';
 import { explainCommand } from './explain-cmd.ts';
 import { coverageCommand } from './coverage-cmd.ts';
+import { reportCommand } from './report-cmd.ts';
+import { RecordsError } from '../report/data.ts';
 
 function format(v: string): Format {
   if (v !== 'human' && v !== 'json' && v !== 'sarif') throw new InvalidArgumentError('expected human, json or sarif');
@@ -84,6 +86,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--context <dir>', 'CSV context tables used for the run')
     .action(async (session: string, files: string[], o: { bundle: string; context?: string }) => { code = await explainCommand(session, files, o); });
 
+  program.command('report').description('write one self-contained HTML page: notable sessions, timelines, model evidence, run summary')
+    .argument('<records...>', 'JSONL records written by `uebac run` (.gz accepted)')
+    .option('-o, --out <file>', 'HTML output', 'report.html')
+    .option('--title <text>', 'page title (default: the pack name)')
+    .option('--min-score <n>', 'also list sessions scoring at least N that are not notable', positiveInt)
+    .action(async (files: string[], o: { out: string; title?: string; minScore?: number }) => { code = await reportCommand(files, o); });
+
   program.command('coverage').description('write an ATT&CK Navigator layer and Markdown coverage tables')
     .argument('[dir]', 'content directory', 'content')
     .option('-o, --out <dir>', 'output directory', 'dist/coverage')
@@ -106,7 +115,7 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof BundleError || e instanceof ContextError || e instanceof TrustError) {
+    if (e instanceof UsageError || e instanceof BundleError || e instanceof ContextError || e instanceof TrustError || e instanceof RecordsError) {
       process.stderr.write(`uebac: ${e.message}\n`);
       return 2;
     }

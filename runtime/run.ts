@@ -2,6 +2,7 @@
 // state + input position + output offset in one SQLite transaction.
 import { closeSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
+import { headerRecord, summaryRecord } from './records.ts';
 import { readLines } from './lines.ts';
 import type { Event, Program } from './program.ts';
 import { restore, snapshot, StateStore, type Position } from './state.ts';
@@ -21,6 +22,8 @@ export interface RunOptions {
   onEvent?(ev: Event, session: string | null, sessionScore: number): void;
   /** Called for every rule record. */
   onRule?(r: RuleRecord): void;
+  /** Histogram bins copied into model rule evidence (default runtime/evidence.ts). */
+  evidenceBins?: number;
 }
 
 export interface NotableSummary {
@@ -80,9 +83,14 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
   const pendingReasons = new Map<string, Array<{ rule: string; score: number; reason: string }>>();
   const summary: RunSummary = { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null };
   let out: Output;
+  // Where the current line came from, stamped on rule records (they are emitted only while
+  // the line's event is processed).
+  let sourceFile = '';
+  let sourceLine = 0;
   const sink = {
     event: opts.onEvent,
     rule(r: RuleRecord) {
+      r.source = { file: sourceFile, line: sourceLine };
       opts.onRule?.(r);
       out.write(JSON.stringify(r) + '\n');
       if (r.session && r.asset === undefined) {
@@ -100,7 +108,7 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
       } else if (s.notable) summary.notableAssets.push({ id: s.id, asset: s.asset!, score: s.score });
     },
   };
-  const engine = new Engine(program, sink);
+  const engine = new Engine(program, sink, { evidenceBins: opts.evidenceBins });
 
   let position: Position = { file: 0, identity: opts.inputs[0] ? identity(opts.inputs[0]) : '', offset: 0, outputOffset: 0, lines: 0 };
   const checkpoint = store && opts.resume ? store.load() : null;
@@ -117,6 +125,7 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
   const fd = opts.out === null ? 1 : openSync(opts.out, checkpoint ? 'r+' : 'w');
   if (opts.out !== null && checkpoint) ftruncateSync(fd, position.outputOffset);
   out = new Output(fd, position.outputOffset);
+  if (!checkpoint) out.write(JSON.stringify(headerRecord(program, opts.bundleHash, opts.inputs)) + '\n');
 
   const everyEvents = opts.checkpointEvents ?? 50_000;
   const everyMs = (opts.checkpointSeconds ?? 5) * 1000;
@@ -135,10 +144,13 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
   for (let f = position.file; f < opts.inputs.length; f++) {
     const path = opts.inputs[f]!;
     if (f === position.file && checkpoint && identity(path) !== position.identity) throw new Error(`cannot resume: ${path} changed since the checkpoint`);
-    if (f !== position.file) position = { ...position, file: f, identity: identity(path), offset: 0 };
+    if (f !== position.file) position = { ...position, file: f, identity: identity(path), offset: 0, fileLines: 0 };
+    sourceFile = path;
+    sourceLine = position.fileLines ?? 0;
     for await (const batch of readLines(path, position.offset)) {
       for (const line of batch) {
         summary.lines++;
+        sourceLine++;
         const r = program.parse(line.text);
         if (r.ok) {
           program.enrich(r.event, r.eventType);
@@ -149,6 +161,7 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
         }
         position.offset = line.end;
         position.lines = summary.lines;
+        position.fileLines = sourceLine;
         sinceCheckpoint++;
       }
       if (store && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
@@ -169,6 +182,9 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
     save();
     store.close();
   }
+  // After the last checkpoint: a resumed run truncates it and writes it again, so it appears once.
+  out.write(JSON.stringify(summaryRecord(summary, engine.counters)) + '\n');
+  out.flush();
   if (opts.out !== null) closeSync(fd);
   return summary;
 }

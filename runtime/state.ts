@@ -13,6 +13,8 @@ export interface Position {
   offset: number;
   outputOffset: number;
   lines: number;
+  /** lines read so far in the current file (source line numbers in records) */
+  fileLines?: number;
 }
 
 export interface Checkpoint {
