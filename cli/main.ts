@@ -60,12 +60,14 @@ async function main(argv: string[]): Promise<number> {
     .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
     .option('-s, --state <path>', 'SQLite state file, or :memory:', '.uebac/state.db')
     .option('-o, --out <file>', 'JSONL output (default: stdout)')
-    .option('--resume', 'continue from the last checkpoint in --state')
+    .option('--resume', 'crash recovery: finish the interrupted run recorded in --state (same inputs)')
+    .option('--fresh', 'discard what --state holds and start over')
+    .option('--finish', 'close open sessions at the end (a persistent --state otherwise keeps them open for the next batch)')
     .option('--context <dir>', 'CSV context tables overriding the pack\'s')
     .option('--checkpoint-events <n>', 'checkpoint every N lines', positiveInt)
     .option('--trust <pubkey>', 'refuse the bundle unless manifest.sig verifies with this Ed25519 public key (PEM)')
     .option('-q, --quiet', 'no summary')
-    .action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean; trust?: string }) => {
+    .action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; fresh?: boolean; finish?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean; trust?: string }) => {
       if (o.trust) trustCheck(o.bundle, o.trust);
       if (o.state !== ':memory:') (await import('node:fs')).mkdirSync((await import('node:path')).dirname(o.state), { recursive: true });
       if (!o.out && !o.quiet) throw new UsageError('uebac run writes records to stdout unless --out is given; add --out FILE, or --quiet to write only records');

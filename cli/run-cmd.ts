@@ -52,6 +52,8 @@ export interface RunCliOptions {
   state: string;
   out?: string;
   resume?: boolean;
+  fresh?: boolean;
+  finish?: boolean;
   context?: string;
   checkpointEvents?: number;
   quiet?: boolean;
@@ -69,6 +71,8 @@ export async function runCommand(files: string[], opts: RunCliOptions): Promise<
     out: opts.out ?? null,
     state: opts.state,
     resume: opts.resume ?? false,
+    fresh: opts.fresh ?? false,
+    finish: opts.finish ?? false,
     bundleHash: manifest.bundleHash,
     checkpointEvents: opts.checkpointEvents,
     onProgress: tty ? (s) => {
@@ -90,7 +94,9 @@ export function renderRunSummary(s: RunSummary, out: string | null): string {
   lines.push(`rules triggered   ${s.rulesFired}  (${Object.keys(s.rulesFiredById).length} distinct rules)`);
   lines.push(`sessions          ${s.sessions}, notable ${s.notable.length}`);
   if (s.evictedSessions || s.evictedBins) lines.push(`evicted           ${s.evictedSessions} sessions, ${s.evictedBins} histogram bins (caps reached)`);
+  if (s.openSessions) lines.push(`open sessions     ${s.openSessions}, kept in the state for the next batch (--finish closes them)`);
   if (out) lines.push(`records           ${out}`);
+  for (const n of s.notes) lines.push(`note              ${n}`);
   lines.push('');
   if (s.notable.length === 0) lines.push('No notable sessions.');
   else {

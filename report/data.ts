@@ -54,7 +54,7 @@ export function sessionOf(s: ScopeRecord, hits: Hit[], threshold: number | null)
 }
 
 function emptyTotals(): RunTotals {
-  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notableSessions: 0, assetSequences: 0, notableAssetSequences: 0, evictedSessions: 0, evictedBins: 0 };
+  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notableSessions: 0, notableAssetSequences: 0, openSessions: 0, evictedSessions: 0, evictedBins: 0 };
 }
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {
@@ -69,8 +69,8 @@ function addSummary(t: RunTotals, s: SummaryRecord): void {
   addCounts(t.rulesFiredById, s.rules_fired_by_id);
   t.sessions += s.sessions;
   t.notableSessions += s.notable_sessions;
-  t.assetSequences += s.asset_sequences ?? 0;
   t.notableAssetSequences += s.notable_asset_sequences ?? 0;
+  t.openSessions += s.open_sessions ?? 0;
   t.evictedSessions += s.evicted_sessions ?? 0;
   t.evictedBins += s.evicted_bins ?? 0;
 }
@@ -95,9 +95,10 @@ export async function readRecords(files: readonly string[], opts: ReadOptions = 
     if (records.badSample.length < BAD_SAMPLE) records.badSample.push({ file, line, reason: detail ? `${reason}: ${detail}` : reason });
   };
 
+  // Rule records wait for the record closing their session, across files: with incremental
+  // batches a session opened in one batch's records may close in the next one's.
+  const pending = new Map<string, { hits: Hit[]; file: string; line: number }>();
   for (const file of files) {
-    const pending = new Map<string, Hit[]>();
-    const firstLine = new Map<string, number>();
     let threshold: number | null = null;
     let lineNo = 0;
     const input = file === '-' ? process.stdin : createReadStream(file);
@@ -137,18 +138,15 @@ export async function readRecords(files: readonly string[], opts: ReadOptions = 
             const key = r.asset !== undefined ? `a:${r.sequence}` : `s:${r.session}`;
             const list = pending.get(key);
             const hit = hitOf(r);
-            if (list) list.push(hit);
-            else {
-              pending.set(key, [hit]);
-              firstLine.set(key, lineNo);
-            }
+            if (list) list.hits.push(hit);
+            else pending.set(key, { hits: [hit], file, line: lineNo });
             if (!rules.has(r.rule)) rules.set(r.rule, { id: r.rule, name: r.rule, type: r.asset !== undefined ? 'asset' : 'session', score: r.score, mitre: r.mitre, model: r.evidence?.model ?? null });
             break;
           }
           case 'session':
           case 'asset-sequence': {
             const key = `${r.type === 'session' ? 's' : 'a'}:${r.id}`;
-            const hits = pending.get(key) ?? [];
+            const hits = pending.get(key)?.hits ?? [];
             pending.delete(key);
             if (r.notable || (opts.minScore !== undefined && r.score >= opts.minScore)) sessions.push(sessionOf(r, hits, threshold));
             break;
@@ -162,9 +160,10 @@ export async function readRecords(files: readonly string[], opts: ReadOptions = 
       if (e instanceof RecordsError) throw e;
       throw new RecordsError(`${file}: ${(e as Error).message}`);
     }
-    // Rule records whose session never closed (a cut-off file): counted, never silently lost.
-    for (const [key, hits] of pending) bad(file, firstLine.get(key)!, 'rule-without-session', `${hits.length} rule record(s) of ${key.slice(2)} and no record closing it`);
   }
+  // Rule records whose session never closed (a cut-off file, or a batch whose sessions are
+  // still open in the state): counted, never silently lost.
+  for (const [key, p] of pending) bad(p.file, p.line, 'rule-without-session', `${p.hits.length} rule record(s) of ${key.slice(2)} and no record closing it (cut off, or still open)`);
   const packList = [...packs.values()];
   return {
     title: opts.title ?? (packList.length === 1 ? `${packList[0]!.name} ${packList[0]!.version}` : 'uebac report'),

@@ -78,8 +78,8 @@ export interface RunTotals {
   rulesFiredById: Record<string, number>;
   sessions: number;
   notableSessions: number;
-  assetSequences: number;
   notableAssetSequences: number;
+  openSessions: number;
   evictedSessions: number;
   evictedBins: number;
 }

@@ -1,7 +1,6 @@
 // The records framing a run's JSONL output: a header (format version, pack, rule catalogue,
 // notable threshold) and a closing summary (lines read, parsed, rejected by reason, rules
 // fired per rule). With them a records file explains itself: `uebac report` needs nothing else.
-import type { EngineCounters } from './engine.ts';
 import { RECORD_SCHEMA_VERSION } from './evidence.ts';
 import type { PackInfo, Program } from './program.ts';
 import type { RunSummary } from './run.ts';
@@ -25,8 +24,9 @@ export interface SummaryRecord {
   rules_fired_by_id: Record<string, number>;
   sessions: number;
   notable_sessions: number;
-  asset_sequences: number;
   notable_asset_sequences: number;
+  /** sessions left open in the state for the next batch (incremental runs) */
+  open_sessions: number;
   evicted_sessions: number;
   evicted_bins: number;
 }
@@ -43,7 +43,8 @@ export function headerRecord(program: Program, bundleHash: string, inputs: reado
   };
 }
 
-export function summaryRecord(s: RunSummary, c: EngineCounters): SummaryRecord {
+/** The summary of one batch (a run over a persistent state may be one of several). */
+export function summaryRecord(s: RunSummary): SummaryRecord {
   return {
     type: 'summary',
     lines: s.lines,
@@ -52,9 +53,9 @@ export function summaryRecord(s: RunSummary, c: EngineCounters): SummaryRecord {
     rules_fired: s.rulesFired,
     rules_fired_by_id: s.rulesFiredById,
     sessions: s.sessions,
-    notable_sessions: c.notableSessions,
-    asset_sequences: c.assetSequencesClosed,
-    notable_asset_sequences: c.notableAssetSequences,
+    notable_sessions: s.notable.length,
+    notable_asset_sequences: s.notableAssets.length,
+    open_sessions: s.openSessions,
     evicted_sessions: s.evictedSessions,
     evicted_bins: s.evictedBins,
   };
