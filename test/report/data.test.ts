@@ -41,6 +41,12 @@ describe('readRecords', () => {
     expect(d.sessions.length).toBe(1);
   });
 
+  it('a session opened in one batch and closed in the next gets the rules of both files', async () => {
+    const d = await readRecords([file([rule()]), file([rule({ rule: 'R2' }), session()])]);
+    expect(d.records.bad).toBe(0);
+    expect(d.sessions[0]!.hits.map((h) => h.rule)).toEqual(['R1', 'R2']);
+  });
+
   it('refuses records of a newer format, naming the file and line', async () => {
     const path = file([{ type: 'header', schema: 99, pack: { id: 'p', version: '1', name: 'P' }, bundle: 'h', notable_threshold: 90, inputs: [], rules: [] }]);
     await expect(readRecords([path])).rejects.toThrow(RecordsError);
