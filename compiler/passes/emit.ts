@@ -1,17 +1,16 @@
-// Phase 6 — emit: IR → readable TypeScript → one ESM bundle (esbuild). Every content
-// string reaches the source through the escaping builder in ./code.ts.
+// Pass (generate): IR → readable TypeScript → one ESM bundle (esbuild). Every content
+// string reaches the source through the escaping builder in ../emit/code.ts.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { ABI_VERSION } from '../../runtime/program.ts';
 import type { CallNode, EmitContext } from '../builtins/types.ts';
-import type { IR, IRRule } from '../compile.ts';
-import { COMPILER_VERSION } from '../compile.ts';
+import { COMPILER_VERSION, type IR, type IRRule } from '../ir.ts';
 import type { DepExpr, Expr } from '../expr/ast.ts';
 import { MODEL_STATS } from '../expr/check.ts';
 import { emitExpr, type ExprEmitContext } from '../expr/emit.ts';
-import { code, Code, comment, ident, lines, mangle, num, prop, regex, str } from './code.ts';
+import { code, Code, comment, ident, lines, mangle, num, prop, regex, str } from '../emit/code.ts';
 
 /** The uebac install root (holds runtime/): found from this module, bundled into build/ or not. */
 export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
@@ -33,7 +32,7 @@ export function emitSource(ir: IR): string {
   const regexes: Array<{ source: string; flags: string }> = [];
   const usedTables = new Set<string>();
   const base: EmitContext = {
-    res: (call: CallNode) => ir.resolutions.get(call) ?? {},
+    res: (call: CallNode) => call.res ?? {},
     table: (name) => {
       usedTables.add(name);
       return ident(`T_${mangle(name)}`);

@@ -1,0 +1,76 @@
+// Pass: parse and type-check every queued expression, keeping types and resolutions on the
+// nodes, and screen every regex (in calls and parser `extract`) for catastrophic backtracking.
+import type { CheckContext } from '../builtins/types.ts';
+import type { Range } from '../diagnostics/types.ts';
+import type { Span } from '../expr/ast.ts';
+import { walk } from '../expr/ast.ts';
+import { checkExpression } from '../expr/check.ts';
+import { parseExpression } from '../expr/parse.ts';
+import { didYouMean } from '../expr/suggest.ts';
+import { expressionLocator, type SourceFile } from '../load.ts';
+import { checkRegexSafety } from '../regex/safety.ts';
+import type { Session } from './session.ts';
+import type { ExprSlot, Unit } from './unit.ts';
+
+export function checkExpressions(unit: Unit, session: Session): void {
+  for (const slot of unit.exprs) checkSlot(unit, session, slot);
+  for (const r of unit.regexes) checkRegex(session, r.file, r.range, r.source, r.flags);
+}
+
+function checkSlot(unit: Unit, session: Session, slot: ExprSlot): void {
+  const { file } = slot;
+  const locate = expressionLocator(file, slot.path);
+  const toRange = (span: Span): Range => ({ start: locate(span.start), end: locate(span.end) });
+  const parsed = parseExpression(slot.text);
+  if (!parsed.ok) {
+    session.error(file, toRange(parsed.error), 'UEB0301', `syntax error in expression: ${parsed.error.message}`);
+    return;
+  }
+  /** Resolve a name in an index, or report it (with "did you mean") and return null. */
+  const lookup = <V,>(node: { span: Span }, code: string, what: string, name: string, index: ReadonlyMap<string, V>): V | null => {
+    const hit = index.get(name);
+    if (hit !== undefined) return hit;
+    const s = didYouMean(name, index.keys());
+    session.error(file, toRange(node.span), code, `unknown ${what} \`${name}\``, s ? `did you mean \`${s}\`?` : undefined);
+    return null;
+  };
+  const ids = unit.ids;
+  const cx: CheckContext = {
+    where: slot.where, eventTypes: slot.eventTypes,
+    error: (node, code, message, hint) => session.error(file, toRange(node.span), code, message, hint),
+    warn: (node, code, message, hint) => session.warning(file, toRange(node.span), code, message, hint),
+    table: (node, name) => lookup(node, 'UEB0204', 'context table', name, ids.tables) !== null,
+    model: (node, id) => lookup(node, 'UEB0202', 'model', id, ids.models),
+    rule: (node, id) => lookup(node, 'UEB0203', 'rule', id, ids.rules),
+    eventType: (node, name) => lookup(node, 'UEB0201', 'event type', name, ids.eventTypes) !== null,
+    resolve: () => undefined,
+  };
+  checkExpression(parsed.ast, { fields: slot.fields, modelStats: slot.modelStats }, cx);
+  walk(parsed.ast, (n) => {
+    const re = n.kind === 'call' ? n.res?.regex : undefined;
+    if (re && n.kind === 'call') checkRegex(session, file, toRange(n.args[1]!.span), re.source, re.flags);
+  });
+  slot.set(parsed.ast);
+}
+
+function checkRegex(session: Session, file: SourceFile, range: Range, source: string, flags: string): void {
+  try {
+    new RegExp(source, flags);
+  } catch (e) {
+    session.error(file, range, 'UEB0401', `invalid regular expression: ${(e as Error).message}`);
+    return;
+  }
+  const safety = checkRegexSafety(source, flags);
+  if (safety.safe) return;
+  if (safety.reason === 'unknown') {
+    session.warning(file, range, 'UEB0402', `regex could not be proven free of catastrophic backtracking (${(safety as { detail?: string }).detail ?? 'undecided'})`,
+      'simplify it (avoid nested or adjacent overlapping quantifiers and lookarounds); the run-time input cap still bounds its cost');
+    return;
+  }
+  // Exponential and cubic-or-worse backtracking are errors; quadratic is a warning, since
+  // the run-time input cap (regexInputMaxLength) bounds its cost per value.
+  const { complexity, degree } = safety as { complexity?: string; degree?: number };
+  const fatal = complexity === 'exponential' || (degree ?? 2) >= 3;
+  session.report(fatal ? 'error' : 'warning', file, range, 'UEB0402', `regex can backtrack catastrophically (${complexity === 'polynomial' && degree ? `degree ${degree} polynomial` : complexity ?? 'super-linear'}); attack string: ${safety.attack ?? '?'}`,
+    'remove nested or overlapping quantifiers, e.g. (a+)+ → a+, \\s*\\s* → \\s*; anchor alternatives');
+}

@@ -1,0 +1,26 @@
+// Pass: validate every loaded file against the schema of its kind and sort it into the content graph.
+import { rangeAt } from '../load.ts';
+import { validateFile } from '../validate.ts';
+import type { Session } from './session.ts';
+import type { Unit } from './unit.ts';
+
+export function collectFiles(unit: Unit, session: Session): void {
+  const g = unit.graph;
+  for (const file of unit.files) {
+    if (file.value === undefined) continue;
+    const kind = validateFile(file, session.diagnostics);
+    if (!kind) continue;
+    const item = { file, value: file.value as never };
+    switch (kind) {
+      case 'pack': g.pack = item; break;
+      case 'event-type': g.eventTypes.push(item); break;
+      case 'parser': g.parsers.push(item); break;
+      case 'context': g.contexts.push(item); break;
+      case 'model': g.models.push(item); break;
+      case 'rule': g.rules.push(item); break;
+      case 'test': g.tests.push(item); break;
+    }
+  }
+  if (!g.pack && unit.files.length) session.error(unit.files[0]!, rangeAt(unit.files[0]!, []), 'UEB0103', 'the content has no pack.yaml (kind: pack)');
+  unit.enabledRules = g.rules.filter((r) => !r.value.disabled);
+}
