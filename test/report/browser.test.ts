@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launch, type Browser } from './browser.ts';
-import { demoRun, ROOT, uebac, type DemoRun } from './fixture.ts';
+import { demoRun, ROOT, uebac, uebacAsync, type DemoRun } from './fixture.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
@@ -15,9 +15,9 @@ let browser: Browser;
 let html: string;
 
 beforeAll(async () => {
-  run = demoRun();
+  run = await demoRun();
   html = join(run.dir, 'report.html');
-  const r = uebac(['report', run.records, '-o', html]);
+  const r = await uebacAsync(['report', run.records, '-o', html]);
   expect(r.status, r.stderr).toBe(0);
   browser = await launch();
 });

@@ -10,7 +10,7 @@ import schema from '../../schema/records.schema.json' with { type: 'json' };
 import { demoRun, SAMPLE, type DemoRun } from './fixture.ts';
 
 let run: DemoRun;
-beforeAll(() => { run = demoRun(); });
+beforeAll(async () => { run = await demoRun(); });
 
 interface Rule { type: 'rule'; rule: string; user: string | null; host: string | null; source: { file: string; line: number }; evidence?: { feature: unknown; feature_count: number; total_events: number; distinct_values: number; histogram?: { bins: [string, number][]; event_bin: string | null; total_bins: number; omitted_count: number } } }
 
