@@ -64,6 +64,9 @@ export interface RunSummary {
   timeFrom: Record<string, number>;
 }
 
+/** Something to sleep on between retries of a write to a full pipe. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 class Output {
   private buf: string[] = [];
   private size = 0;
@@ -80,7 +83,15 @@ class Output {
     if (!this.buf.length) return;
     const data = Buffer.from(this.buf.join(''), 'utf8');
     let written = 0;
-    while (written < data.length) written += writeSync(this.fd, data, written, data.length - written, this.fd === 1 ? null : this.offset + written);
+    while (written < data.length) {
+      try {
+        written += writeSync(this.fd, data, written, data.length - written, this.fd === 1 ? null : this.offset + written);
+      } catch (e) {
+        // stdout may be a non-blocking pipe: when the reader is slower, wait briefly and retry.
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        Atomics.wait(PAUSE, 0, 0, 5);
+      }
+    }
     this.offset += data.length;
     this.buf = [];
     this.size = 0;
