@@ -17,6 +17,7 @@ import { lintUnproducedFields } from './lint-unproduced-fields.ts';
 import { lowerAggregates } from './lower-aggregates.ts';
 import { orderRules } from './order-rules.ts';
 import { readPack } from './read-pack.ts';
+import { reportNameCollisions } from './report-name-collisions.ts';
 import { resolveReferences } from './resolve-references.ts';
 import { Session } from './session.ts';
 import { emptyUnit, type Unit } from './unit.ts';
@@ -24,7 +25,7 @@ import { emptyUnit, type Unit } from './unit.ts';
 export type Pass = (unit: Unit, session: Session) => void;
 
 export const STAGES: ReadonlyArray<{ name: string; passes: readonly Pass[] }> = [
-  { name: 'check', passes: [collectFiles, indexIds, readPack, resolveReferences, checkExpressions, orderRules] },
+  { name: 'check', passes: [collectFiles, indexIds, reportNameCollisions, readPack, resolveReferences, checkExpressions, orderRules] },
   { name: 'transform', passes: [lowerAggregates] },
   { name: 'lint', passes: [lintShadowedParsers, lintUnproducedFields, lintEmptyTables] },
 ];
