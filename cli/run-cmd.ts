@@ -13,10 +13,19 @@ function requireInputs(files: string[]): void {
 
 export class UsageError extends Error {}
 
-export async function parseCommand(files: string[], opts: { bundle: string; rejects?: string }): Promise<number> {
+/** `--year YYYY` → the anchor for year-less syslog headers before the first dated event (mid-year). */
+export function yearAnchor(year: string | undefined): number | undefined {
+  if (year === undefined) return undefined;
+  if (!/^\d{4}$/.test(year)) throw new UsageError(`--year must be a four-digit year, got "${year}"`);
+  return Date.UTC(Number(year), 6, 1);
+}
+
+export async function parseCommand(files: string[], opts: { bundle: string; rejects?: string; year?: string }): Promise<number> {
   requireInputs(files);
   const { module } = await loadBundle(opts.bundle);
   const program = module.instantiate(new Map());
+  const anchor = yearAnchor(opts.year);
+  if (anchor !== undefined) program.setTimeAnchor(anchor);
   const rejects = opts.rejects ? createWriteStream(opts.rejects) : null;
   const counts: Record<string, number> = {};
   let read = 0;
@@ -57,6 +66,7 @@ export interface RunCliOptions {
   context?: string;
   checkpointEvents?: number;
   quiet?: boolean;
+  year?: string;
 }
 
 export async function runCommand(files: string[], opts: RunCliOptions): Promise<number> {
@@ -75,6 +85,7 @@ export async function runCommand(files: string[], opts: RunCliOptions): Promise<
     finish: opts.finish ?? false,
     bundleHash: manifest.bundleHash,
     checkpointEvents: opts.checkpointEvents,
+    timeAnchor: yearAnchor(opts.year),
     onProgress: tty ? (s) => {
       const secs = (performance.now() - started) / 1000;
       process.stderr.write(`\r${s.lines} lines (${Math.round(s.lines / Math.max(secs, 0.001))}/s), ${s.events} events, ${s.notable.length} notable sessions`);
@@ -91,6 +102,8 @@ export function renderRunSummary(s: RunSummary, out: string | null): string {
   lines.push(`lines read        ${s.lines}${s.resumedFrom !== null ? ` (resumed after line ${s.resumedFrom})` : ''}`);
   lines.push(`events parsed     ${s.events}`);
   lines.push(`lines rejected    ${rejected}${rejected ? `  (${Object.entries(s.rejected).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
+  const timeFrom = Object.entries(s.timeFrom ?? {});
+  if (timeFrom.length) lines.push(`time not in payload ${timeFrom.sort().map(([k, v]) => `${k}: ${v}`).join(', ')}`);
   lines.push(`rules triggered   ${s.rulesFired}  (${Object.keys(s.rulesFiredById).length} distinct rules)`);
   lines.push(`sessions          ${s.sessions}, notable ${s.notable.length}`);
   if (s.evictedSessions || s.evictedBins) lines.push(`evicted           ${s.evictedSessions} sessions, ${s.evictedBins} histogram bins (caps reached)`);

@@ -28,6 +28,8 @@ export interface RunOptions {
   onEvent?(ev: Event, session: string | null, sessionScore: number): void;
   /** Called for every rule record. */
   onRule?(r: RuleRecord): void;
+  /** Time anchor for RFC 3164 headers without a year before the first dated event (epoch ms). */
+  timeAnchor?: number;
 }
 
 export interface NotableSummary {
@@ -55,6 +57,8 @@ export interface RunSummary {
   openSessions: number;
   /** per-input notes: continued after a consumed prefix, skipped as already consumed */
   notes: string[];
+  /** Events whose payload had no time, by where the time came from (syslog-header, previous-event). */
+  timeFrom: Record<string, number>;
 }
 
 class Output {
@@ -87,7 +91,7 @@ function identity(path: string): string {
 }
 
 function emptySummary(): RunSummary {
-  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null, openSessions: 0, notes: [] };
+  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {} };
 }
 
 /**
@@ -110,6 +114,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   if (dup) throw new InputChangedError(`${dup} is given twice`);
   const pendingReasons = new Map<string, Array<{ rule: string; score: number; reason: string }>>();
   let summary = emptySummary();
+  if (opts.timeAnchor !== undefined) program.setTimeAnchor(opts.timeAnchor);
   let out: Output;
   const sink = {
     event: opts.onEvent,
@@ -219,6 +224,8 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
           program.enrich(r.event, r.eventType);
           engine.process(r.event, r.eventType);
           summary.events++;
+          const from = r.event.time_source;
+          if (typeof from === 'string') summary.timeFrom[from] = (summary.timeFrom[from] ?? 0) + 1;
         } else {
           summary.rejected[r.reason] = (summary.rejected[r.reason] ?? 0) + 1;
         }

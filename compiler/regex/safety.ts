@@ -84,26 +84,67 @@ function saveCache(map: Map<string, SafetyResult>): void {
   }
 }
 
-export function checkRegexSafety(source: string, flags: string): SafetyResult {
+export interface SafetyOptions {
+  /** Per-check time limit (ms) for regexes not in the cache; default 2000. */
+  timeoutMs?: number;
+  /** Answer from the cache only: a miss is 'unknown' (not screened) and is not cached. */
+  cacheOnly?: boolean;
+}
+
+let defaults: SafetyOptions = {};
+
+/**
+ * Options for every later check that passes none (the importer screens thousands of regexes
+ * under a time budget, then compiles its output without screening them again).
+ */
+export function setRegexSafetyDefaults(opts: SafetyOptions): SafetyOptions {
+  const before = defaults;
+  defaults = { ...opts };
+  return before;
+}
+
+export function checkRegexSafety(source: string, flags: string, opts: SafetyOptions = defaults): SafetyResult {
   // '/' cannot occur in flags, so the key is unambiguous.
   const key = `${flags}/${source}`;
   const map = loadCache();
   const hit = map.get(key);
   if (hit) return hit;
-  const result = toResult(runChecker(source, flags));
+  if (opts.cacheOnly) return { safe: false, reason: 'unknown', detail: 'not screened: the time budget for the screen was used up' };
+  const result = toResult(runChecker(source, flags, opts.timeoutMs ?? TIMEOUT_MS), opts.timeoutMs ?? TIMEOUT_MS);
   map.set(key, result);
   // Undecided verdicts are cached too (re-fuzzing them would cost seconds per compile); they
   // stay visible as a warning on every validate, so nothing is silently accepted.
-  saveCache(map);
+  scheduleSave(map);
   return result;
 }
 
-function runChecker(source: string, flags: string): Diagnostics | Error {
-  const params: Parameters = { timeout: TIMEOUT_MS, checker: 'automaton' };
+// Writing the whole file after every check is quadratic for thousands of regexes: write at
+// most once a second, and once more when the process exits.
+let saveTimer: NodeJS.Timeout | undefined;
+let exitHooked = false;
+function scheduleSave(map: Map<string, SafetyResult>): void {
+  if (!exitHooked) {
+    exitHooked = true;
+    process.once('exit', () => flushRegexSafetyCache());
+  }
+  if (saveTimer) return;
+  saveTimer = setTimeout(() => flushRegexSafetyCache(), 1000);
+  saveTimer.unref();
+}
+
+/** Writes pending cache entries now. */
+export function flushRegexSafetyCache(): void {
+  if (saveTimer) clearTimeout(saveTimer);
+  saveTimer = undefined;
+  if (cache) saveCache(cache);
+}
+
+function runChecker(source: string, flags: string, timeoutMs: number): Diagnostics | Error {
+  const params: Parameters = { timeout: timeoutMs, checker: 'automaton' };
   try {
     const first = checkSync(source, flags, params);
     if (first.status === 'unknown' && first.error.kind === 'unsupported') {
-      return checkSync(source, flags, { ...params, checker: 'fuzz', timeout: FUZZ_TIMEOUT_MS });
+      return checkSync(source, flags, { ...params, checker: 'fuzz', timeout: Math.min(FUZZ_TIMEOUT_MS, timeoutMs) });
     }
     return first;
   } catch (err) {
@@ -112,14 +153,14 @@ function runChecker(source: string, flags: string): Diagnostics | Error {
   }
 }
 
-function toResult(d: Diagnostics | Error): SafetyResult {
+function toResult(d: Diagnostics | Error, timeoutMs: number): SafetyResult {
   if (d instanceof Error) return { safe: false, reason: 'unknown', detail: `ReDoS checker failed: ${d.message}` };
   switch (d.status) {
     case 'safe':
       return { safe: true };
     case 'unknown': {
       const e = d.error;
-      const detail = e.kind === 'timeout' ? `analysis timed out after ${TIMEOUT_MS} ms` : 'message' in e ? `${e.kind}: ${e.message}` : e.kind;
+      const detail = e.kind === 'timeout' ? `analysis timed out after ${timeoutMs} ms` : 'message' in e ? `${e.kind}: ${e.message}` : e.kind;
       return { safe: false, reason: 'unknown', detail };
     }
     case 'vulnerable': {
