@@ -137,6 +137,7 @@ ${lines(et.derived.map((d) => code`${prop(code`ev`, d.name)} = ${E(d.ast)};`), '
   format: ${str(p.format)},
   vendors: ${json(p.vendors)}, products: ${json(p.products)}, signatures: ${json(p.signatures)}, contains: ${json(p.contains)},
   extract: ${json(p.extract)},
+  rawKeys: ${json(p.rawKeys)},
   timeFrom: ${json(p.timeFrom)}, timeFormats: ${json(p.timeFormats)},
   map(r) {
 ${lines(reads, '    ')}

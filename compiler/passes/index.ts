@@ -10,6 +10,7 @@ import type { IR } from '../ir.ts';
 import { loadContentDir, type SourceFile } from '../load.ts';
 import { checkDuplicates } from './check-duplicate-ids.ts';
 import { checkExpressions } from './check-expressions.ts';
+import { analyseDemand } from './demand.ts';
 import { collectFiles } from './collect-files.ts';
 import { indexIds } from './index-ids.ts';
 import { lintEmptyTables } from './lint-empty-tables.ts';
@@ -27,7 +28,7 @@ export type Pass = (unit: Unit, session: Session) => void;
 
 export const STAGES: ReadonlyArray<{ name: string; passes: readonly Pass[] }> = [
   { name: 'check', passes: [collectFiles, checkDuplicates, indexIds, reportNameCollisions, readPack, resolveReferences, checkExpressions, orderRules] },
-  { name: 'transform', passes: [lowerAggregates] },
+  { name: 'transform', passes: [lowerAggregates, analyseDemand] },
   { name: 'lint', passes: [lintShadowedParsers, lintUnproducedFields, lintEmptyTables] },
 ];
 
