@@ -8,11 +8,13 @@ import { BundleError } from '../runtime/bundle.ts';
 import { compileCommand, validateCommand, type Format } from './compile-cmd.ts';
 import { ContextError } from './context-dir.ts';
 import { parseCommand, runCommand, UsageError } from './run-cmd.ts';
-import { testCommand } from './test-cmd.ts';
+import { testCommand, type TestFormat } from './test-cmd.ts';
 import { keygenCommand, signCommand, trustCheck, TrustError } from './sign.ts';
 import { explainCommand } from './explain-cmd.ts';
 import { coverageCommand } from './coverage-cmd.ts';
 import { serveCommand, type ServeCliOptions } from './serve-cmd.ts';
+import { reportCommand } from './report-cmd.ts';
+import { RecordsError } from '../report/data.ts';
 import { importExabeamCommand } from './import-cmd.ts';
 
 function format(v: string): Format {
@@ -113,10 +115,10 @@ async function main(argv: string[]): Promise<number> {
 
   program.command('test').description('run content tests: parser samples and stateful rule tests')
     .argument('[dir]', 'content directory', 'content')
-    .option('-f, --format <format>', 'human or junit', (v: string) => { if (v !== 'human' && v !== 'junit') throw new InvalidArgumentError('expected human or junit'); return v; }, 'human')
+    .option('-f, --format <format>', 'human, junit, json or sarif', (v: string) => { if (!['human', 'junit', 'json', 'sarif'].includes(v)) throw new InvalidArgumentError('expected human, junit, json or sarif'); return v; }, 'human')
     .option('--min-tests <n>', 'require a positive and a negative test per rule, and at least N tests', positiveInt)
     .option('--filter <text>', 'only tests whose name contains TEXT')
-    .action(async (dir: string, o: { format: 'human' | 'junit'; minTests?: number; filter?: string }) => { code = await testCommand(dir, o); });
+    .action(async (dir: string, o: { format: TestFormat; minTests?: number; filter?: string }) => { code = await testCommand(dir, o); });
 
   program.command('explain').description("print one session's timeline: events, rules fired with evidence, running score")
     .argument('<session>', 'session id, e.g. mallory.stone-20261030111805')
@@ -124,6 +126,13 @@ async function main(argv: string[]): Promise<number> {
     .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
     .option('--context <dir>', 'CSV context tables used for the run')
     .action(async (session: string, files: string[], o: { bundle: string; context?: string }) => { code = await explainCommand(session, files, o); });
+
+  program.command('report').description('write one self-contained HTML page: notable sessions, timelines, model evidence, run summary')
+    .argument('<records...>', 'JSONL records written by `uebac run` (.gz accepted)')
+    .option('-o, --out <file>', 'HTML output', 'report.html')
+    .option('--title <text>', 'page title (default: the pack name)')
+    .option('--min-score <n>', 'also list sessions scoring at least N that are not notable', positiveInt)
+    .action(async (files: string[], o: { out: string; title?: string; minScore?: number }) => { code = await reportCommand(files, o); });
 
   program.command('coverage').description('write an ATT&CK Navigator layer and Markdown coverage tables')
     .argument('[dir]', 'content directory', 'content')
@@ -157,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof BundleError || e instanceof ContextError || e instanceof TrustError) {
+    if (e instanceof UsageError || e instanceof BundleError || e instanceof ContextError || e instanceof TrustError || e instanceof RecordsError) {
       process.stderr.write(`uebac: ${e.message}\n`);
       return 2;
     }

@@ -4,6 +4,7 @@ import type { Hash } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { absolute, consumedRecord, hashPrefix, InputChangedError, planInput, rememberConsumed, STDIN, type ConsumedInput, type InputPlan } from './inputs.ts';
+import { headerRecord, summaryRecord } from './records.ts';
 import { readLines } from './lines.ts';
 import type { Event, Program } from './program.ts';
 import { restore, snapshot, StateStore, type Position } from './state.ts';
@@ -28,6 +29,8 @@ export interface RunOptions {
   onEvent?(ev: Event, session: string | null, sessionScore: number): void;
   /** Called for every rule record. */
   onRule?(r: RuleRecord): void;
+  /** Histogram bins copied into model rule evidence (default runtime/evidence.ts). */
+  evidenceBins?: number;
   /** Time anchor for RFC 3164 headers without a year before the first dated event (epoch ms). */
   timeAnchor?: number;
 }
@@ -118,9 +121,14 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   let anchor: number | null = opts.timeAnchor ?? null;
   if (opts.timeAnchor !== undefined) program.setTimeAnchor(opts.timeAnchor);
   let out: Output;
+  // Where the current line came from, stamped on rule records (they are emitted only while
+  // the line's event is processed).
+  let sourceFile = '';
+  let sourceLine = 0;
   const sink = {
     event: opts.onEvent,
     rule(r: RuleRecord) {
+      r.source = { file: sourceFile, line: sourceLine };
       opts.onRule?.(r);
       out.write(JSON.stringify(r) + '\n');
       summary.rulesFired++;
@@ -141,7 +149,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       } else if (s.notable) summary.notableAssets.push({ id: s.id, asset: s.asset!, score: s.score });
     },
   };
-  const engine = new Engine(program, sink);
+  const engine = new Engine(program, sink, { evidenceBins: opts.evidenceBins });
 
   let checkpoint = store ? store.load() : null;
   if (checkpoint && opts.fresh) { store!.clear(); checkpoint = null; }
@@ -193,6 +201,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   const fd = opts.out === null ? 1 : openSync(opts.out, resuming ? 'r+' : 'w');
   if (opts.out !== null && resuming) ftruncateSync(fd, position.outputOffset);
   out = new Output(fd, position.outputOffset);
+  if (!resuming) out.write(JSON.stringify(headerRecord(program, opts.bundleHash, opts.inputs)) + '\n');
 
   const everyEvents = opts.checkpointEvents ?? 50_000;
   const everyMs = (opts.checkpointSeconds ?? 5) * 1000;
@@ -218,11 +227,14 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       continue;
     }
     if (f !== position.file || !resuming) position = { ...position, file: f, identity: identity(path), offset: plan.start, fileLines: plan.lines };
+    sourceFile = path;
+    sourceLine = position.fileLines ?? 0;
     hash = plan.hash;
     const linesBefore = summary.lines;
     for await (const chunk of readLines(path, position.offset, hash)) {
       for (const line of chunk) {
         summary.lines++;
+        sourceLine++;
         const r = program.parse(line.text);
         if (r.ok) {
           anchor = r.event.time;
@@ -256,6 +268,9 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     position = { ...position, file: opts.inputs.length, offset: 0, complete: true, sha256: undefined, fileLines: undefined };
     save();
   }
+  // After the last checkpoint: a resumed run truncates it and writes it again, so it appears once.
+  out.write(JSON.stringify(summaryRecord(summary)) + '\n');
+  out.flush();
   if (opts.out !== null) closeSync(fd);
   return summary;
 }
