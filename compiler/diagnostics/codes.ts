@@ -426,8 +426,7 @@ export const DIAG = {
     example: ['kind: rule', 'id: EM-DED', '# no tests/em-ded*.yaml refers to EM-DED'].join('\n'),
     fix: 'Add a test beside the rule with a firing and a non-firing example event.',
   },
-
-  {
+  ID_NAME_COLLISION: {
     code: 'UEB0211',
     name: 'id-name-collision',
     severity: 'error',

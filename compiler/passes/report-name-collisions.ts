@@ -1,4 +1,5 @@
 // Pass: report ids of one kind that become the same generated name (`EM-OD-F` / `EM_OD_F`).
+import { DIAG } from '../diagnostics/codes.ts';
 import { mangle } from '../emit/code.ts';
 import type { Item } from '../graph.ts';
 import { rangeAt } from '../load.ts';
@@ -15,7 +16,7 @@ export function reportNameCollisions(unit: Unit, session: Session): void {
       if (!earlier) first.set(name, it);
       else if (earlier.value.id !== it.value.id) {
         const at = rangeAt(earlier.file, ['id']).start;
-        session.error(it.file, rangeAt(it.file, ['id']), 'UEB0211',
+        session.report(it.file, rangeAt(it.file, ['id']), DIAG.ID_NAME_COLLISION,
           `${what} id \`${it.value.id}\` differs from \`${earlier.value.id}\` (${earlier.file.path}:${at.line}:${at.col}) only in punctuation: both are named \`${name}\``,
           'rename one of them');
       }

@@ -13,8 +13,8 @@ const DIR = join(import.meta.dirname, 'golden');
 describe('emitted code for the golden pack', () => {
   const { ir, diagnostics } = compileDir(join(DIR, 'pack'));
 
-  it('compiles without diagnostics', () => {
-    expect(diagnostics).toEqual([]);
+  it('compiles without errors (its rules have no content tests: that warning only)', () => {
+    expect(diagnostics.filter((d) => d.code !== 'UEB0210')).toEqual([]);
     expect(ir).not.toBeNull();
   });
 
