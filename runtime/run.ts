@@ -1,10 +1,11 @@
 // The streaming run: lines → parse → enrich → engine → JSONL, with periodic checkpoints of
 // state + input position + output offset in one SQLite transaction.
 import type { Hash } from 'node:crypto';
-import { closeSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { absolute, consumedRecord, hashPrefix, InputChangedError, planInput, rememberConsumed, STDIN, type ConsumedInput, type InputPlan } from './inputs.ts';
 import { readLines } from './lines.ts';
+import { openOutput, type Output } from './output.ts';
 import type { Event, Program } from './program.ts';
 import { restore, snapshot, StateStore, type Position } from './state.ts';
 
@@ -59,29 +60,6 @@ export interface RunSummary {
   notes: string[];
   /** Events whose payload had no time, by where the time came from (syslog-header, previous-event). */
   timeFrom: Record<string, number>;
-}
-
-class Output {
-  private buf: string[] = [];
-  private size = 0;
-  offset: number;
-  constructor(private readonly fd: number, offset: number) {
-    this.offset = offset;
-  }
-  write(line: string): void {
-    this.buf.push(line);
-    this.size += line.length;
-    if (this.size > 1 << 16) this.flush();
-  }
-  flush(): void {
-    if (!this.buf.length) return;
-    const data = Buffer.from(this.buf.join(''), 'utf8');
-    let written = 0;
-    while (written < data.length) written += writeSync(this.fd, data, written, data.length - written, this.fd === 1 ? null : this.offset + written);
-    this.offset += data.length;
-    this.buf = [];
-    this.size = 0;
-  }
 }
 
 function identity(path: string): string {
@@ -186,9 +164,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   // Check every remaining input before reading any, so a changed file refuses the batch up front.
   for (let f = position.file; f < opts.inputs.length; f++) if (!plans[f]) plans[f] = await planInput(opts.inputs[f]!, consumed);
 
-  const fd = opts.out === null ? 1 : openSync(opts.out, resuming ? 'r+' : 'w');
-  if (opts.out !== null && resuming) ftruncateSync(fd, position.outputOffset);
-  out = new Output(fd, position.outputOffset);
+  out = openOutput(opts.out, resuming ? position.outputOffset : null);
 
   const everyEvents = opts.checkpointEvents ?? 50_000;
   const everyMs = (opts.checkpointSeconds ?? 5) * 1000;
@@ -251,6 +227,6 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     position = { ...position, file: opts.inputs.length, offset: 0, complete: true, sha256: undefined, fileLines: undefined };
     save();
   }
-  if (opts.out !== null) closeSync(fd);
+  out.close();
   return summary;
 }
