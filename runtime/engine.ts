@@ -56,6 +56,8 @@ export interface RuleRecord {
   reason: string;
   mitre: readonly string[];
   evidence?: Evidence;
+  /** The input line had bytes replaced before parsing (e.g. invalid-utf8): the event was kept. */
+  repaired?: string;
 }
 
 export interface ScopeRecord {

@@ -60,6 +60,8 @@ export interface RunSummary {
   notes: string[];
   /** Events whose payload had no time, by where the time came from (syslog-header, previous-event). */
   timeFrom: Record<string, number>;
+  /** Lines kept with replaced bytes, by reason (invalid-utf8); their rule records say `repaired`. */
+  repaired: Record<string, number>;
 }
 
 function identity(path: string): string {
@@ -69,7 +71,7 @@ function identity(path: string): string {
 }
 
 function emptySummary(): RunSummary {
-  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {} };
+  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {}, repaired: {} };
 }
 
 /**
@@ -94,9 +96,12 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   let summary = emptySummary();
   if (opts.timeAnchor !== undefined) program.setTimeAnchor(opts.timeAnchor);
   let out: Output;
+  /** Why the current line's bytes were replaced, if they were (rule records belong to the current line). */
+  let repaired: string | undefined;
   const sink = {
     event: opts.onEvent,
     rule(r: RuleRecord) {
+      if (repaired) r.repaired = repaired;
       opts.onRule?.(r);
       out.write(JSON.stringify(r) + '\n');
       summary.rulesFired++;
@@ -195,6 +200,8 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     for await (const chunk of readLines(path, position.offset, hash)) {
       for (const line of chunk) {
         summary.lines++;
+        repaired = line.repaired;
+        if (repaired) summary.repaired[repaired] = (summary.repaired[repaired] ?? 0) + 1;
         const r = program.parse(line.text);
         if (r.ok) {
           program.enrich(r.event, r.eventType);
