@@ -12,6 +12,7 @@ import { testCommand } from './test-cmd.ts';
 import { keygenCommand, signCommand, trustCheck, TrustError } from './sign.ts';
 import { explainCommand } from './explain-cmd.ts';
 import { coverageCommand } from './coverage-cmd.ts';
+import { serveCommand, type ServeCliOptions } from './serve-cmd.ts';
 import { importExabeamCommand } from './import-cmd.ts';
 
 function format(v: string): Format {
@@ -22,6 +23,20 @@ function positiveInt(v: string): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('expected a positive integer');
   return n;
+}
+
+function positiveNumber(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
+  return n;
+}
+function nonNegative(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0) throw new InvalidArgumentError('expected a number ≥ 0');
+  return n;
+}
+function collect(v: string, list: string[]): string[] {
+  return [...list, v];
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -74,6 +89,27 @@ async function main(argv: string[]): Promise<number> {
       if (!o.out && !o.quiet) throw new UsageError('uebac run writes records to stdout unless --out is given; add --out FILE, or --quiet to write only records');
       code = await runCommand(files, { ...o, checkpointEvents: o.checkpointEvents });
     });
+
+  program.command('serve').description('long-running runtime: syslog (TCP/UDP/TLS) in, spool, rules and sessions, JSONL out; SIGTERM drains and exits')
+    .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
+    .option('-s, --state <path>', 'SQLite state file (the spool, bundle snapshots and records go beside it)', '.uebac/serve/state.db')
+    .option('-o, --out <dir>', 'directory of JSONL record segments (default: records/ beside the state)')
+    .option('--spool <path>', 'spool database (default: spool.db beside the state)')
+    .option('--context <dir>', 'CSV context tables overriding the pack\'s')
+    .option('--trust <pubkey>', 'refuse bundles unless manifest.sig verifies with this Ed25519 public key (PEM)')
+    .option('--tcp <[host:]port>', 'syslog over TCP, LF or octet-counting framing (repeatable; host defaults to 127.0.0.1)', collect, [])
+    .option('--udp <[host:]port>', 'syslog over UDP (repeatable)', collect, [])
+    .option('--tls-cert <pem>', 'serve the TCP listeners over TLS with this certificate')
+    .option('--tls-key <pem>', 'private key for --tls-cert')
+    .option('--tls-ca <pem>', 'require client certificates signed by this CA')
+    .option('--metrics <[host:]port>', '/metrics and /healthz on loopback', '127.0.0.1:9464')
+    .option('--no-metrics', 'no metrics endpoint')
+    .option('--allowed-lateness <seconds>', 'hold events this long (event time) to order them; older ones are counted late and still scored', nonNegative, 0)
+    .option('--checkpoint-lines <n>', 'checkpoint every N lines', positiveInt)
+    .option('--checkpoint-seconds <s>', 'checkpoint at least every S seconds', positiveNumber, 5)
+    .option('--rotate-mb <n>', 'start a new record segment after N MiB', positiveNumber, 64)
+    .option('--rotate-minutes <n>', 'start a new record segment after N minutes (0: size only)', nonNegative, 0)
+    .action(async (o: ServeCliOptions) => { code = await serveCommand(o); });
 
   program.command('test').description('run content tests: parser samples and stateful rule tests')
     .argument('[dir]', 'content directory', 'content')

@@ -94,6 +94,8 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   if (dup) throw new InputChangedError(`${dup} is given twice`);
   const pendingReasons = new Map<string, Array<{ rule: string; score: number; reason: string }>>();
   let summary = emptySummary();
+  // The parser's time anchor (last event time) is stream state: checkpointed, restored below.
+  let anchor: number | null = opts.timeAnchor ?? null;
   if (opts.timeAnchor !== undefined) program.setTimeAnchor(opts.timeAnchor);
   let out: Output;
   /** Why the current line's bytes were replaced, if they were (rule records belong to the current line). */
@@ -141,6 +143,8 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   }
   if (checkpoint) {
     restore(engine, checkpoint.state as Record<string, unknown>);
+    const saved = (checkpoint.state as { timeAnchor?: number | null }).timeAnchor;
+    if (typeof saved === 'number') { anchor = saved; program.setTimeAnchor(saved); }
     for (const [k, v] of ((checkpoint.state as { pendingReasons?: [string, never][] }).pendingReasons ?? [])) pendingReasons.set(k, v);
   }
   let consumed: ConsumedInput[] = checkpoint?.position.consumed ?? [];
@@ -182,7 +186,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     position.outputOffset = out.offset;
     position.consumed = consumed;
     if (hash) position.sha256 = hash.copy().digest('hex');
-    store.save({ bundleHash: opts.bundleHash, position, summary, state: { ...(snapshot(engine) as object), pendingReasons: [...pendingReasons] } });
+    store.save({ bundleHash: opts.bundleHash, position, summary, state: { ...(snapshot(engine) as object), pendingReasons: [...pendingReasons], timeAnchor: anchor } });
     sinceCheckpoint = 0;
     lastCheckpoint = Date.now();
   };
@@ -204,6 +208,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
         if (repaired) summary.repaired[repaired] = (summary.repaired[repaired] ?? 0) + 1;
         const r = program.parse(line.text);
         if (r.ok) {
+          anchor = r.event.time;
           program.enrich(r.event, r.eventType);
           engine.process(r.event, r.eventType);
           summary.events++;
