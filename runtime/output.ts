@@ -39,11 +39,14 @@ class JsonlOutput implements Output {
   private size = 0;
   private readonly ino: number;
   private readonly dev: number;
+  /** A regular file: written at explicit offsets and watched. Not /dev/null, a pipe or a terminal. */
+  private readonly regular: boolean;
 
   constructor(private readonly fd: number, private readonly path: string | null, public offset: number) {
     const st = fstatSync(fd);
     this.ino = st.ino;
     this.dev = st.dev;
+    this.regular = path !== null && st.isFile();
   }
 
   write(line: string): void {
@@ -57,7 +60,7 @@ class JsonlOutput implements Output {
     if (!this.buf.length) return;
     const data = Buffer.from(this.buf.join(''), 'utf8');
     let written = 0;
-    while (written < data.length) written += writeSync(this.fd, data, written, data.length - written, this.path === null ? null : this.offset + written);
+    while (written < data.length) written += writeSync(this.fd, data, written, data.length - written, this.regular ? this.offset + written : null);
     this.offset += data.length;
     this.buf = [];
     this.size = 0;
@@ -70,11 +73,12 @@ class JsonlOutput implements Output {
 
   /** The path still names the file we write to, and nobody cut it short. */
   private checkPresent(): void {
-    if (this.path === null) return;
-    const lost = (why: string) => new OutputLostError(`the output ${this.path} ${why} during the run, after ${this.offset} bytes of records were written to it; stopping so that no more are lost`);
+    if (!this.regular || this.path === null) return;
+    const path = this.path;
+    const lost = (why: string) => new OutputLostError(`the output ${path} ${why} during the run, after ${this.offset} bytes of records were written to it; stopping so that no more are lost`);
     let st;
     try {
-      st = statSync(this.path);
+      st = statSync(path);
     } catch {
       throw lost('was deleted');
     }

@@ -47,6 +47,10 @@ describe('output loss during a run', () => {
     await expect(runPipeline(program, opts(out, once(out, (p) => truncateSync(p, 0))))).rejects.toThrow(/was truncated during the run/);
   });
 
+  it('an output that is not a regular file (/dev/null) is written without position checks', async () => {
+    await expect(runPipeline(program, opts('/dev/null'))).resolves.toMatchObject({ lines: expect.any(Number) });
+  });
+
   it('an untouched output is complete (the checks do not disturb a normal run)', async () => {
     const out = join(dir, 'normal.jsonl');
     await runPipeline(program, opts(out));
