@@ -13,6 +13,8 @@ import { keygenCommand, signCommand, trustCheck, TrustError } from './sign.ts';
 import { explainCommand } from './explain-cmd.ts';
 import { coverageCommand } from './coverage-cmd.ts';
 import { serveCommand, type ServeCliOptions } from './serve-cmd.ts';
+import { reportCommand } from './report-cmd.ts';
+import { RecordsError } from '../report/data.ts';
 import { importExabeamCommand } from './import-cmd.ts';
 
 function format(v: string): Format {
@@ -125,6 +127,13 @@ async function main(argv: string[]): Promise<number> {
     .option('--context <dir>', 'CSV context tables used for the run')
     .action(async (session: string, files: string[], o: { bundle: string; context?: string }) => { code = await explainCommand(session, files, o); });
 
+  program.command('report').description('write one self-contained HTML page: notable sessions, timelines, model evidence, run summary')
+    .argument('<records...>', 'JSONL records written by `uebac run` (.gz accepted)')
+    .option('-o, --out <file>', 'HTML output', 'report.html')
+    .option('--title <text>', 'page title (default: the pack name)')
+    .option('--min-score <n>', 'also list sessions scoring at least N that are not notable', positiveInt)
+    .action(async (files: string[], o: { out: string; title?: string; minScore?: number }) => { code = await reportCommand(files, o); });
+
   program.command('coverage').description('write an ATT&CK Navigator layer and Markdown coverage tables')
     .argument('[dir]', 'content directory', 'content')
     .option('-o, --out <dir>', 'output directory', 'dist/coverage')
@@ -157,7 +166,7 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof BundleError || e instanceof ContextError || e instanceof TrustError) {
+    if (e instanceof UsageError || e instanceof BundleError || e instanceof ContextError || e instanceof TrustError || e instanceof RecordsError) {
       process.stderr.write(`uebac: ${e.message}\n`);
       return 2;
     }

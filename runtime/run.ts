@@ -4,6 +4,7 @@ import type { Hash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { absolute, consumedRecord, hashPrefix, InputChangedError, planInput, rememberConsumed, STDIN, type ConsumedInput, type InputPlan } from './inputs.ts';
+import { headerRecord, summaryRecord } from './records.ts';
 import { readLines } from './lines.ts';
 import { openOutput, type Output } from './output.ts';
 import type { Event, Program } from './program.ts';
@@ -29,6 +30,8 @@ export interface RunOptions {
   onEvent?(ev: Event, session: string | null, sessionScore: number): void;
   /** Called for every rule record. */
   onRule?(r: RuleRecord): void;
+  /** Histogram bins copied into model rule evidence (default runtime/evidence.ts). */
+  evidenceBins?: number;
   /** Time anchor for RFC 3164 headers without a year before the first dated event (epoch ms). */
   timeAnchor?: number;
 }
@@ -98,11 +101,16 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   let anchor: number | null = opts.timeAnchor ?? null;
   if (opts.timeAnchor !== undefined) program.setTimeAnchor(opts.timeAnchor);
   let out: Output;
-  /** Why the current line's bytes were replaced, if they were (rule records belong to the current line). */
+  // Where the current line came from, stamped on rule records (they are emitted only while
+  // the line's event is processed).
+  let sourceFile = '';
+  let sourceLine = 0;
+  /** Why the current line's bytes were replaced, if they were. */
   let repaired: string | undefined;
   const sink = {
     event: opts.onEvent,
     rule(r: RuleRecord) {
+      r.source = { file: sourceFile, line: sourceLine };
       if (repaired) r.repaired = repaired;
       opts.onRule?.(r);
       out.write(JSON.stringify(r) + '\n');
@@ -124,7 +132,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       } else if (s.notable) summary.notableAssets.push({ id: s.id, asset: s.asset!, score: s.score });
     },
   };
-  const engine = new Engine(program, sink);
+  const engine = new Engine(program, sink, { evidenceBins: opts.evidenceBins });
 
   let checkpoint = store ? store.load() : null;
   if (checkpoint && opts.fresh) { store!.clear(); checkpoint = null; }
@@ -174,6 +182,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   for (let f = position.file; f < opts.inputs.length; f++) if (!plans[f]) plans[f] = await planInput(opts.inputs[f]!, consumed);
 
   out = openOutput(opts.out, resuming ? position.outputOffset : null);
+  if (!resuming) out.write(JSON.stringify(headerRecord(program, opts.bundleHash, opts.inputs)) + '\n');
 
   const everyEvents = opts.checkpointEvents ?? 50_000;
   const everyMs = (opts.checkpointSeconds ?? 5) * 1000;
@@ -199,11 +208,14 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       continue;
     }
     if (f !== position.file || !resuming) position = { ...position, file: f, identity: identity(path), offset: plan.start, fileLines: plan.lines };
+    sourceFile = path;
+    sourceLine = position.fileLines ?? 0;
     hash = plan.hash;
     const linesBefore = summary.lines;
     for await (const chunk of readLines(path, position.offset, hash)) {
       for (const line of chunk) {
         summary.lines++;
+        sourceLine++;
         repaired = line.repaired;
         if (repaired) summary.repaired[repaired] = (summary.repaired[repaired] ?? 0) + 1;
         const r = program.parse(line.text);
@@ -239,6 +251,8 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     position = { ...position, file: opts.inputs.length, offset: 0, complete: true, sha256: undefined, fileLines: undefined };
     save();
   }
+  // After the last checkpoint: a resumed run truncates it and writes it again, so it appears once.
+  out.write(JSON.stringify(summaryRecord(summary)) + '\n');
   out.close();
   return summary;
 }

@@ -20,7 +20,10 @@ function runRecords(lines: string[], name: string): string {
   const out = join(tmp, `${name}.jsonl`);
   const r = cli(['run', '--bundle', bundle, '--state', join(tmp, `${name}.db`), '--out', out, '-q', file]);
   expect(r.status, r.stderr).toBe(0);
-  return readFileSync(out, 'utf8');
+  // serve writes the behavioural records only: no header/summary framing a batch, no input file:line.
+  return readFileSync(out, 'utf8').split('\n').filter((l) => l !== '').map((l) => JSON.parse(l) as Record<string, unknown>)
+    .filter((x) => x.type !== 'header' && x.type !== 'summary')
+    .map((x) => { delete x.source; return JSON.stringify(x) + '\n'; }).join('');
 }
 
 beforeAll(() => {
