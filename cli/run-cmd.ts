@@ -56,6 +56,7 @@ export async function parseCommand(files: string[], opts: { bundle: string; reje
   rejects?.end();
   const rejected = read - parsed;
   process.stderr.write(`read ${read} lines: ${parsed} parsed, ${rejected} rejected${rejected ? ` (${Object.entries(counts).sort().map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}${repairedNote(repaired)}\n`);
+  if (counts['missing-year']) process.stderr.write('missing-year: RFC 3164 headers without a year before any dated event; give the year with --year YYYY\n');
   return 0;
 }
 
@@ -111,6 +112,7 @@ export function renderRunSummary(s: RunSummary, out: string | null): string {
   lines.push(`lines read        ${s.lines}${s.resumedFrom !== null ? ` (resumed after line ${s.resumedFrom})` : ''}`);
   lines.push(`events parsed     ${s.events}`);
   lines.push(`lines rejected    ${rejected}${rejected ? `  (${Object.entries(s.rejected).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
+  if (s.rejected['missing-year']) lines.push(`                  (missing-year: RFC 3164 headers without a year before any dated event; give the year with --year YYYY)`);
   const repaired = Object.values(s.repaired ?? {}).reduce((a, b) => a + b, 0);
   if (repaired) lines.push(`lines repaired    ${repaired}  (${Object.entries(s.repaired).sort().map(([k, v]) => `${k}: ${v}`).join(', ')}; bytes replaced, events kept)`);
   const timeFrom = Object.entries(s.timeFrom ?? {});
