@@ -24,7 +24,7 @@ export type Reason =
   | 'json-path' | 'regex-syntax' | 'regex-redos' | 'unicode-property' | 'class-set-operation' | 'inline-flag'
   | 'backreference-shift' | 'java-escape' | 'time-format' | 'no-time-format' | 'no-time-capture' | 'field-time-format'
   | 'dup-field-source' | 'reserved-field-name' | 'no-conditions' | 'no-fields' | 'unresolved-substitution'
-  | 'hocon-syntax' | 'wrong-type' | 'dup-field-syntax' | 'duplicate-name' | 'compile-error';
+  | 'hocon-syntax' | 'hocon-skipped' | 'wrong-type' | 'dup-field-syntax' | 'duplicate-name' | 'compile-error';
 
 /** Reasons that leave no usable parser; the others lose one entry and keep the rest. */
 export const FATAL_REASONS: ReadonlySet<Reason> = new Set(['no-conditions', 'no-fields', 'hocon-syntax', 'duplicate-name', 'compile-error']);
