@@ -1,6 +1,7 @@
 // Pass: parse and type-check every queued expression, keeping types and resolutions on the
 // nodes, and screen every regex (in calls and parser `extract`) for catastrophic backtracking.
 import type { CheckContext } from '../builtins/types.ts';
+import { NON_FINITE, nonFiniteLiterals } from '../checks/index.ts';
 import type { Range } from '../diagnostics/types.ts';
 import type { Span } from '../expr/ast.ts';
 import { walk } from '../expr/ast.ts';
@@ -25,6 +26,9 @@ function checkSlot(unit: Unit, session: Session, slot: ExprSlot): void {
   if (!parsed.ok) {
     session.error(file, toRange(parsed.error), 'UEB0301', `syntax error in expression: ${parsed.error.message}`);
     return;
+  }
+  for (const span of nonFiniteLiterals(parsed.ast)) {
+    session.error(file, toRange(span), NON_FINITE, `number \`${slot.text.slice(span.start, span.end)}\` is out of range (not a finite number)`, 'write a number within ±1.7e308');
   }
   /** Resolve a name in an index, or report it (with "did you mean") and return null. */
   const lookup = <V,>(node: { span: Span }, code: string, what: string, name: string, index: ReadonlyMap<string, V>): V | null => {

@@ -192,7 +192,12 @@ export async function bundleSource(source: string): Promise<string> {
     target: 'es2022',
     legalComments: 'none',
     charset: 'utf8',
+    // str() writes `<` as \u003c, but esbuild re-prints literals; this keeps `</script`
+    // escaped (as `<\/script`) so the bundle can be inlined into an HTML page.
+    supported: { 'inline-script': true },
     logLevel: 'silent',
   });
-  return result.outputFiles[0]!.text;
+  const text = result.outputFiles[0]!.text;
+  if (/<\/script/i.test(text)) throw new Error('bundle output contains a raw </script>: refusing to write it');
+  return text;
 }
