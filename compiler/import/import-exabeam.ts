@@ -34,6 +34,8 @@ export interface ParserRecord {
   /** Carried over but flagged: regexes the screen could not clear. */
   warnings: IssueRecord[];
   rewrites: string[];
+  /** The Exabeam regexes carried into the parser's `extract`, in order. */
+  carried: string[];
   doc: ParserDocument | null;
   eventType: EventTypeDocument | null;
 }
@@ -88,7 +90,7 @@ export function importExabeam(paths: readonly string[], opts: ImportOptions = {}
       fields: Object.fromEntries(t.fieldNames.map((f) => [f, { type: 'string', level: 'informational' }])),
     } : null;
     const warnings = t.warnings.map((w) => ({ reason: w.reason, message: w.message, at: place(w.origin) }));
-    return { name: p.name, id: t.doc?.id ?? null, at, status, issues, warnings, rewrites: t.rewrites, doc: t.doc, eventType };
+    return { name: p.name, id: t.doc?.id ?? null, at, status, issues, warnings, rewrites: t.rewrites, carried: t.carried, doc: t.doc, eventType };
   };
   let duplicates = 0;
   let filesWithoutParser = 0;
@@ -127,7 +129,7 @@ export function importExabeam(paths: readonly string[], opts: ImportOptions = {}
       if (!parsed) {
         // Unreadable HOCON: still one parser the user expected; say which, when its name can be seen.
         const name = /^\s*Name\s*[=:]\s*"?([^"\n]+?)"?\s*$/m.exec(block.text)?.[1] ?? null;
-        records.push({ name, id: null, at: issues[0]?.at ?? { file, line: 1, col: 1 }, status: 'failed', issues, warnings: [], rewrites: [], doc: null, eventType: null });
+        records.push({ name, id: null, at: issues[0]?.at ?? { file, line: 1, col: 1 }, status: 'failed', issues, warnings: [], rewrites: [], carried: [], doc: null, eventType: null });
         found++;
         continue;
       }

@@ -73,6 +73,8 @@ export interface TranslatedParser {
   issues: ImportIssue[];
   /** Java constructs rewritten into JavaScript, for the report. */
   rewrites: string[];
+  /** The original regexes carried into `extract` (for checking against Java's own engine). */
+  carried: string[];
 }
 
 const EXPRESSION_WORDS = new Set(['true', 'false', 'null', 'in', 'and', 'or', 'not']);
@@ -100,6 +102,8 @@ export function translateParser(p: ExabeamParser, eventType: string, sourceNote:
   if (contains.length === 0) issues.push({ reason: 'no-conditions', message: 'no Conditions: the parser would take every line', origin: p.origin });
 
   const extract: string[] = [];
+  /** The Exabeam (Java) regexes behind the regex entries of `extract`, in order. */
+  const carried: string[] = [];
   const captured = new Set<string>();
   /** Java regex → translated regex, or null (with the reason recorded) when it cannot be carried. */
   const carry = (regex: string, origin: Origin): { js: string; t: TranslatedRegex } | null => {
@@ -147,7 +151,7 @@ export function translateParser(p: ExabeamParser, eventType: string, sourceNote:
     if (f.kind !== 'json-path') {
       const c = carry(f.regex, f.origin);
       if (!c) continue;
-      if (!extract.includes(c.js)) extract.push(c.js);
+      if (!extract.includes(c.js)) { extract.push(c.js); carried.push(f.regex); }
       c.t.captures.forEach((n) => captured.add(n));
       continue;
     }
@@ -251,7 +255,7 @@ export function translateParser(p: ExabeamParser, eventType: string, sourceNote:
     fields,
     events: [{ type: eventType }],
   };
-  return { doc, warnings, fieldNames: Object.keys(fields), issues, rewrites: [...rewrites] };
+  return { doc, warnings, fieldNames: Object.keys(fields), issues, rewrites: [...rewrites], carried };
 }
 
 function summarise(issues: ImportIssue[]): string {
