@@ -2,7 +2,6 @@
 import { join } from 'node:path';
 import { COMPILER_VERSION, compileDir, compileToDir } from '../compiler/compile.ts';
 import type { Diagnostic } from '../compiler/diagnostics/types.ts';
-import { renderSummary } from '../compiler/diagnostics/render-human.ts';
 import { renderDiagnosticList } from './diagnostics-out.ts';
 import { checkContentDir } from './files.ts';
 import { renderJson } from '../compiler/diagnostics/render-json.ts';
@@ -14,15 +13,6 @@ export function printDiagnostics(root: string, ds: Diagnostic[], format: Format)
   if (format === 'json') { process.stdout.write(renderJson(ds) + '\n'); return; }
   if (format === 'sarif') { process.stdout.write(renderSarif(ds, { toolVersion: COMPILER_VERSION }) + '\n'); return; }
   process.stderr.write(renderDiagnosticList(ds, root, { summary: true }));
-}
-
-export function validateCommand(dir: string, format: Format): number {
-  checkContentDir(dir);
-  const { diagnostics } = compileDir(dir);
-  printDiagnostics(dir, diagnostics, format);
-  const errors = diagnostics.filter((d) => d.severity === 'error').length;
-  if (format === 'human' && errors === 0) process.stderr.write(`${dir}: ok${diagnostics.length ? ` (${renderSummary(diagnostics)})` : ''}\n`);
-  return errors ? 1 : 0;
 }
 
 export async function compileCommand(dir: string, out: string, format: Format): Promise<number> {

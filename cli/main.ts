@@ -7,7 +7,8 @@ import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { COMPILER_VERSION } from '../compiler/compile.ts';
 import { SCHEMAS } from '../compiler/schemas.ts';
 import { BundleError } from '../runtime/bundle.ts';
-import { compileCommand, validateCommand, type Format } from './compile-cmd.ts';
+import { compileCommand, type Format } from './compile-cmd.ts';
+import { validateCommand, type ValidateOptions } from './validate-cmd.ts';
 import { ContextError } from './context-dir.ts';
 import { parseCommand, runCommand, UsageError } from './run-cmd.ts';
 import { testCommand, type TestFormat } from './test-cmd.ts';
@@ -29,6 +30,11 @@ function positiveInt(v: string): number {
   return n;
 }
 
+function nonNegativeInt(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('expected a whole number ≥ 0');
+  return n;
+}
 function share(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a share between 0 and 1, e.g. 0.5');
@@ -60,7 +66,10 @@ async function main(argv: string[]): Promise<number> {
   program.command('validate').description('check content: schemas, references, expressions, regexes')
     .argument('[dir]', 'content directory', 'content')
     .option('-f, --format <format>', 'human, json or sarif', format, 'human' as Format)
-    .action((dir: string, o: { format: Format }) => { code = validateCommand(dir, o.format); });
+    .option('--context <dir>', "check the organisation's context CSVs too; tables they fill no longer warn as empty")
+    .option('--strict', 'fail (exit 1) on any warning')
+    .option('--max-warnings <n>', 'fail (exit 1) on more than N warnings', nonNegativeInt)
+    .action((dir: string, o: ValidateOptions) => { code = validateCommand(dir, o); });
 
   program.command('compile').description('compile content into OUT/bundle.mjs and OUT/manifest.json')
     .argument('[dir]', 'content directory', 'content')

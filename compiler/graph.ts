@@ -7,6 +7,8 @@ export interface Item<T> {
 }
 
 export interface PackDoc {
+  /** Regexes whose undecided ReDoS verdict was reviewed by a person, with why they are linear. */
+  reviewedRegexes?: Array<{ pattern: string; note: string }>;
   id: string; name?: string; version: string; vendor?: string; product?: string; description?: string;
   settings?: {
     notableThreshold?: number;

@@ -651,12 +651,12 @@ export const DIAG = {
       'The backtracking analyser (recheck) gave up before deciding whether the pattern is ' +
       'safe, usually because of lookarounds, back-references or a very large pattern. The ' +
       'regex is still capped at run time, but nobody has shown it is linear. A pattern that ' +
-      'has been reviewed can be recorded as such in the pack (`reviewed_regexes`), which ' +
+      'has been reviewed can be recorded as such in the pack (`reviewedRegexes`), which ' +
       'silences this warning for exactly that pattern.',
     example: "regex: '(?<=user=)(?<user>(?:[^ \\\\]|\\\\.)+)(?= |$)'",
     fix:
       'Simplify the pattern (fewer lookarounds and nested groups), or review it and add it ' +
-      'to `reviewed_regexes` in pack.yaml with a note saying why it is linear.',
+      'to `reviewedRegexes` in pack.yaml with a note saying why it is linear.',
   },
 
   // ── 05xx: context data ─────────────────────────────────────────────────

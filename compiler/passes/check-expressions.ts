@@ -16,7 +16,7 @@ import type { ExprSlot, Unit } from './unit.ts';
 
 export function checkExpressions(unit: Unit, session: Session): void {
   for (const slot of unit.exprs) checkSlot(unit, session, slot);
-  for (const r of unit.regexes) checkRegex(session, r.file, r.range, r.source, r.flags);
+  for (const r of unit.regexes) checkRegex(session, r.file, r.range, r.source, r.flags, reviewedOf(unit));
 }
 
 function checkSlot(unit: Unit, session: Session, slot: ExprSlot): void {
@@ -52,12 +52,17 @@ function checkSlot(unit: Unit, session: Session, slot: ExprSlot): void {
   checkExpression(parsed.ast, { fields: slot.fields, modelStats: slot.modelStats }, cx);
   walk(parsed.ast, (n) => {
     const re = n.kind === 'call' ? n.res?.regex : undefined;
-    if (re && n.kind === 'call') checkRegex(session, file, toRange(n.args[1]!.span), re.source, re.flags);
+    if (re && n.kind === 'call') checkRegex(session, file, toRange(n.args[1]!.span), re.source, re.flags, reviewedOf(unit));
   });
   slot.set(parsed.ast);
 }
 
-function checkRegex(session: Session, file: SourceFile, range: Range, source: string, flags: string): void {
+/** Patterns the pack records as reviewed (pack.yaml `reviewedRegexes`): undecided verdicts a person has checked. */
+function reviewedOf(unit: Unit): ReadonlySet<string> {
+  return new Set((unit.graph.pack?.value.reviewedRegexes ?? []).map((r) => r.pattern));
+}
+
+function checkRegex(session: Session, file: SourceFile, range: Range, source: string, flags: string, reviewed: ReadonlySet<string>): void {
   try {
     new RegExp(source, flags);
   } catch (e) {
@@ -67,6 +72,8 @@ function checkRegex(session: Session, file: SourceFile, range: Range, source: st
   const safety = checkRegexSafety(source, flags);
   if (safety.safe) return;
   if (safety.reason === 'unknown') {
+    // Only an undecided verdict can be reviewed away; a proven attack string is never silenced.
+    if (reviewed.has(source)) return;
     session.report(file, range, DIAG.REGEX_UNDECIDED, `regex could not be proven free of catastrophic backtracking (${(safety as { detail?: string }).detail ?? 'undecided'})`,
       'simplify it (avoid nested or adjacent overlapping quantifiers and lookarounds); the run-time input cap still bounds its cost');
     return;

@@ -24,7 +24,9 @@ import { readPack } from './read-pack.ts';
 import { reportNameCollisions } from './report-name-collisions.ts';
 import { resolveReferences } from './resolve-references.ts';
 import { Session } from './session.ts';
-import { emptyUnit, type Unit } from './unit.ts';
+import { emptyUnit, type CompileOptions, type Unit } from './unit.ts';
+
+export type { CompileOptions } from './unit.ts';
 
 export type Pass = (unit: Unit, session: Session) => void;
 
@@ -37,15 +39,16 @@ export const STAGES: ReadonlyArray<{ name: string; passes: readonly Pass[] }> = 
 export interface CompileResult { ir: IR | null; diagnostics: Diagnostic[]; files: SourceFile[] }
 
 /** Load, validate, resolve and check the content directory. */
-export function compileDir(root: string): CompileResult {
+export function compileDir(root: string, options: CompileOptions = {}): CompileResult {
   const { files, diagnostics } = loadContentDir(root);
-  return { ...compileFiles(files, diagnostics), files };
+  return { ...compileFiles(files, diagnostics, options), files };
 }
 
 /** Run every stage over loaded files; `diagnostics` may already hold the loader's. */
-export function compileFiles(files: SourceFile[], diagnostics: Diagnostic[] = []): { ir: IR | null; diagnostics: Diagnostic[] } {
+export function compileFiles(files: SourceFile[], diagnostics: Diagnostic[] = [], options: CompileOptions = {}): { ir: IR | null; diagnostics: Diagnostic[] } {
   const session = new Session(diagnostics);
   const unit = emptyUnit(files);
+  unit.options = options;
   for (const stage of STAGES) {
     for (const pass of stage.passes) pass(unit, session);
     if (session.hasErrors()) return { ir: null, diagnostics };

@@ -29,7 +29,7 @@ export function lintEmptyTables(unit: Unit, session: Session): void {
     for (const ast of [r.expression, r.classifyIf]) if (ast) tablesOf(ast, r.eventTypes).forEach((t) => used.add(t));
     for (const t of [...used].sort()) {
       const c = unit.ids.tables.get(t)?.value;
-      if (c && (c.values?.length ?? 0) + (c.entries?.length ?? 0) === 0) {
+      if (c && (c.values?.length ?? 0) + (c.entries?.length ?? 0) === 0 && !unit.options.suppliedTables?.has(t)) {
         session.report(item.file, rangeAt(item.file, ['expression']), DIAG.EMPTY_CONTEXT_TABLE, `\`${r.id}\` depends on context table \`${t}\`, which ships empty${c.organisation ? ' (supply it with --context)' : ''}`);
       }
     }

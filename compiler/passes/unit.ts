@@ -25,7 +25,13 @@ export interface ExprSlot {
 /** A parser `extract` regex, translated, waiting for its safety check. */
 export interface RegexSlot { file: SourceFile; range: Range; source: string; flags: string }
 
+export interface CompileOptions {
+  /** Context tables the deployment fills (validate --context): they are not warned about as empty. */
+  suppliedTables?: ReadonlySet<string>;
+}
+
 export interface Unit {
+  options: CompileOptions;
   files: SourceFile[];
   graph: ContentGraph;
   /** Rules in file order without disabled ones: IR rule i comes from enabledRules[i]. */
@@ -60,6 +66,7 @@ export function fieldsOf(eventTypes: readonly IREventType[], ets: readonly numbe
 
 export function emptyUnit(files: SourceFile[]): Unit {
   return {
+    options: {},
     files,
     graph: { pack: null, eventTypes: [], parsers: [], contexts: [], models: [], rules: [], tests: [] },
     enabledRules: [],
