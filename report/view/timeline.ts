@@ -6,10 +6,12 @@ import type { Hit, RuleInfo, SessionView } from '../model.ts';
 import { barsOf, histogramChart, scoreChart, type ScorePoint } from './charts.ts';
 import { clear, fmtBytes, fmtDuration, fmtInt, fmtTime, h, techniqueLink } from './dom.ts';
 
-/** Score after each hit (same-millisecond hits merged into one point), from start to end. */
+/** Score after each event (same-millisecond hits merged into one point), from start to end. */
 export function scorePoints(s: SessionView): ScorePoint[] {
-  if (s.timeline && s.timeline.length) return s.timeline.map((e) => ({ t: e.t, score: e.score }));
-  const points: ScorePoint[] = [{ t: s.start, score: s.initialScore }];
+  // The score before the first event, a second earlier, so a first event's rules show as a rise.
+  const before = { t: s.start - 1000, score: s.initialScore };
+  if (s.timeline && s.timeline.length) return [before, ...s.timeline.map((e) => ({ t: e.t, score: e.score }))];
+  const points: ScorePoint[] = [before];
   let total = s.initialScore;
   for (const hit of [...s.hits].sort((a, b) => a.t - b.t)) {
     total += hit.score;
