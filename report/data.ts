@@ -165,7 +165,7 @@ export async function readRecords(files: readonly string[], opts: ReadOptions = 
   // still open in the state): counted, never silently lost.
   for (const [key, p] of pending) bad(p.file, p.line, 'rule-without-session', `${p.hits.length} rule record(s) of ${key.slice(2)} and no record closing it (cut off, or still open)`);
   const packList = [...packs.values()];
-  return {
+  return withHitCounts({
     title: opts.title ?? (packList.length === 1 ? `${packList[0]!.name} ${packList[0]!.version}` : 'uebac report'),
     schema,
     packs: packList,
@@ -174,5 +174,13 @@ export async function readRecords(files: readonly string[], opts: ReadOptions = 
     sessions,
     totals,
     records,
-  };
+  });
+}
+
+/** Fill in the per-rule counts of the listed sessions' hits. */
+export function withHitCounts(d: Omit<ReportData, 'hitsByRule' | 'hitCount'>): ReportData {
+  const hitsByRule: Record<string, number> = {};
+  let hitCount = 0;
+  for (const s of d.sessions) for (const h of s.hits) { hitsByRule[h.rule] = (hitsByRule[h.rule] ?? 0) + 1; hitCount++; }
+  return { ...d, hitsByRule, hitCount };
 }

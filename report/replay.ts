@@ -8,7 +8,7 @@ import type { Event, Program } from '../runtime/program.ts';
 import { headerRecord } from '../runtime/records.ts';
 import { RECORD_SCHEMA_VERSION } from '../runtime/evidence.ts';
 import { runPipeline, type RunSummary } from '../runtime/run.ts';
-import { hitOf, sessionOf } from './data.ts';
+import { hitOf, sessionOf, withHitCounts } from './data.ts';
 import type { EventRow, ReportData, SessionView } from './model.ts';
 
 const KEY_FIELDS = ['host', 'dest', 'src', 'device_id', 'file_name', 'recipient', 'external_domain', 'subject', 'bytes', 'bytes_in', 'web_domain', 'alert_name', 'process_name', 'object'];
@@ -75,7 +75,7 @@ export function replayReport(program: Program, files: string[], sessionId: strin
   session.initialScore = (timeline[0]?.score ?? 0) - timeline[0]!.hits.reduce((a, i) => a + hits[i]!.score, 0);
   session.timeline = timeline;
   const s = replay.summary;
-  return {
+  return withHitCounts({
     title: `Session ${sessionId}`,
     schema: RECORD_SCHEMA_VERSION,
     packs: [header.pack],
@@ -87,5 +87,5 @@ export function replayReport(program: Program, files: string[], sessionId: strin
       notableSessions: s.notable.length, notableAssetSequences: s.notableAssets.length, openSessions: s.openSessions, evictedSessions: s.evictedSessions, evictedBins: s.evictedBins,
     },
     records: { read: 0, used: 0, bad: 0, badSample: [], badByReason: {} },
-  };
+  });
 }

@@ -35,8 +35,7 @@ export function runSummary(data: ReportData, rules: ReadonlyMap<string, RuleInfo
   cols.appendChild(lines);
 
   // Rules fired per rule: the run's count and the notable sessions' share.
-  const inNotable = new Map<string, number>();
-  for (const s of data.sessions) for (const hit of s.hits) inNotable.set(hit.rule, (inNotable.get(hit.rule) ?? 0) + 1);
+  const inNotable = new Map<string, number>(Object.entries(data.hitsByRule));
   const fired = t ? t.rulesFiredById : Object.fromEntries(inNotable);
   const ruleRows = Object.entries(fired).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => {
     const info = rules.get(id);

@@ -86,13 +86,13 @@ function eventsTable(s: SessionView, rules: ReadonlyMap<string, RuleInfo>): HTML
   const tbody = h('tbody');
   const head = h('thead', null, h('tr', null, h('th', null, 'Time (UTC)'), h('th', null, 'Event'), h('th', null, 'Host'), h('th', null, 'Source'), h('th', null, 'Rule'), h('th', { class: 'num' }, 'Score'), h('th', { class: 'num' }, 'Total'), h('th', null, 'Reason')));
   const hitRow = (hit: Hit, i: number, total: number) => h('tr', { class: 'hit', 'data-testid': 'hit' },
-    h('td', { class: 'time' }, fmtTime(hit.t)), h('td', null, hit.eventType), h('td', null, hit.host ?? '—'), h('td', null, source(hit)),
+    h('td', { class: 'time' }, fmtTime(hit.t)), h('td', { class: 'nowrap' }, hit.eventType), h('td', { class: 'nowrap' }, hit.host ?? '—'), h('td', null, source(hit)),
     ruleCell(hit, rules), h('td', { class: 'num plus' }, `+${hit.score}`), h('td', { class: 'num' }, total),
     h('td', { class: 'reason' }, hit.reason, hit.evidence?.histogram ? h('a', { href: `#hit-${i}`, class: 'ev-link' }, ' histogram ↓') : null));
   if (s.timeline) {
     for (const ev of s.timeline) {
       if (ev.hits.length === 0) {
-        tbody.appendChild(h('tr', { class: 'event' }, h('td', { class: 'time' }, fmtTime(ev.t)), h('td', null, ev.eventType), h('td', { colspan: 5, class: 'brief' }, ev.brief), h('td', { class: 'num' }, ev.score), h('td', null)));
+        tbody.appendChild(h('tr', { class: 'event' }, h('td', { class: 'time' }, fmtTime(ev.t)), h('td', { class: 'nowrap' }, ev.eventType), h('td', { colspan: 5, class: 'brief' }, ev.brief), h('td', { class: 'num' }, ev.score), h('td', null)));
       }
       let running = ev.score - ev.hits.reduce((a, i) => a + s.hits[i]!.score, 0);
       for (const i of ev.hits) tbody.appendChild(hitRow(s.hits[i]!, i, (running += s.hits[i]!.score)));
