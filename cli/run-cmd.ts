@@ -53,6 +53,7 @@ export async function parseCommand(files: string[], opts: { bundle: string; reje
   rejects?.end();
   const rejected = read - parsed;
   process.stderr.write(`read ${read} lines: ${parsed} parsed, ${rejected} rejected${rejected ? ` (${Object.entries(counts).sort().map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}\n`);
+  if (counts['missing-year']) process.stderr.write('missing-year: RFC 3164 headers without a year before any dated event; give the year with --year YYYY\n');
   return 0;
 }
 
@@ -102,6 +103,7 @@ export function renderRunSummary(s: RunSummary, out: string | null): string {
   lines.push(`lines read        ${s.lines}${s.resumedFrom !== null ? ` (resumed after line ${s.resumedFrom})` : ''}`);
   lines.push(`events parsed     ${s.events}`);
   lines.push(`lines rejected    ${rejected}${rejected ? `  (${Object.entries(s.rejected).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
+  if (s.rejected['missing-year']) lines.push(`                  (missing-year: RFC 3164 headers without a year before any dated event; give the year with --year YYYY)`);
   const timeFrom = Object.entries(s.timeFrom ?? {});
   if (timeFrom.length) lines.push(`time not in payload ${timeFrom.sort().map(([k, v]) => `${k}: ${v}`).join(', ')}`);
   lines.push(`rules triggered   ${s.rulesFired}  (${Object.keys(s.rulesFiredById).length} distinct rules)`);
