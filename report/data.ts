@@ -54,7 +54,7 @@ export function sessionOf(s: ScopeRecord, hits: Hit[], threshold: number | null)
 }
 
 function emptyTotals(): RunTotals {
-  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notableSessions: 0, notableAssetSequences: 0, openSessions: 0, evictedSessions: 0, evictedBins: 0 };
+  return { lines: 0, events: 0, rejected: {}, repaired: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notableSessions: 0, notableAssetSequences: 0, openSessions: 0, evictedSessions: 0, evictedBins: 0 };
 }
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {
@@ -65,6 +65,7 @@ function addSummary(t: RunTotals, s: SummaryRecord): void {
   t.lines += s.lines;
   t.events += s.events;
   addCounts(t.rejected, s.rejected);
+  addCounts(t.repaired, s.repaired ?? {});
   t.rulesFired += s.rules_fired;
   addCounts(t.rulesFiredById, s.rules_fired_by_id);
   t.sessions += s.sessions;

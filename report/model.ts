@@ -76,6 +76,7 @@ export interface RunTotals {
   lines: number;
   events: number;
   rejected: Record<string, number>;
+  repaired: Record<string, number>;
   rulesFired: number;
   rulesFiredById: Record<string, number>;
   sessions: number;

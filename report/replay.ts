@@ -83,7 +83,7 @@ export function replayReport(program: Program, files: string[], sessionId: strin
     rules: header.rules.map((r) => ({ ...r })),
     sessions: [session],
     totals: {
-      lines: s.lines, events: s.events, rejected: s.rejected, rulesFired: s.rulesFired, rulesFiredById: s.rulesFiredById, sessions: s.sessions,
+      lines: s.lines, events: s.events, rejected: s.rejected, repaired: s.repaired, rulesFired: s.rulesFired, rulesFiredById: s.rulesFiredById, sessions: s.sessions,
       notableSessions: s.notable.length, notableAssetSequences: s.notableAssets.length, openSessions: s.openSessions, evictedSessions: s.evictedSessions, evictedBins: s.evictedBins,
     },
     records: { read: 0, used: 0, bad: 0, badSample: [], badByReason: {} },
