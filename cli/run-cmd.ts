@@ -90,6 +90,7 @@ export function renderRunSummary(s: RunSummary, out: string | null): string {
   lines.push(`rules triggered   ${s.rulesFired}  (${Object.keys(s.rulesFiredById).length} distinct rules)`);
   lines.push(`sessions          ${s.sessions}, notable ${s.notable.length}`);
   if (s.evictedSessions || s.evictedBins) lines.push(`evicted           ${s.evictedSessions} sessions, ${s.evictedBins} histogram bins (caps reached)`);
+  if (s.regexOverBudget) lines.push(`regex guard       ${s.regexOverBudget} regex calls over the pack's regexBudgetMs (events kept; see SECURITY.md)`);
   if (out) lines.push(`records           ${out}`);
   lines.push('');
   if (s.notable.length === 0) lines.push('No notable sessions.');

@@ -13,6 +13,7 @@ import { didYouMean } from './expr/suggest.ts';
 import type { ContentGraph, ContextDoc, EventTypeDoc, Item, ModelDoc, ParserDoc, RuleDoc, TestDoc } from './graph.ts';
 import { expressionLocator, loadContentDir, rangeAt, type SourceFile } from './load.ts';
 import { checkRegexSafety } from './regex/safety.ts';
+import { DEFAULT_REGEX_BUDGET_MS, regexKey } from '../runtime/regex-guard.ts';
 import { captureGroupNames, translateExabeamRegex } from './regex/translate.ts';
 import { validateFile } from './validate.ts';
 
@@ -64,7 +65,7 @@ export interface CompileResult { ir: IR | null; diagnostics: Diagnostic[]; files
 const DEFAULT_SETTINGS: PackSettings = {
   notableThreshold: 90, inactivityMinutes: 240, maxSessionHours: 24,
   riskTransfer: { enabled: false, fraction: 0, carryHours: 24 },
-  maxRegexInput: 4096, maxFieldLength: 65536, maxOpenSessions: 100_000, maxAssetSequences: 100_000,
+  maxRegexInput: 4096, maxFieldLength: 65536, maxOpenSessions: 100_000, maxAssetSequences: 100_000, guardedRegexes: [], regexBudgetMs: DEFAULT_REGEX_BUDGET_MS,
   assetFields: ['src_host', 'host'],
 };
 
@@ -104,6 +105,8 @@ class Compiler {
   private readonly resolutions: Resolutions = new WeakMap();
   private readonly counters: IRCounter[] = [];
   private readonly counterKeys = new Map<string, number>();
+  private readonly guardedRegexes = new Set<string>();
+  private reviewed: Set<string> | null = null;
   private etIndex = new Map<string, number>();
   private modelIndex = new Map<string, number>();
   private ruleIndex = new Map<string, number>();
@@ -146,6 +149,8 @@ class Compiler {
       maxOpenSessions: s.limits?.maxOpenSessions ?? DEFAULT_SETTINGS.maxOpenSessions,
       maxAssetSequences: s.limits?.maxAssetSequences ?? DEFAULT_SETTINGS.maxAssetSequences,
       assetFields: s.assetFields ?? DEFAULT_SETTINGS.assetFields,
+      guardedRegexes: [...this.guardedRegexes].sort(),
+      regexBudgetMs: s.limits?.regexBudgetMs ?? DEFAULT_REGEX_BUDGET_MS,
     };
     if (!g.pack && this.files.length) this.error(this.files[0]!, rangeAt(this.files[0]!, []), 'UEB0103', 'the content has no pack.yaml (kind: pack)');
     const hash = createHash('sha256');
@@ -232,26 +237,56 @@ class Compiler {
 
   /** Returns true when the regex is an error. */
   private checkRegex(file: SourceFile, range: Range, source: string, flags: string): boolean {
+    let re: RegExp;
     try {
-      new RegExp(source, flags);
+      re = new RegExp(source, flags);
     } catch (e) {
       this.error(file, range, 'UEB0401', `invalid regular expression: ${(e as Error).message}`);
       return true;
     }
     const safety = checkRegexSafety(source, flags);
-    if (safety.safe) return false;
-    if (safety.reason === 'unknown') {
-      this.error(file, range, 'UEB0402', `regex could not be proven free of catastrophic backtracking (${(safety as { detail?: string }).detail ?? 'undecided'})`,
-        'simplify it (avoid nested or adjacent overlapping quantifiers and lookarounds); the run-time input cap still bounds its cost', 'warning');
+    if (safety.safe) {
+      if (safety.unproven) this.guardedRegexes.add(regexKey(re)); // fuzzed, not proven: guard it
       return false;
     }
-    // Exponential and cubic-or-worse backtracking are errors; quadratic is a warning, since
-    // the run-time input cap (regexInputMaxLength) bounds its cost per value.
-    const { complexity, degree } = safety as { complexity?: string; degree?: number };
+    if (safety.reason === 'unknown') {
+      // Undecided is not safe: only a human review (listed in pack.yaml) lets it through,
+      // and it then runs under the run-time guard.
+      if (this.reviewedRegexes().has(regexKey(re))) {
+        this.guardedRegexes.add(regexKey(re));
+        return false;
+      }
+      this.error(file, range, 'UEB0402', `regex could not be proven free of catastrophic backtracking (${safety.detail ?? 'undecided'})`,
+        'simplify it (avoid nested or adjacent overlapping quantifiers and lookarounds), or review it and list it under `reviewedRegexes` in pack.yaml');
+      return true;
+    }
+    // Exponential and cubic-or-worse backtracking are errors, reviewed or not; quadratic is a
+    // warning: the run-time guard runs it in linear time where RE2 can express it, and the
+    // input cap (regexInputMaxLength) bounds it otherwise.
+    const { complexity, degree } = safety;
     const fatal = complexity === 'exponential' || (degree ?? 2) >= 3;
-    this.error(file, range, 'UEB0402', `regex can backtrack catastrophically (${complexity === 'polynomial' && degree ? `degree ${degree} polynomial` : complexity ?? 'super-linear'}); attack string: ${safety.attack ?? '?'}`,
+    const how = `${complexity === 'polynomial' && degree ? `degree ${degree} polynomial` : complexity ?? 'super-linear'}${safety.via ? `, through a ${safety.via}` : ''}`;
+    this.error(file, range, 'UEB0402', `regex can backtrack catastrophically (${how}); attack string: ${safety.attack ?? '?'}`,
       'remove nested or overlapping quantifiers, e.g. (a+)+ → a+, \\s*\\s* → \\s*; anchor alternatives', fatal ? 'error' : 'warning');
+    if (!fatal) this.guardedRegexes.add(regexKey(re));
     return fatal;
+  }
+
+  /** Keys of the regexes pack.yaml lists as reviewed (written as in content: Exabeam or JS syntax). */
+  private reviewedRegexes(): Set<string> {
+    if (this.reviewed) return this.reviewed;
+    this.reviewed = new Set();
+    for (const r of this.g.pack?.value.reviewedRegexes ?? []) {
+      const candidates: Array<[string, string]> = [];
+      if (r.pattern.startsWith('(?i)')) candidates.push([r.pattern.slice(4), 'i']);
+      candidates.push([r.pattern, '']);
+      const t = translateExabeamRegex(r.pattern);
+      if (t.problems.length === 0) candidates.push([t.source, t.flags]);
+      for (const [source, flags] of candidates) {
+        try { this.reviewed.add(regexKey(new RegExp(source, flags))); } catch { /* reported where it is used */ }
+      }
+    }
+    return this.reviewed;
   }
 
   private fieldsOf(ets: readonly number[]): Map<string, Type> {

@@ -113,6 +113,10 @@ export interface PackSettings {
   maxAssetSequences: number;
   /** Which field names the asset an event belongs to, tried in order. */
   assetFields: readonly string[];
+  /** Regexes (`flags/source`) not proven linear: they run under the guard (runtime/regex-guard.ts). */
+  guardedRegexes: readonly string[];
+  /** A guarded regex call slower than this is counted (run summary). */
+  regexBudgetMs: number;
 }
 
 export interface PackInfo {

@@ -3,6 +3,7 @@
 import { closeSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { readLines } from './lines.ts';
+import { regexGuardCounters, resetRegexGuardCounters } from './regex-guard.ts';
 import type { Event, Program } from './program.ts';
 import { restore, snapshot, StateStore, type Position } from './state.ts';
 
@@ -43,6 +44,8 @@ export interface RunSummary {
   notableAssets: Array<{ id: string; asset: string; score: number }>;
   evictedSessions: number;
   evictedBins: number;
+  /** Guarded regex calls over the time budget (runtime/regex-guard.ts): the events are kept, the cost is reported. */
+  regexOverBudget: number;
   resumedFrom: number | null;
 }
 
@@ -78,7 +81,7 @@ function identity(path: string): string {
 export async function runPipeline(program: Program, opts: RunOptions): Promise<RunSummary> {
   const store = opts.state === ':memory:' ? null : new StateStore(opts.state);
   const pendingReasons = new Map<string, Array<{ rule: string; score: number; reason: string }>>();
-  const summary: RunSummary = { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null };
+  const summary: RunSummary = { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, regexOverBudget: 0, resumedFrom: null };
   let out: Output;
   const sink = {
     event: opts.onEvent,
@@ -101,6 +104,8 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
     },
   };
   const engine = new Engine(program, sink);
+  resetRegexGuardCounters();
+  const overBudgetBefore = () => summary.regexOverBudget;
 
   let position: Position = { file: 0, identity: opts.inputs[0] ? identity(opts.inputs[0]) : '', offset: 0, outputOffset: 0, lines: 0 };
   const checkpoint = store && opts.resume ? store.load() : null;
@@ -160,6 +165,7 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
   summary.sessions = engine.counters.sessionsClosed;
   summary.evictedSessions = engine.counters.sessionsEvicted;
   summary.evictedBins = engine.models.counters.evictedBins;
+  summary.regexOverBudget = overBudgetBefore() + Object.values(regexGuardCounters().overBudget).reduce((a, b) => a + b, 0);
   program.rules.forEach((r, i) => { if (engine.firedByRule[i]) summary.rulesFiredById[r.id] = engine.firedByRule[i]!; });
   out.flush();
   if (store) {
