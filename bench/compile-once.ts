@@ -50,7 +50,7 @@ function regexesOf(ir: IR, walk: (e: Expr, v: (e: Expr) => void) => void): Array
   const seen = new Map<string, { source: string; flags: string }>();
   const add = (r: { source: string; flags: string } | undefined) => { if (r) seen.set(`${r.flags}/${r.source}`, { source: r.source, flags: r.flags }); };
   const visit = (e: Expr | null | undefined) => {
-    if (e) walk(e, (n) => { if (n.kind === 'call') add(ir.resolutions.get(n as never)?.regex); });
+    if (e) walk(e, (n) => { if (n.kind === 'call') add(n.res?.regex); });
   };
   for (const p of ir.parsers) {
     p.extract.forEach(add);
@@ -67,7 +67,7 @@ function regexesOf(ir: IR, walk: (e: Expr, v: (e: Expr) => void) => void): Array
 await childMain(async (input: Input): Promise<CompileReport> => {
   let t = process.hrtime.bigint();
   const { compileDir } = await import('../compiler/compile.ts');
-  const { compileToDir } = await import('../cli/compile-cmd.ts');
+  const { compileToDir } = await import('../compiler/output.ts');
   const { walk } = await import('../compiler/expr/ast.ts');
   const { statSync } = await import('node:fs');
   const importMs = ms(t);

@@ -1,15 +1,11 @@
 // `uebac compile` and `uebac validate`: thin wrappers over the compiler library.
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Manifest } from '../runtime/bundle.ts';
-import { ABI_VERSION } from '../runtime/program.ts';
-import { COMPILER_VERSION, compileDir, type IR } from '../compiler/compile.ts';
+import { COMPILER_VERSION, compileDir, compileToDir } from '../compiler/compile.ts';
 import type { Diagnostic } from '../compiler/diagnostics/types.ts';
 import { renderHuman, renderSummary } from '../compiler/diagnostics/render-human.ts';
 import { renderJson } from '../compiler/diagnostics/render-json.ts';
 import { renderSarif } from '../compiler/diagnostics/render-sarif.ts';
-import { bundleSource, emitSource } from '../compiler/emit/bundle.ts';
 
 export type Format = 'human' | 'json' | 'sarif';
 
@@ -33,35 +29,6 @@ export function validateCommand(dir: string, format: Format): number {
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   if (format === 'human' && errors === 0) process.stderr.write(`${dir}: ok${diagnostics.length ? ` (${renderSummary(diagnostics)})` : ''}\n`);
   return errors ? 1 : 0;
-}
-
-export function manifestOf(ir: IR, bundleHash: string): Manifest {
-  const names = (ets: number[]) => ets.map((i) => ir.eventTypes[i]!.name);
-  return {
-    pack: ir.pack,
-    contentHash: ir.contentHash,
-    bundleHash,
-    compilerVersion: COMPILER_VERSION,
-    abi: ABI_VERSION,
-    counts: { eventTypes: ir.eventTypes.length, parsers: ir.parsers.length, models: ir.models.length, rules: ir.rules.length, contextTables: ir.contexts.length },
-    eventTypes: ir.eventTypes.map((e) => e.name),
-    parsers: ir.parsers.map((p) => ({ id: p.id, format: p.format, eventTypes: [...new Set(names(p.events.map((e) => e.eventType)))] })),
-    models: ir.models.map((m) => ({ id: m.id, type: m.type, scope: m.scopeType, eventTypes: names(m.eventTypes) })),
-    rules: ir.rules.map((r) => ({ id: r.id, name: r.name, eventTypes: names(r.eventTypes), model: r.model >= 0 ? ir.models[r.model]!.id : null, score: r.score, mitre: r.mitre, type: r.type })),
-    contextTables: ir.contexts.map((c) => ({ name: c.name, shape: c.shape, match: c.match ?? "exact", columns: c.columns, organisation: c.organisation, rows: c.rows.length })),
-  };
-}
-
-export async function compileToDir(ir: IR, out: string): Promise<Manifest> {
-  const source = emitSource(ir);
-  const bundle = await bundleSource(source);
-  const bundleHash = createHash('sha256').update(bundle).digest('hex');
-  const manifest = manifestOf(ir, bundleHash);
-  mkdirSync(out, { recursive: true });
-  writeFileSync(join(out, 'bundle.ts'), source);
-  writeFileSync(join(out, 'bundle.mjs'), bundle);
-  writeFileSync(join(out, 'manifest.json'), JSON.stringify(manifest, null, 2) + '\n');
-  return manifest;
 }
 
 export async function compileCommand(dir: string, out: string, format: Format): Promise<number> {

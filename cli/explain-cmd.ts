@@ -34,7 +34,8 @@ export async function explainCommand(sessionId: string, files: string[], opts: {
       if (session !== sessionId) { pending = []; return; }
       found = true;
       final = score;
-      lines.push(`${isoTime(ev.time)}  ${ev.event_type.padEnd(22)} score ${String(score).padStart(4)}  ${brief(ev)}`);
+      const timeNote = ev.time_source ? `  [time from ${ev.time_source}]` : '';
+      lines.push(`${isoTime(ev.time)}  ${ev.event_type.padEnd(22)} score ${String(score).padStart(4)}  ${brief(ev)}${timeNote}`);
       for (const r of pending) {
         lines.push(`    +${r.score} ${r.rule}: ${r.reason}`);
         if (r.evidence) {

@@ -12,6 +12,7 @@ import { testCommand } from './test-cmd.ts';
 import { keygenCommand, signCommand, trustCheck, TrustError } from './sign.ts';
 import { explainCommand } from './explain-cmd.ts';
 import { coverageCommand } from './coverage-cmd.ts';
+import { importExabeamCommand } from './import-cmd.ts';
 
 function format(v: string): Format {
   if (v !== 'human' && v !== 'json' && v !== 'sarif') throw new InvalidArgumentError('expected human, json or sarif');
@@ -51,19 +52,23 @@ async function main(argv: string[]): Promise<number> {
     .argument('<files...>', 'log files (- for stdin, .gz accepted)')
     .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
     .option('--rejects <file>', 'write rejected lines with their reason (JSONL)')
-    .action(async (files: string[], o: { bundle: string; rejects?: string }) => { code = await parseCommand(files, o); });
+    .option('--year <yyyy>', 'year for syslog headers without one, until the first dated event')
+    .action(async (files: string[], o: { bundle: string; rejects?: string; year?: string }) => { code = await parseCommand(files, o); });
 
   program.command('run').description('stream logs through the bundle: rules, sessions, models → JSONL')
     .argument('<files...>', 'log files (- for stdin, .gz accepted)')
     .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
     .option('-s, --state <path>', 'SQLite state file, or :memory:', '.uebac/state.db')
     .option('-o, --out <file>', 'JSONL output (default: stdout)')
-    .option('--resume', 'continue from the last checkpoint in --state')
+    .option('--resume', 'crash recovery: finish the interrupted run recorded in --state (same inputs)')
+    .option('--fresh', 'discard what --state holds and start over')
+    .option('--finish', 'close open sessions at the end (a persistent --state otherwise keeps them open for the next batch)')
     .option('--context <dir>', 'CSV context tables overriding the pack\'s')
     .option('--checkpoint-events <n>', 'checkpoint every N lines', positiveInt)
     .option('--trust <pubkey>', 'refuse the bundle unless manifest.sig verifies with this Ed25519 public key (PEM)')
     .option('-q, --quiet', 'no summary')
-    .action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean; trust?: string }) => {
+    .option('--year <yyyy>', 'year for syslog headers without one, until the first dated event')
+    .action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; fresh?: boolean; finish?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean; trust?: string; year?: string }) => {
       if (o.trust) trustCheck(o.bundle, o.trust);
       if (o.state !== ':memory:') (await import('node:fs')).mkdirSync((await import('node:path')).dirname(o.state), { recursive: true });
       if (!o.out && !o.quiet) throw new UsageError('uebac run writes records to stdout unless --out is given; add --out FILE, or --quiet to write only records');
@@ -88,6 +93,16 @@ async function main(argv: string[]): Promise<number> {
     .argument('[dir]', 'content directory', 'content')
     .option('-o, --out <dir>', 'output directory', 'dist/coverage')
     .action((dir: string, o: { out: string }) => { code = coverageCommand(dir, o.out); });
+
+  program.command('import').description('translate parsers from another product into uebac content')
+    .command('exabeam').description('Exabeam parser HOCON (.conf files, or the content library\'s Markdown pages) → parser and event-type YAML')
+    .argument('<paths...>', 'files or directories (walked for .conf, .hocon and .md files)')
+    .requiredOption('-o, --out <dir>', 'output content directory')
+    .option('--no-check', 'skip compiling the output')
+    .option('--screen-budget <seconds>', 'total time for the ReDoS screen; regexes left over are carried over unscreened and reported', positiveInt, 600)
+    .option('--screen-timeout <ms>', 'time limit per regex for the ReDoS screen', positiveInt, 500)
+    .option('--json', 'print the summary as JSON on stdout')
+    .action((paths: string[], o: { out: string; check: boolean; screenBudget: number; screenTimeout: number; json?: boolean }) => { code = importExabeamCommand(paths, o); });
 
   program.command('keygen').description('write an Ed25519 key pair for bundle signing: PREFIX.key (0600) and PREFIX.pub')
     .argument('<prefix>', 'output path prefix')

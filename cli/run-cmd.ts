@@ -13,10 +13,19 @@ function requireInputs(files: string[]): void {
 
 export class UsageError extends Error {}
 
-export async function parseCommand(files: string[], opts: { bundle: string; rejects?: string }): Promise<number> {
+/** `--year YYYY` → the anchor for year-less syslog headers before the first dated event (mid-year). */
+export function yearAnchor(year: string | undefined): number | undefined {
+  if (year === undefined) return undefined;
+  if (!/^\d{4}$/.test(year)) throw new UsageError(`--year must be a four-digit year, got "${year}"`);
+  return Date.UTC(Number(year), 6, 1);
+}
+
+export async function parseCommand(files: string[], opts: { bundle: string; rejects?: string; year?: string }): Promise<number> {
   requireInputs(files);
   const { module } = await loadBundle(opts.bundle);
   const program = module.instantiate(new Map());
+  const anchor = yearAnchor(opts.year);
+  if (anchor !== undefined) program.setTimeAnchor(anchor);
   const rejects = opts.rejects ? createWriteStream(opts.rejects) : null;
   const counts: Record<string, number> = {};
   let read = 0;
@@ -52,9 +61,12 @@ export interface RunCliOptions {
   state: string;
   out?: string;
   resume?: boolean;
+  fresh?: boolean;
+  finish?: boolean;
   context?: string;
   checkpointEvents?: number;
   quiet?: boolean;
+  year?: string;
 }
 
 export async function runCommand(files: string[], opts: RunCliOptions): Promise<number> {
@@ -69,8 +81,11 @@ export async function runCommand(files: string[], opts: RunCliOptions): Promise<
     out: opts.out ?? null,
     state: opts.state,
     resume: opts.resume ?? false,
+    fresh: opts.fresh ?? false,
+    finish: opts.finish ?? false,
     bundleHash: manifest.bundleHash,
     checkpointEvents: opts.checkpointEvents,
+    timeAnchor: yearAnchor(opts.year),
     onProgress: tty ? (s) => {
       const secs = (performance.now() - started) / 1000;
       process.stderr.write(`\r${s.lines} lines (${Math.round(s.lines / Math.max(secs, 0.001))}/s), ${s.events} events, ${s.notable.length} notable sessions`);
@@ -87,11 +102,15 @@ export function renderRunSummary(s: RunSummary, out: string | null): string {
   lines.push(`lines read        ${s.lines}${s.resumedFrom !== null ? ` (resumed after line ${s.resumedFrom})` : ''}`);
   lines.push(`events parsed     ${s.events}`);
   lines.push(`lines rejected    ${rejected}${rejected ? `  (${Object.entries(s.rejected).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
+  const timeFrom = Object.entries(s.timeFrom ?? {});
+  if (timeFrom.length) lines.push(`time not in payload ${timeFrom.sort().map(([k, v]) => `${k}: ${v}`).join(', ')}`);
   lines.push(`rules triggered   ${s.rulesFired}  (${Object.keys(s.rulesFiredById).length} distinct rules)`);
   lines.push(`sessions          ${s.sessions}, notable ${s.notable.length}`);
   if (s.evictedSessions || s.evictedBins) lines.push(`evicted           ${s.evictedSessions} sessions, ${s.evictedBins} histogram bins (caps reached)`);
   if (s.regexOverBudget) lines.push(`regex guard       ${s.regexOverBudget} regex calls over the pack's regexBudgetMs (events kept; see SECURITY.md)`);
+  if (s.openSessions) lines.push(`open sessions     ${s.openSessions}, kept in the state for the next batch (--finish closes them)`);
   if (out) lines.push(`records           ${out}`);
+  for (const n of s.notes) lines.push(`note              ${n}`);
   lines.push('');
   if (s.notable.length === 0) lines.push('No notable sessions.');
   else {

@@ -3,10 +3,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { compileDir } from '../compiler/compile.ts';
+import { compileDir, compileToDir } from '../compiler/compile.ts';
 import { coverageGaps, renderJunit, runParserTests, runRuleTest, type TestResult } from '../compiler/testing.ts';
 import { loadBundle } from '../runtime/bundle.ts';
-import { compileToDir, printDiagnostics } from './compile-cmd.ts';
+import { printDiagnostics } from './compile-cmd.ts';
 
 export interface TestOptions {
   format: 'human' | 'junit';

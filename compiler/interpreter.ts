@@ -26,7 +26,7 @@ export function interpretProgram(ir: IR, overrides?: ReadonlyMap<string, Context
   const regexCache = new Map<string, RegexLike>();
   const base = {
     maxRegexInput: ir.settings.maxRegexInput,
-    res: (call: never) => (ir.resolutions.get(call) ?? {}) as Resolution,
+    res: (call: { res?: Resolution }) => call.res ?? {},
     table: (name: string) => tables.get(name)!,
     regex: (source: string, flags: string) => {
       const k = `${flags}/${source}`;

@@ -41,6 +41,7 @@ export function runParserTests(ir: IR, program: Program): TestResult[] {
   for (const p of ir.parsers) {
     p.tests.forEach((t, i) => {
       const failures: string[] = [];
+      program.setTimeAnchor(null);
       const r = program.parse(t.line);
       const expect = t.expect as Record<string, unknown>;
       if ('reject' in expect) {

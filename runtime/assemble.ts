@@ -3,6 +3,7 @@
 // differ only in how expressions are evaluated.
 import { ContextTable, type TableData } from './context.ts';
 import { createDispatcher, type ParserRoute } from './dispatch.ts';
+import { createSyslogTimeParser } from './formats/syslog-time.ts';
 import { compileTimeFormat } from './formats/timeformat.ts';
 import * as h from './helpers.ts';
 import { capInput, guardRegex } from './regex-guard.ts';
@@ -10,6 +11,9 @@ import type { Value } from './helpers.ts';
 import { ABI_VERSION, type CounterSpec, type Event, type ModelSpec, type PackInfo, type PackSettings, type Program, type RuleRuntime, type RuleSpec } from './program.ts';
 
 export type FieldType = 'string' | 'number' | 'boolean' | 'time' | 'ip' | 'list';
+
+/** Where an event's time came from when the payload had none (null: the payload). */
+export type TimeSource = null | 'syslog-header' | 'previous-event';
 
 export interface EventTypePart {
   name: string;
@@ -67,12 +71,16 @@ export function assembleProgram(parts: ProgramParts): Program {
   // order, so V8 sees one object shape per event type.
   const factories = eventTypes.map((et) => {
     const names = [...et.fields.map(([n]) => n), ...et.derived];
-    return (time: number): Event => {
-      const ev = { event_type: et.name, time } as Event;
+    return (time: number, timeSource: TimeSource = null): Event => {
+      const ev = { event_type: et.name, time, time_source: timeSource } as Event;
       for (const n of names) ev[n] = null;
       return ev;
     };
   });
+  // The stream's time anchor: the time of the last event built, so a header without a year
+  // gets the year of its neighbours and a line without any time gets the previous event's.
+  const clock: { anchor: number | null } = { anchor: null };
+  const headerTimeOf = createSyslogTimeParser(parts.timeZoneOffsetMinutes ?? 0);
   const routes: ParserRoute[] = parts.parsers.map((p) => {
     const formats = p.timeFormats.map((f) => compileTimeFormat(f, parts.timeZoneOffsetMinutes ?? 0));
     const epoch = compileTimeFormat('epoch');
@@ -92,7 +100,7 @@ export function assembleProgram(parts: ProgramParts): Program {
         }
         return any ? raw : null;
       } : undefined,
-      run(raw) {
+      run(raw, _line, headerTime) {
         const { fields, eventType } = p.map(raw);
         if (eventType < 0) return { ok: false, reason: 'no-event-builder', parser: p.id };
         let t = NaN;
@@ -105,9 +113,17 @@ export function assembleProgram(parts: ProgramParts): Program {
           if (Number.isNaN(t)) t = epoch(timeText);
           if (!Number.isNaN(t)) break;
         }
-        if (!sawTime) return { ok: false, reason: 'missing-time', parser: p.id };
+        let source: TimeSource = null;
+        if (!sawTime) {
+          // No time in the payload: the syslog header's, else the previous event's.
+          const header = headerTime === undefined ? null : headerTimeOf(headerTime, clock.anchor);
+          if (header?.ok) { t = header.time; source = 'syslog-header'; }
+          else if (clock.anchor !== null) { t = clock.anchor; source = 'previous-event'; }
+          else return { ok: false, reason: header?.reason === 'no-year' ? 'missing-year' : 'missing-time', parser: p.id };
+        }
         if (Number.isNaN(t)) return { ok: false, reason: 'unparseable-time', parser: p.id };
-        const ev = factories[eventType]!(t);
+        clock.anchor = t;
+        const ev = factories[eventType]!(t, source);
         for (const [name, type] of eventTypes[eventType]!.fields) {
           const v = fields[name];
           if (v !== undefined) ev[name] = coerce(v, type);
@@ -126,6 +142,7 @@ export function assembleProgram(parts: ProgramParts): Program {
     rules: parts.rules,
     parse: createDispatcher(routes, { maxLineLength: Math.max(settings.maxFieldLength, 65536), maxFieldLength: settings.maxFieldLength }),
     makeEvent: (et, time) => factories[et]!(time),
+    setTimeAnchor: (time) => { clock.anchor = time; },
     enrich: (ev, et) => eventTypes[et]!.derive(ev),
     evaluate: parts.evaluate,
   };

@@ -7,8 +7,8 @@ import { parseLeef } from './formats/leef.ts';
 import { stripSyslogHeader } from './formats/syslog.ts';
 import type { ParseOutcome } from './program.ts';
 
-/** A parser body: raw keys (null-prototype object) → outcome. */
-export type ParserFn = (raw: Record<string, string>, line: string) => ParseOutcome;
+/** A parser body: raw keys (null-prototype object) → outcome; `headerTime` is the syslog header's timestamp text. */
+export type ParserFn = (raw: Record<string, string>, line: string, headerTime?: string) => ParseOutcome;
 
 export interface ParserRoute {
   id: string;
@@ -99,7 +99,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     if (line.length > opts.maxLineLength) return { ok: false, reason: 'line-too-long' };
     if (line.trim() === '') return { ok: false, reason: 'empty-line' };
     if (line.includes('\uFFFD')) return { ok: false, reason: 'invalid-utf8' };
-    const { body } = stripSyslogHeader(line);
+    const { body, time: headerTime } = stripSyslogHeader(line);
     const isCef = body.startsWith('CEF:') || /^[01]\|/.test(body);
     const isLeef = !isCef && body.startsWith('LEEF:');
     /** Structured lines: whether some parser selects this vendor/product at all. */
@@ -119,7 +119,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
         raw.hdr_signature = signature;
         if (rec.name !== undefined) raw.hdr_name = rec.name;
         if (rec.severity !== undefined) raw.hdr_severity = rec.severity;
-        return r.run(raw, line);
+        return r.run(raw, line, headerTime);
       }
       if (text.length === 0) return { ok: false, reason: knownSource ? 'no-parser' : 'unknown-source' };
     }
@@ -127,7 +127,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
       if (!contained(r, line)) continue;
       const raw = r.extract!(line);
       if (raw === null) continue;
-      return r.run(raw, line);
+      return r.run(raw, line, headerTime);
     }
     if (isCef || isLeef) return { ok: false, reason: knownSource ? 'no-parser' : 'unknown-source' };
     return { ok: false, reason: 'no-parser' };

@@ -135,6 +135,12 @@ export interface Program {
   rules: readonly RuleSpec[];
   /** Raw line → event with parsed fields (derived fields still null). */
   parse(line: string): ParseOutcome;
+  /**
+   * Set the stream's time anchor (null: none). A run sets it before the first line (from
+   * `--year`) so RFC 3164 headers without a year can be placed; every built event moves it.
+   * Independent samples (content tests) reset it so one line never lends another its time.
+   */
+  setTimeAnchor(time: number | null): void;
   /** A blank event of a type (every field null), for tests and tools that build events directly. */
   makeEvent(eventType: number, time: number): Event;
   /** Compute derived fields (enrichment) in place. */

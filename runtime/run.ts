@@ -1,7 +1,9 @@
 // The streaming run: lines → parse → enrich → engine → JSONL, with periodic checkpoints of
 // state + input position + output offset in one SQLite transaction.
+import type { Hash } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
+import { absolute, consumedRecord, hashPrefix, InputChangedError, planInput, rememberConsumed, STDIN, type ConsumedInput, type InputPlan } from './inputs.ts';
 import { readLines } from './lines.ts';
 import { regexGuardCounters, resetRegexGuardCounters } from './regex-guard.ts';
 import type { Event, Program } from './program.ts';
@@ -13,7 +15,12 @@ export interface RunOptions {
   out: string | null;
   /** SQLite path, or ':memory:' for no persistence */
   state: string;
+  /** crash recovery: finish the interrupted batch recorded in the state, over the same inputs */
   resume: boolean;
+  /** discard whatever the state holds and start over */
+  fresh?: boolean;
+  /** close every open session and sequence at the end (always so without a persistent state) */
+  finish?: boolean;
   bundleHash: string;
   checkpointEvents?: number;
   checkpointSeconds?: number;
@@ -22,6 +29,8 @@ export interface RunOptions {
   onEvent?(ev: Event, session: string | null, sessionScore: number): void;
   /** Called for every rule record. */
   onRule?(r: RuleRecord): void;
+  /** Time anchor for RFC 3164 headers without a year before the first dated event (epoch ms). */
+  timeAnchor?: number;
 }
 
 export interface NotableSummary {
@@ -47,6 +56,12 @@ export interface RunSummary {
   /** Guarded regex calls over the time budget (runtime/regex-guard.ts): the events are kept, the cost is reported. */
   regexOverBudget: number;
   resumedFrom: number | null;
+  /** sessions left open in the state for the next batch (closed by later input or --finish) */
+  openSessions: number;
+  /** per-input notes: continued after a consumed prefix, skipped as already consumed */
+  notes: string[];
+  /** Events whose payload had no time, by where the time came from (syslog-header, previous-event). */
+  timeFrom: Record<string, number>;
 }
 
 class Output {
@@ -73,21 +88,44 @@ class Output {
 }
 
 function identity(path: string): string {
-  if (path === '-') return 'stdin';
+  if (path === STDIN) return 'stdin';
   const st = statSync(path);
   return `${path}:${st.ino}:${st.dev}`;
 }
 
+function emptySummary(): RunSummary {
+  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, regexOverBudget: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {} };
+}
+
+/**
+ * One batch over `opts.inputs`. With a persistent state the batch continues from what the
+ * state learned (incremental batches): inputs consumed before are recognised by identity and
+ * content, and open sessions stay open for the next batch unless `finish` is set.
+ */
 export async function runPipeline(program: Program, opts: RunOptions): Promise<RunSummary> {
   const store = opts.state === ':memory:' ? null : new StateStore(opts.state);
+  try {
+    return await runBatch(program, opts, store);
+  } finally {
+    store?.close();
+  }
+}
+
+async function runBatch(program: Program, opts: RunOptions, store: StateStore | null): Promise<RunSummary> {
+  const batch = opts.inputs.map(absolute);
+  const dup = batch.find((p, i) => p !== STDIN && batch.indexOf(p) !== i);
+  if (dup) throw new InputChangedError(`${dup} is given twice`);
   const pendingReasons = new Map<string, Array<{ rule: string; score: number; reason: string }>>();
-  const summary: RunSummary = { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, regexOverBudget: 0, resumedFrom: null };
+  let summary = emptySummary();
+  if (opts.timeAnchor !== undefined) program.setTimeAnchor(opts.timeAnchor);
   let out: Output;
   const sink = {
     event: opts.onEvent,
     rule(r: RuleRecord) {
       opts.onRule?.(r);
       out.write(JSON.stringify(r) + '\n');
+      summary.rulesFired++;
+      summary.rulesFiredById[r.rule] = (summary.rulesFiredById[r.rule] ?? 0) + 1;
       if (r.session && r.asset === undefined) {
         const list = pendingReasons.get(r.session) ?? [];
         list.push({ rule: r.rule, score: r.score, reason: r.reason });
@@ -97,6 +135,7 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
     scope(s: ScopeRecord) {
       out.write(JSON.stringify(s) + '\n');
       if (s.type === 'session') {
+        summary.sessions++;
         const reasons = pendingReasons.get(s.id) ?? [];
         pendingReasons.delete(s.id);
         if (s.notable) summary.notable.push({ id: s.id, user: s.user!, score: s.score, start: s.start, end: s.end, top: [...reasons].sort((a, b) => b.score - a.score || (a.rule < b.rule ? -1 : 1)).slice(0, 3) });
@@ -107,73 +146,116 @@ export async function runPipeline(program: Program, opts: RunOptions): Promise<R
   resetRegexGuardCounters();
   const overBudgetBefore = () => summary.regexOverBudget;
 
-  let position: Position = { file: 0, identity: opts.inputs[0] ? identity(opts.inputs[0]) : '', offset: 0, outputOffset: 0, lines: 0 };
-  const checkpoint = store && opts.resume ? store.load() : null;
-  if (store && !opts.resume) store.clear();
-  if (checkpoint) {
-    if (checkpoint.bundleHash !== opts.bundleHash) throw new Error('the state was written by a different bundle; run without --resume (or with a fresh --state) to start over');
-    const expected = opts.inputs[checkpoint.position.file];
-    if (checkpoint.position.file < opts.inputs.length && (expected === undefined || identity(expected) !== checkpoint.position.identity)) throw new Error(`cannot resume: input #${checkpoint.position.file + 1} is not the file the checkpoint was taken on`);
-    restore(engine, checkpoint.state as Record<string, unknown>);
-    Object.assign(summary, checkpoint.summary);
-    position = checkpoint.position;
-    summary.resumedFrom = position.lines;
+  let checkpoint = store ? store.load() : null;
+  if (checkpoint && opts.fresh) { store!.clear(); checkpoint = null; }
+  if (checkpoint && checkpoint.bundleHash !== opts.bundleHash) throw new Error('the state was written by a different bundle; start over with --fresh (or use another --state)');
+  const complete = checkpoint ? (checkpoint.position.complete ?? checkpoint.position.file >= opts.inputs.length) : true;
+  if (checkpoint && complete && opts.resume) {
+    // Nothing was interrupted: leave state and output exactly as the completed run left them.
+    const done = { ...emptySummary(), ...(checkpoint.summary as RunSummary) };
+    done.resumedFrom = checkpoint.position.lines;
+    done.notes = ['the last run over this state completed; nothing to resume'];
+    return done;
   }
-  const fd = opts.out === null ? 1 : openSync(opts.out, checkpoint ? 'r+' : 'w');
-  if (opts.out !== null && checkpoint) ftruncateSync(fd, position.outputOffset);
+  if (checkpoint && !complete && !opts.resume) {
+    const p = checkpoint.position;
+    throw new Error(`the state holds an interrupted run (stopped after line ${p.lines}, in ${p.batch?.[p.file] ?? `input #${p.file + 1}`}); finish it with --resume and the same inputs, or start over with --fresh`);
+  }
+  if (checkpoint) {
+    restore(engine, checkpoint.state as Record<string, unknown>);
+    for (const [k, v] of ((checkpoint.state as { pendingReasons?: [string, never][] }).pendingReasons ?? [])) pendingReasons.set(k, v);
+  }
+  let consumed: ConsumedInput[] = checkpoint?.position.consumed ?? [];
+  const resuming = checkpoint !== null && !complete;
+
+  let position: Position;
+  const plans: Array<InputPlan | null> = [];
+  if (resuming) {
+    const p = checkpoint!.position;
+    if (p.batch && (p.batch.length !== batch.length || p.batch.some((x, i) => x !== batch[i]))) throw new Error(`cannot resume: the interrupted run was over ${p.batch.join(', ')}; give the same inputs`);
+    const current = opts.inputs[p.file];
+    if (p.file < opts.inputs.length && (current === undefined || identity(current) !== p.identity)) throw new Error(`cannot resume: input #${p.file + 1} is not the file the checkpoint was taken on`);
+    summary = { ...emptySummary(), ...(checkpoint!.summary as RunSummary) };
+    position = p;
+    summary.resumedFrom = position.lines;
+    if (current !== undefined) {
+      if (current === STDIN) throw new Error('cannot resume standard input: it cannot be read again; start over with --fresh');
+      const { hash, bytes } = await hashPrefix(current, p.offset);
+      const digest = hash.copy().digest('hex');
+      if (bytes < p.offset || (p.sha256 !== undefined && digest !== p.sha256)) throw new InputChangedError(`cannot resume: ${current} changed since the checkpoint (${bytes < p.offset ? `it is shorter than the ${p.offset} bytes already read` : 'the bytes already read differ'}); start over with --fresh`);
+      plans[p.file] = { kind: 'continue', path: current, start: p.offset, hash, lines: p.fileLines ?? 0 };
+    }
+  } else {
+    position = { file: 0, identity: '', offset: 0, outputOffset: 0, lines: 0, complete: false, batch, consumed, base: { sessionsEvicted: engine.counters.sessionsEvicted, evictedBins: engine.models.counters.evictedBins } };
+  }
+  // Check every remaining input before reading any, so a changed file refuses the batch up front.
+  for (let f = position.file; f < opts.inputs.length; f++) if (!plans[f]) plans[f] = await planInput(opts.inputs[f]!, consumed);
+
+  const fd = opts.out === null ? 1 : openSync(opts.out, resuming ? 'r+' : 'w');
+  if (opts.out !== null && resuming) ftruncateSync(fd, position.outputOffset);
   out = new Output(fd, position.outputOffset);
 
   const everyEvents = opts.checkpointEvents ?? 50_000;
   const everyMs = (opts.checkpointSeconds ?? 5) * 1000;
   let sinceCheckpoint = 0;
   let lastCheckpoint = Date.now();
+  let hash: Hash | null = null;
   const save = () => {
     if (!store) return;
     out.flush();
     position.outputOffset = out.offset;
+    position.consumed = consumed;
+    if (hash) position.sha256 = hash.copy().digest('hex');
     store.save({ bundleHash: opts.bundleHash, position, summary, state: { ...(snapshot(engine) as object), pendingReasons: [...pendingReasons] } });
     sinceCheckpoint = 0;
     lastCheckpoint = Date.now();
   };
-  if (checkpoint) for (const [k, v] of ((checkpoint.state as { pendingReasons?: [string, never][] }).pendingReasons ?? [])) pendingReasons.set(k, v);
 
   for (let f = position.file; f < opts.inputs.length; f++) {
     const path = opts.inputs[f]!;
-    if (f === position.file && checkpoint && identity(path) !== position.identity) throw new Error(`cannot resume: ${path} changed since the checkpoint`);
-    if (f !== position.file) position = { ...position, file: f, identity: identity(path), offset: 0 };
-    for await (const batch of readLines(path, position.offset)) {
-      for (const line of batch) {
+    const plan = plans[f]!;
+    if (plan.kind === 'consumed') {
+      summary.notes.push(`${path}: already consumed (${plan.previous.lines} lines), skipped`);
+      continue;
+    }
+    if (f !== position.file || !resuming) position = { ...position, file: f, identity: identity(path), offset: plan.start, fileLines: plan.lines };
+    hash = plan.hash;
+    const linesBefore = summary.lines;
+    for await (const chunk of readLines(path, position.offset, hash)) {
+      for (const line of chunk) {
         summary.lines++;
         const r = program.parse(line.text);
         if (r.ok) {
           program.enrich(r.event, r.eventType);
           engine.process(r.event, r.eventType);
           summary.events++;
+          const from = r.event.time_source;
+          if (typeof from === 'string') summary.timeFrom[from] = (summary.timeFrom[from] ?? 0) + 1;
         } else {
           summary.rejected[r.reason] = (summary.rejected[r.reason] ?? 0) + 1;
         }
         position.offset = line.end;
         position.lines = summary.lines;
+        position.fileLines = (position.fileLines ?? 0) + 1;
         sinceCheckpoint++;
       }
       if (store && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
       opts.onProgress?.(summary);
     }
+    if (plan.kind === 'continue' && !resuming) summary.notes.push(summary.lines === linesBefore ? `${path}: already consumed (${plan.lines} lines), skipped` : `${path}: continued after the ${plan.lines} lines consumed earlier`);
+    consumed = rememberConsumed(consumed, consumedRecord(path, position.offset, hash, position.fileLines ?? 0));
+    hash = null;
   }
-  engine.finish();
-  summary.rulesFired = engine.counters.rulesFired;
-  summary.sessions = engine.counters.sessionsClosed;
-  summary.evictedSessions = engine.counters.sessionsEvicted;
-  summary.evictedBins = engine.models.counters.evictedBins;
-  summary.regexOverBudget = overBudgetBefore() + Object.values(regexGuardCounters().overBudget).reduce((a, b) => a + b, 0);
-  program.rules.forEach((r, i) => { if (engine.firedByRule[i]) summary.rulesFiredById[r.id] = engine.firedByRule[i]!; });
+  if (!store || opts.finish) engine.finish();
+  const base = position.base ?? { sessionsEvicted: 0, evictedBins: 0 };
+  summary.evictedSessions = engine.counters.sessionsEvicted - base.sessionsEvicted;
+  summary.evictedBins = engine.models.counters.evictedBins - base.evictedBins;
+  summary.openSessions = engine.sessions.size;
+  summary.regexOverBudget = overBudgetBefore() + Object.values(regexGuardCounters().overBudget).reduce((x, y) => x + y, 0);
   out.flush();
   if (store) {
-    position.outputOffset = out.offset;
-    position.file = opts.inputs.length;
-    position.offset = 0;
+    position = { ...position, file: opts.inputs.length, offset: 0, complete: true, sha256: undefined, fileLines: undefined };
     save();
-    store.close();
   }
   if (opts.out !== null) closeSync(fd);
   return summary;

@@ -3,6 +3,7 @@
 // a killed run resumes with no event lost and none counted twice.
 import Database from 'better-sqlite3';
 import type { Engine, Scope } from './engine.ts';
+import type { ConsumedInput } from './inputs.ts';
 import { Instance } from './models.ts';
 
 export interface Position {
@@ -13,6 +14,18 @@ export interface Position {
   offset: number;
   outputOffset: number;
   lines: number;
+  /** false while a batch is being read (crash recovery with --resume); true once it ended */
+  complete?: boolean;
+  /** this batch's inputs (absolute paths): --resume must be given the same */
+  batch?: string[];
+  /** sha256 of the bytes of the current input consumed so far (from its first byte) */
+  sha256?: string;
+  /** lines of the current input consumed so far (from its first line) */
+  fileLines?: number;
+  /** every input consumed since the state was created (input identity) */
+  consumed?: ConsumedInput[];
+  /** engine eviction counters when this batch started (the summary reports this batch's) */
+  base?: { sessionsEvicted: number; evictedBins: number };
 }
 
 export interface Checkpoint {

@@ -153,8 +153,7 @@ function aggregate(name: string, fn: 'count' | 'sum' | 'distinct', scope: 'sessi
         const et = literalString(cx, a, 'an event type');
         if (et !== null && cx.eventType(a, et)) ets.push(et);
       }
-      const idx = cx.counter(fn, scope, call.args[0]!, keyed ? call.args[1]! : null, ets.length ? ets : cx.eventTypes);
-      cx.resolve(call, { counter: idx });
+      cx.resolve(call, { aggregate: { fn, scope, value: call.args[0]!, key: keyed ? call.args[1]! : null, eventTypes: ets.length ? ets : cx.eventTypes } });
     },
     emit: (call, _args, ex) => code`rt.counter(${num(ex.res(call).counter!)}, ev)`,
     interp: (call, _args, ix) => ix.rt?.counter(ix.res(call).counter!, ix.ev) ?? 0,

@@ -13,8 +13,19 @@ export type Where = 'parser' | 'derive' | 'classify' | 'rule' | 'feature' | 'tra
 
 export type CallNode = Extract<Expr, { kind: 'call' }>;
 
-/** Facts the checker records on a call for the emitter and interpreter. */
+/** An aggregate call as the checker saw it; the lower-aggregates pass gives it a counter slot. */
+export interface AggregateUse {
+  fn: 'count' | 'sum' | 'distinct';
+  scope: 'session' | 'sequence' | 'asset';
+  /** The first argument: the value counted; the second, for asset aggregates: the key. */
+  value: Expr;
+  key: Expr | null;
+  eventTypes: readonly string[];
+}
+
+/** Facts the checker (and lowering) record on a call for the emitter and interpreter. */
 export interface Resolution {
+  aggregate?: AggregateUse;
   counter?: number;
   model?: number;
   rule?: number;
@@ -32,7 +43,6 @@ export interface CheckContext {
   model(node: Expr, id: string): number | null;
   rule(node: Expr, id: string): number | null;
   eventType(node: Expr, name: string): boolean;
-  counter(fn: 'count' | 'sum' | 'distinct', scope: 'session' | 'sequence' | 'asset', value: Expr, key: Expr | null, eventTypes: readonly string[]): number;
   resolve(call: CallNode, r: Resolution): void;
 }
 

@@ -104,7 +104,10 @@ const ENTRIES: CodeInfo[] = [
       'expression names rules by id, and alerts report the rule id. Two rules (or two models, ' +
       'parsers, …) with the same id would make those references ambiguous. This is often the ' +
       'result of copying a file as a starting point for a new rule and forgetting to change ' +
-      'its id. Items of different kinds may share an id (a rule and its model often do).',
+      'its id. Items of different kinds may share an id (a rule and its model often do). ' +
+      'Every kind is checked: parsers, event types, context tables, models, rules (enabled or ' +
+      'not) and tests; a content directory also holds exactly one pack. The error is reported ' +
+      'at each of the items, and each message names where the others are.',
     example: [
       '# rules/em-ud-f.yaml',
       'kind: rule',
@@ -195,6 +198,20 @@ const ENTRIES: CodeInfo[] = [
       '\n',
     ),
     fix: 'Write the value with the type named in the message: quote strings, use `[a, b]` or a `- item` list for lists.',
+  },
+  {
+    code: 'UEB0105',
+    name: 'non-finite-number',
+    severity: 'error',
+    phase: 'validate',
+    summary: 'a number is too large to represent (Infinity) or is NaN',
+    explanation:
+      'YAML reads `1e999` and `.inf` as Infinity and `.nan` as not-a-number, and an expression ' +
+      'literal such as `1e999` overflows the same way. No setting, score, threshold or ' +
+      'comparison means Infinity, and the compiled bundle cannot contain it, so such a number ' +
+      'is reported where it is written instead of failing later.',
+    example: ['kind: rule', 'id: EM-BYTES', 'expression: bytes > 1e999'].join('\n'),
+    fix: 'Write a finite number (at most about 1.7e308), or quote the value if it is meant as text.',
   },
 
   // ── 02xx: references and the content graph ─────────────────────────────

@@ -1,4 +1,8 @@
-// The expression AST. Spans are offsets into the expression text (end exclusive).
+// The expression AST, which is also the typed IR of expressions: the checker writes each
+// node's type and each call's resolution onto the node. Spans are offsets into the
+// expression text (end exclusive).
+import type { Resolution, Type } from '../builtins/types.ts';
+
 export interface Span {
   start: number;
   end: number;
@@ -6,14 +10,18 @@ export interface Span {
 
 export type BinaryOp = '||' | '&&' | '==' | '!=' | '<' | '<=' | '>' | '>=' | '+' | '-' | '*' | '/' | '%' | 'in';
 
-export type Expr =
+/** Set by the check pass: the node's type. */
+interface Typed { type?: Type }
+
+export type Expr = Typed & (
   | { kind: 'literal'; value: string | number | boolean | null; span: Span }
   | { kind: 'list'; items: Expr[]; span: Span }
   | { kind: 'ident'; name: string; span: Span }
-  | { kind: 'call'; name: string; args: Expr[]; span: Span; nameSpan: Span }
+  /** `res`: what the call resolved to (table, regex, model, rule, counter slot). */
+  | { kind: 'call'; name: string; args: Expr[]; span: Span; nameSpan: Span; res?: Resolution }
   | { kind: 'unary'; op: '!' | '-'; arg: Expr; span: Span }
   | { kind: 'binary'; op: BinaryOp; left: Expr; right: Expr; span: Span }
-  | { kind: 'cond'; test: Expr; then: Expr; else: Expr; span: Span };
+  | { kind: 'cond'; test: Expr; then: Expr; else: Expr; span: Span });
 
 /** A dependency expression: boolean combination of rule ids (`not A and (B or C)`). */
 export type DepExpr =
@@ -21,6 +29,19 @@ export type DepExpr =
   | { kind: 'not'; arg: DepExpr; span: Span }
   | { kind: 'and' | 'or'; left: DepExpr; right: DepExpr; span: Span }
   | { kind: 'always'; span: Span };
+
+/** Visit every node of an expression tree, children before parents (the checker's order). */
+export function walkPost(e: Expr, visit: (e: Expr) => void): void {
+  switch (e.kind) {
+    case 'list': e.items.forEach((i) => walkPost(i, visit)); break;
+    case 'call': e.args.forEach((a) => walkPost(a, visit)); break;
+    case 'unary': walkPost(e.arg, visit); break;
+    case 'binary': walkPost(e.left, visit); walkPost(e.right, visit); break;
+    case 'cond': walkPost(e.test, visit); walkPost(e.then, visit); walkPost(e.else, visit); break;
+    default: break;
+  }
+  visit(e);
+}
 
 /** Visit every node of an expression tree, parents before children. */
 export function walk(e: Expr, visit: (e: Expr) => void): void {

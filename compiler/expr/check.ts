@@ -1,7 +1,7 @@
 // Phase 4 — check: type-check an expression against the fields in scope and the built-in
 // signatures; record what each call resolves to (counters, models, tables, regexes).
 import { findBuiltin, builtinNames } from '../builtins/index.ts';
-import type { CallNode, CheckContext, Resolution, Type } from '../builtins/types.ts';
+import type { CheckContext, Type } from '../builtins/types.ts';
 import type { Expr } from './ast.ts';
 import { didYouMean } from './suggest.ts';
 
@@ -24,8 +24,6 @@ export interface Scope {
   modelStats: boolean;
 }
 
-export type Resolutions = WeakMap<CallNode, Resolution>;
-
 function compatible(actual: Type, expected: Type): boolean {
   if (actual === 'any' || expected === 'any' || actual === 'null') return true;
   if (actual === expected) return true;
@@ -34,8 +32,10 @@ function compatible(actual: Type, expected: Type): boolean {
   return false;
 }
 
-export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext, resolutions: Resolutions): Type {
-  const visit = (e: Expr): Type => {
+/** Check `ast`, writing each node's type (and each call's resolution) onto the node. */
+export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext): Type {
+  const visit = (e: Expr): Type => (e.type = typeOf(e));
+  const typeOf = (e: Expr): Type => {
     switch (e.kind) {
       case 'literal':
         return e.value === null ? 'null' : typeof e.value === 'string' ? 'string' : typeof e.value === 'number' ? 'number' : 'boolean';
@@ -104,7 +104,7 @@ export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext, resol
           const want = b.minArgs === b.maxArgs ? `${b.minArgs}` : b.maxArgs === Infinity ? `at least ${b.minArgs}` : `${b.minArgs}–${b.maxArgs}`;
           cx.error(e, 'UEB0304', `\`${b.name}\` takes ${want} argument${want === '1' ? '' : 's'}, got ${e.args.length}`, `signature: ${b.signature}`);
         }
-        const resolving: CheckContext = { ...cx, resolve: (call, r) => resolutions.set(call, { ...resolutions.get(call), ...r }) };
+        const resolving: CheckContext = { ...cx, resolve: (call, r) => { call.res = { ...call.res, ...r }; } };
         e.args.forEach((a, i) => {
           const t = visit(a);
           const want = b.params[Math.min(i, b.params.length - 1)];
@@ -113,7 +113,7 @@ export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext, resol
           }
         });
         b.check?.(e, resolving);
-        if (!resolutions.has(e)) resolutions.set(e, {});
+        e.res ??= {};
         return b.returns;
       }
     }

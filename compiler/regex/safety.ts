@@ -89,6 +89,31 @@ function saveCache(map: Map<string, SafetyResult>): void {
   }
 }
 
+export interface SafetyOptions {
+  /** Per-check time limit (ms) for regexes not in the cache; default 2000. */
+  timeoutMs?: number;
+  /** Answer from the cache only: a miss is 'unknown' (not screened) and is not cached. */
+  cacheOnly?: boolean;
+  /**
+   * The content lists this regex as reviewed: a timeout is accepted as it is. Otherwise a
+   * timeout (which depends on the machine's load) is retried with a longer limit, and a
+   * cached timeout is checked again, because undecided regexes are errors.
+   */
+  reviewed?: boolean;
+}
+
+let defaults: SafetyOptions = {};
+
+/**
+ * Options for every later check that passes none (the importer screens thousands of regexes
+ * under a time budget, then compiles its output without screening them again).
+ */
+export function setRegexSafetyDefaults(opts: SafetyOptions): SafetyOptions {
+  const before = defaults;
+  defaults = { ...opts };
+  return before;
+}
+
 /**
  * Records a verdict without running the checker (in memory only). Tests use it to reach
  * the undecided path deterministically: real timeouts depend on the machine's load.
@@ -97,18 +122,29 @@ export function rememberVerdict(source: string, flags: string, result: SafetyRes
   loadCache().set(`${flags}/${source}`, result);
 }
 
-export function checkRegexSafety(source: string, flags: string): SafetyResult {
+export function checkRegexSafety(source: string, flags: string, options: SafetyOptions = {}): SafetyResult {
+  const opts = { ...defaults, ...options };
   // '/' cannot occur in flags, so the key is unambiguous.
   const key = `${flags}/${source}`;
   const map = loadCache();
   const hit = map.get(key);
-  if (hit) return hit;
-  const result = judge(source, flags);
+  const retry = !opts.reviewed && opts.timeoutMs === undefined;
+  if (hit && !(retry && isTimeout(hit))) return hit;
+  if (opts.cacheOnly) return hit ?? { safe: false, reason: 'unknown', detail: 'not screened: the time budget for the screen was used up' };
+  let result = judge(source, flags, opts.timeoutMs ?? TIMEOUT_MS);
+  // A load spike on a shared machine can time out even a simple regex: once more, longer.
+  if (retry && isTimeout(result)) result = judge(source, flags, RETRY_TIMEOUT_MS);
   map.set(key, result);
-  // Undecided verdicts are cached too (re-fuzzing them would cost seconds per compile); they
-  // stay visible as a warning on every validate, so nothing is silently accepted.
-  saveCache(map);
+  // Undecided verdicts are cached too (re-fuzzing them costs seconds per compile); a cached
+  // timeout is reused only where a timeout is acceptable (reviewed regexes, the importer).
+  scheduleSave(map);
   return result;
+}
+
+const RETRY_TIMEOUT_MS = 8000;
+
+function isTimeout(r: SafetyResult): boolean {
+  return !r.safe && r.reason === 'unknown' && /timed out/.test(r.detail ?? '');
 }
 
 /**
@@ -122,12 +158,12 @@ export function checkRegexSafety(source: string, flags: string): SafetyResult {
  * with the relaxed form's attack. A relaxed quadratic (`\d+x`) stays safe: the bound makes it
  * linear.
  */
-function judge(source: string, flags: string): SafetyResult {
-  const direct = toResult(runChecker(source, flags));
+function judge(source: string, flags: string, timeoutMs: number): SafetyResult {
+  const direct = toResult(runChecker(source, flags, timeoutMs), timeoutMs);
   if (!direct.safe) return direct;
   const relaxed = relaxBoundedRepeats(source);
   if (relaxed === source) return direct;
-  const r = toResult(runChecker(relaxed, flags));
+  const r = toResult(runChecker(relaxed, flags, timeoutMs), timeoutMs);
   if (r.safe) return direct;
   if (r.reason === 'unknown') return { ...r, detail: `${r.detail} (bounded repetitions relaxed to * / +)` };
   if (r.complexity === 'exponential' || (r.degree ?? 2) >= 3) {
@@ -169,14 +205,35 @@ export function relaxBoundedRepeats(source: string): string {
   return out;
 }
 
-function runChecker(source: string, flags: string): Diagnostics | Error {
-  const params: Parameters = { timeout: TIMEOUT_MS, checker: 'automaton' };
+// Writing the whole file after every check is quadratic for thousands of regexes: write at
+// most once a second, and once more when the process exits.
+let saveTimer: NodeJS.Timeout | undefined;
+let exitHooked = false;
+function scheduleSave(map: Map<string, SafetyResult>): void {
+  if (!exitHooked) {
+    exitHooked = true;
+    process.once('exit', () => flushRegexSafetyCache());
+  }
+  if (saveTimer) return;
+  saveTimer = setTimeout(() => flushRegexSafetyCache(), 1000);
+  saveTimer.unref();
+}
+
+/** Writes pending cache entries now. */
+export function flushRegexSafetyCache(): void {
+  if (saveTimer) clearTimeout(saveTimer);
+  saveTimer = undefined;
+  if (cache) saveCache(cache);
+}
+
+function runChecker(source: string, flags: string, timeoutMs: number): Diagnostics | Error {
+  const params: Parameters = { timeout: timeoutMs, checker: 'automaton' };
   try {
     const first = checkSync(source, flags, params);
     // Lookaround and back-references are beyond the automaton; a timeout there usually means a
     // large NFA, which recheck's own auto mode also hands to the fuzzer.
     if (first.status === 'unknown' && (first.error.kind === 'unsupported' || first.error.kind === 'timeout')) {
-      return checkSync(source, flags, { ...params, checker: 'fuzz', timeout: FUZZ_TIMEOUT_MS });
+      return checkSync(source, flags, { ...params, checker: 'fuzz', timeout: Math.min(FUZZ_TIMEOUT_MS * Math.max(1, timeoutMs / TIMEOUT_MS), timeoutMs) });
     }
     return first;
   } catch (err) {
@@ -185,14 +242,14 @@ function runChecker(source: string, flags: string): Diagnostics | Error {
   }
 }
 
-function toResult(d: Diagnostics | Error): SafetyResult {
+function toResult(d: Diagnostics | Error, timeoutMs: number): SafetyResult {
   if (d instanceof Error) return { safe: false, reason: 'unknown', detail: `ReDoS checker failed: ${d.message}` };
   switch (d.status) {
     case 'safe':
       return d.checker === 'fuzz' ? { safe: true, unproven: true } : { safe: true };
     case 'unknown': {
       const e = d.error;
-      const detail = e.kind === 'timeout' ? 'analysis timed out' : 'message' in e ? `${e.kind}: ${e.message}` : e.kind;
+      const detail = e.kind === 'timeout' ? `analysis timed out after ${timeoutMs} ms` : 'message' in e ? `${e.kind}: ${e.message}` : e.kind;
       return { safe: false, reason: 'unknown', detail };
     }
     case 'vulnerable': {

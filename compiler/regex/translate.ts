@@ -26,7 +26,7 @@ export interface TranslatedRegex {
   problems: RegexProblem[];
 }
 
-const FIELD_CAPTURE = /^\(\{([A-Za-z_][A-Za-z0-9_]*)\}/;
+const FIELD_CAPTURE = /^\(\{=?([A-Za-z_][A-Za-z0-9_]*)\}/;
 const BAD_FIELD_CAPTURE = /^\(\{([^{}()]*)\}/;
 const NATIVE_NAMED_GROUP = /^\(\?<([A-Za-z_][A-Za-z0-9_]*)>/;
 const INLINE_FLAGS = /^\(\?([A-Za-z]*)(?:-([A-Za-z]*))?([:)])/;

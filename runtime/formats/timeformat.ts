@@ -11,6 +11,9 @@
  *   MMM / MMMM month name, English, case-insensitive, abbreviated or full
  *   MM / M month number, dd / d day, HH / H hour 0-23, hh / h hour 1-12
  *   mm minute, ss second, S... fraction of a second (".5" = 500 ms, extra digits cut)
+ *     A leap second (ss = 60) is accepted in the last minute of a UTC hour (23:59:60Z,
+ *     or 01:29:60+01:30) and clamped to :59 of that minute, keeping the fraction; other
+ *     :60 seconds do not parse.
  *   a AM/PM, case-insensitive; ignored when the hour is above 12 (lenient)
  *   E day name, skipped
  *   z zone name (GMT, UTC, Z, EST, CET, ...) optionally followed by an offset,
@@ -227,8 +230,13 @@ class Fields {
     }
     const { year, month, day } = this;
     if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
-    if (hour > 23 || this.minute > 59 || this.second > 59) return NaN;
-    return utcMs(year, month, day, hour, this.minute, this.second, this.millis) - this.offsetMinutes * 60_000;
+    if (hour > 23 || this.minute > 59 || this.second > 60) return NaN;
+    const leap = this.second === 60;
+    const ms = utcMs(year, month, day, hour, this.minute, leap ? 59 : this.second, this.millis) - this.offsetMinutes * 60_000;
+    // A leap second is inserted after the last second of a UTC hour's last minute (in practice
+    // 23:59:60 UTC); it is clamped to :59 of that minute, fraction kept, as java.time does.
+    if (leap && ((ms % HOUR_MS) + HOUR_MS) % HOUR_MS < HOUR_MS - 1000) return NaN;
+    return ms;
   }
 }
 
@@ -453,6 +461,8 @@ function daysInMonth(year: number, month: number): number {
   if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
   return month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
 }
+
+const HOUR_MS = 3_600_000;
 
 /** 400 Gregorian years, in ms: the calendar repeats exactly after this. */
 const MS_PER_400_YEARS = 146_097 * 86_400_000;

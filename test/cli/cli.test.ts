@@ -68,7 +68,7 @@ describe('uebac run on the USB sample', () => {
     const a = join(tmp, 'det-a.jsonl'); const b = join(tmp, 'det-b.jsonl'); const c = join(tmp, 'det-c.jsonl');
     expect(runTo(a, ':memory:').status).toBe(0);
     expect(runTo(b, ':memory:').status).toBe(0);
-    const r = runTo(c, join(tmp, 'det-state', 's.db'), ['--checkpoint-events', '100']);
+    const r = runTo(c, join(tmp, 'det-state', 's.db'), ['--checkpoint-events', '100', '--finish']);
     expect(r.status, r.stderr).toBe(0);
     const ref = readFileSync(a);
     expect(readFileSync(b).equals(ref)).toBe(true);
@@ -192,7 +192,7 @@ describe('crash and resume', () => {
     for (const delay of [250, 500, 800, 1100]) {
       const state = join(tmp, `crash-${delay}`, 's.db');
       const out = join(tmp, `crash-${delay}.jsonl`);
-      const args = [BIN, 'run', '--bundle', bundle, '--state', state, '--out', out, '--checkpoint-events', '50', '-q', big];
+      const args = [BIN, 'run', '--bundle', bundle, '--state', state, '--out', out, '--checkpoint-events', '50', '-q', '--finish', big];
       await new Promise<void>((done) => {
         const child = spawn(process.execPath, args, { cwd: ROOT, stdio: 'ignore' });
         const timer = setTimeout(() => child.kill('SIGKILL'), delay);
@@ -201,8 +201,8 @@ describe('crash and resume', () => {
       let finished = false;
       for (let attempt = 0; attempt < 5 && !finished; attempt++) {
         const r = existsSync(state)
-          ? cli(['run', '--bundle', bundle, '--state', state, '--out', out, '--checkpoint-events', '50', '-q', '--resume', big])
-          : cli(['run', '--bundle', bundle, '--state', state, '--out', out, '--checkpoint-events', '50', '-q', big]);
+          ? cli(['run', '--bundle', bundle, '--state', state, '--out', out, '--checkpoint-events', '50', '-q', '--resume', '--finish', big])
+          : cli(['run', '--bundle', bundle, '--state', state, '--out', out, '--checkpoint-events', '50', '-q', '--finish', big]);
         expect(r.status, `delay ${delay}: ${r.stderr}`).toBe(0);
         finished = true;
       }

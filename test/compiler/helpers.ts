@@ -48,7 +48,7 @@ export function lineColOf(text: string, needle: string, after = ''): { line: num
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { bundleSource, emitSource } from '../../compiler/emit/bundle.ts';
+import { bundleSource, emitSource } from '../../compiler/passes/emit.ts';
 import type { IR } from '../../compiler/compile.ts';
 import type { BundleModule, Program } from '../../runtime/program.ts';
 import { runPipeline, type RunSummary } from '../../runtime/run.ts';

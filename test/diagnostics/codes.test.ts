@@ -39,6 +39,7 @@ describe('diagnostic code registry', () => {
       UEB0102: 'unknown-property error validate',
       UEB0103: 'missing-property error validate',
       UEB0104: 'wrong-type error validate',
+      UEB0105: 'non-finite-number error validate',
       UEB0201: 'unknown-event-type error resolve',
       UEB0202: 'unknown-model error resolve',
       UEB0203: 'unknown-rule error resolve',

@@ -11,7 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileFiles } from '../../compiler/compile.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/types.ts';
-import { emitSource } from '../../compiler/emit/bundle.ts';
+import { emitSource } from '../../compiler/passes/emit.ts';
 import { parseSource, type SourceFile } from '../../compiler/load.ts';
 import { Rand } from '../../scripts/fuzz.ts';
 import { contentTexts } from '../compiler/helpers.ts';
@@ -202,7 +202,7 @@ describe('content that compiles also runs', () => {
   // built-in (inContext, lookup, containsKeyword, …) compiled without a diagnostic and then
   // threw `ReferenceError: T_<table> is not defined` from engine.process on the first event of
   // that type, aborting `uebac run`. Found by this suite's log fuzzer against the content of the
-  // day; compiler/emit/bundle.ts now emits the evaluators inside instantiate().
+  // day; compiler/passes/emit.ts now emits the evaluators inside instantiate().
   it('a rule calling inContext() either gets a diagnostic or runs without throwing', async () => {
     const { compileTexts, loadCompiled } = await import('../compiler/helpers.ts');
     const { Engine } = await import('../../runtime/engine.ts');

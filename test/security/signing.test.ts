@@ -7,8 +7,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keygenCommand, signCommand, trustCheck, TrustError } from '../../cli/sign.ts';
-import { compileToDir } from '../../cli/compile-cmd.ts';
-import { compileDir } from '../../compiler/compile.ts';
+import { compileDir, compileToDir } from '../../compiler/compile.ts';
 import { loadBundle } from '../../runtime/bundle.ts';
 import { generateKeyPair, signBundle, SigningError, verifyBundle, type SignatureFile } from '../../runtime/signing.ts';
 

@@ -1,17 +1,16 @@
-// Phase 6 — emit: IR → readable TypeScript → one ESM bundle (esbuild). Every content
-// string reaches the source through the escaping builder in ./code.ts.
+// Pass (generate): IR → readable TypeScript → one ESM bundle (esbuild). Every content
+// string reaches the source through the escaping builder in ../emit/code.ts.
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { ABI_VERSION } from '../../runtime/program.ts';
 import type { CallNode, EmitContext } from '../builtins/types.ts';
-import type { IR, IRRule } from '../compile.ts';
-import { COMPILER_VERSION } from '../compile.ts';
+import { COMPILER_VERSION, type IR, type IRRule } from '../ir.ts';
 import type { DepExpr, Expr } from '../expr/ast.ts';
 import { MODEL_STATS } from '../expr/check.ts';
 import { emitExpr, type ExprEmitContext } from '../expr/emit.ts';
-import { code, Code, comment, ident, lines, mangle, num, prop, regex, str } from './code.ts';
+import { code, Code, comment, ident, lines, mangle, num, prop, regex, str } from '../emit/code.ts';
 
 /** The uebac install root (holds runtime/): found from this module, bundled into build/ or not. */
 export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
@@ -33,7 +32,7 @@ export function emitSource(ir: IR): string {
   const regexes: Array<{ source: string; flags: string }> = [];
   const usedTables = new Set<string>();
   const base: EmitContext = {
-    res: (call: CallNode) => ir.resolutions.get(call) ?? {},
+    res: (call: CallNode) => call.res ?? {},
     table: (name) => {
       usedTables.add(name);
       return ident(`T_${mangle(name)}`);
@@ -193,7 +192,12 @@ export async function bundleSource(source: string): Promise<string> {
     target: 'es2022',
     legalComments: 'none',
     charset: 'utf8',
+    // str() writes `<` as \u003c, but esbuild re-prints literals; this keeps `</script`
+    // escaped (as `<\/script`) so the bundle can be inlined into an HTML page.
+    supported: { 'inline-script': true },
     logLevel: 'silent',
   });
-  return result.outputFiles[0]!.text;
+  const text = result.outputFiles[0]!.text;
+  if (/<\/script/i.test(text)) throw new Error('bundle output contains a raw </script>: refusing to write it');
+  return text;
 }

@@ -1,0 +1,29 @@
+// The ReDoS screen for imports: the compiler's check (compiler/regex/safety.ts, cached per
+// user) under a time budget. A library holds thousands of regexes and recheck needs up to
+// seconds for some, so each check gets a short limit, and once the budget is spent the
+// rest are answered from the cache only: they are carried over as "not screened" (reported)
+// and screened by a later run, which resumes where this one stopped because verdicts are cached.
+import { checkRegexSafety, type SafetyResult } from '../regex/safety.ts';
+
+export interface ScreenStats { checks: number; misses: number; unscreened: number; millis: number }
+
+export class RegexScreen {
+  readonly stats: ScreenStats = { checks: 0, misses: 0, unscreened: 0, millis: 0 };
+  private readonly deadline: number;
+
+  constructor(private readonly budgetMs: number, private readonly timeoutMs: number) {
+    this.deadline = performance.now() + budgetMs;
+  }
+
+  check(source: string, flags: string): SafetyResult {
+    const t = performance.now();
+    const cacheOnly = t >= this.deadline;
+    const r = checkRegexSafety(source, flags, { timeoutMs: this.timeoutMs, cacheOnly });
+    const spent = performance.now() - t;
+    this.stats.checks++;
+    this.stats.millis += spent;
+    if (spent > 5) this.stats.misses++;
+    if (cacheOnly && !r.safe && r.reason === 'unknown' && r.detail?.startsWith('not screened')) this.stats.unscreened++;
+    return r;
+  }
+}

@@ -1,0 +1,48 @@
+// The compiler's IR: what the passes build from the content graph and what the emitter and
+// the interpreter consume. Expressions are typed ASTs (types and resolutions on the nodes).
+import type { TableData } from '../runtime/context.ts';
+import type { CounterFn, CounterScope, PackInfo, PackSettings } from '../runtime/program.ts';
+import type { Type } from './builtins/types.ts';
+import type { DepExpr, Expr } from './expr/ast.ts';
+import type { Item, ModelDoc, ParserDoc, TestDoc } from './graph.ts';
+
+export const COMPILER_VERSION = '0.1.0';
+
+export interface IRField { name: string; type: Type }
+export interface IREventType { name: string; fields: IRField[]; derived: Array<{ name: string; type: Type; ast: Expr }> }
+export interface IRParser {
+  id: string; format: 'cef' | 'leef' | 'regex'; priority: number;
+  vendors: string[]; products: string[]; signatures: string[]; contains: string[];
+  timeFrom: string[]; timeFormats: string[];
+  extract: Array<{ source: string; flags: string; groups: Array<{ group: string; field: string }> }>;
+  fields: Array<{ name: string; ast: Expr }>;
+  events: Array<{ eventType: number; when: Expr | null }>;
+  tests: NonNullable<ParserDoc['tests']>;
+  file: string;
+}
+export interface IRCounter { fn: CounterFn; scope: CounterScope; eventTypes: number[]; value: Expr; key: Expr | null }
+export interface IRModel {
+  id: string; type: ModelDoc['type']; scopeType: ModelDoc['scope']['type']; scopeField: string | null;
+  eventTypes: number[]; trainOn: 'event' | 'sequence-end'; feature: Expr; trainIf: Expr | null;
+  alpha: number; cutOff: number; convergence: number; maxBins: number; agingDays: number; binWidth: number; scale: 'linear' | 'log10';
+  description: string;
+}
+export interface IRRule {
+  id: string; name: string; description: string; type: 'session' | 'asset'; scoreTarget: string | null;
+  eventTypes: number[]; model: number; classifyIf: Expr | null; expression: Expr; dependency: DepExpr | null;
+  requireConvergence: boolean; percentileThreshold: number; score: number; mitre: string[]; reason: string;
+}
+export interface IR {
+  pack: PackInfo;
+  settings: PackSettings;
+  contentHash: string;
+  eventTypes: IREventType[];
+  parsers: IRParser[];
+  contexts: Array<TableData & { organisation: boolean; columns: string[] }>;
+  counters: IRCounter[];
+  models: IRModel[];
+  rules: IRRule[];
+  /** per event type: rule indexes in evaluation (dependency) order */
+  ruleOrder: number[][];
+  tests: Array<Item<TestDoc>>;
+}

@@ -1,0 +1,58 @@
+// Pass: parse and type-check every queued expression, keeping types and resolutions on the
+// nodes, and screen every regex (in calls and parser `extract`) for catastrophic backtracking.
+import type { CheckContext } from '../builtins/types.ts';
+import { NON_FINITE, nonFiniteLiterals } from '../checks/index.ts';
+import type { Range } from '../diagnostics/types.ts';
+import type { Span } from '../expr/ast.ts';
+import { walk } from '../expr/ast.ts';
+import { checkExpression } from '../expr/check.ts';
+import { parseExpression } from '../expr/parse.ts';
+import { didYouMean } from '../expr/suggest.ts';
+import { expressionLocator, type SourceFile } from '../load.ts';
+import { screenRegex } from './screen-regex.ts';
+import type { Session } from './session.ts';
+import type { ExprSlot, Unit } from './unit.ts';
+
+export function checkExpressions(unit: Unit, session: Session): void {
+  for (const slot of unit.exprs) checkSlot(unit, session, slot);
+  for (const r of unit.regexes) screenRegex(unit, session, r.file, r.range, r.source, r.flags);
+}
+
+function checkSlot(unit: Unit, session: Session, slot: ExprSlot): void {
+  const { file } = slot;
+  const locate = expressionLocator(file, slot.path);
+  const toRange = (span: Span): Range => ({ start: locate(span.start), end: locate(span.end) });
+  const parsed = parseExpression(slot.text);
+  if (!parsed.ok) {
+    session.error(file, toRange(parsed.error), 'UEB0301', `syntax error in expression: ${parsed.error.message}`);
+    return;
+  }
+  for (const span of nonFiniteLiterals(parsed.ast)) {
+    session.error(file, toRange(span), NON_FINITE, `number \`${slot.text.slice(span.start, span.end)}\` is out of range (not a finite number)`, 'write a number within ±1.7e308');
+  }
+  /** Resolve a name in an index, or report it (with "did you mean") and return null. */
+  const lookup = <V,>(node: { span: Span }, code: string, what: string, name: string, index: ReadonlyMap<string, V>): V | null => {
+    const hit = index.get(name);
+    if (hit !== undefined) return hit;
+    const s = didYouMean(name, index.keys());
+    session.error(file, toRange(node.span), code, `unknown ${what} \`${name}\``, s ? `did you mean \`${s}\`?` : undefined);
+    return null;
+  };
+  const ids = unit.ids;
+  const cx: CheckContext = {
+    where: slot.where, eventTypes: slot.eventTypes,
+    error: (node, code, message, hint) => session.error(file, toRange(node.span), code, message, hint),
+    warn: (node, code, message, hint) => session.warning(file, toRange(node.span), code, message, hint),
+    table: (node, name) => lookup(node, 'UEB0204', 'context table', name, ids.tables) !== null,
+    model: (node, id) => lookup(node, 'UEB0202', 'model', id, ids.models),
+    rule: (node, id) => lookup(node, 'UEB0203', 'rule', id, ids.rules),
+    eventType: (node, name) => lookup(node, 'UEB0201', 'event type', name, ids.eventTypes) !== null,
+    resolve: () => undefined,
+  };
+  checkExpression(parsed.ast, { fields: slot.fields, modelStats: slot.modelStats }, cx);
+  walk(parsed.ast, (n) => {
+    const re = n.kind === 'call' ? n.res?.regex : undefined;
+    if (re && n.kind === 'call') screenRegex(unit, session, file, toRange(n.args[1]!.span), re.source, re.flags);
+  });
+  slot.set(parsed.ast);
+}

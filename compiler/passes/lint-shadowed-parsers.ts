@@ -1,0 +1,19 @@
+// Pass (lint): warn when an earlier parser selects every line a later one would, so the later never runs.
+import { rangeAt } from '../load.ts';
+import type { Session } from './session.ts';
+import type { Unit } from './unit.ts';
+
+export function lintShadowedParsers(unit: Unit, session: Session): void {
+  const parsers = unit.ir.parsers;
+  const covers = (wide: string[], narrow: string[]) => wide.length === 0 || (narrow.length > 0 && narrow.every((n) => wide.some((w) => w === n || (w.endsWith('*') && n.startsWith(w.slice(0, -1))))));
+  for (let j = 0; j < parsers.length; j++) for (let i = 0; i < j; i++) {
+    const a = parsers[i]!;
+    const b = parsers[j]!;
+    if (a.format !== b.format) continue;
+    if (covers(a.vendors, b.vendors) && covers(a.products, b.products) && covers(a.signatures, b.signatures) && a.contains.every((c) => b.contains.some((d) => d.includes(c)))) {
+      const item = unit.graph.parsers.find((x) => x.value.id === b.id)!;
+      session.warning(item.file, rangeAt(item.file, ['select']), 'UEB0207', `parser \`${b.id}\` is shadowed by \`${a.id}\`, which selects every line it would (first match wins)`, `give \`${b.id}\` a lower priority than ${a.priority}, or narrow \`${a.id}\``);
+      break;
+    }
+  }
+}
