@@ -103,7 +103,7 @@ function emptySummary(): RunSummary {
  * content, and open sessions stay open for the next batch unless `finish` is set.
  */
 export async function runPipeline(program: Program, opts: RunOptions): Promise<RunSummary> {
-  const store = opts.state === ':memory:' ? null : new StateStore(opts.state);
+  const store = opts.state === ':memory:' ? null : new StateStore(opts.state, { fresh: opts.fresh });
   try {
     return await runBatch(program, opts, store);
   } finally {
