@@ -87,6 +87,8 @@ export interface EngineCounters {
   notableAssetSequences: number;
   sessionsEvicted: number;
   assetSequencesEvicted: number;
+  /** user day-sequences closed early at maxDaySequences (oldest first) */
+  sequencesEvicted: number;
 }
 
 export function isoTime(t: number): string {
@@ -112,7 +114,7 @@ export class Engine implements RuleRuntime {
   readonly history = new Map<string, number[]>();
   /** user → end and score of the last closed session (risk transfer) */
   readonly lastSession = new Map<string, { end: number; score: number }>();
-  readonly counters: EngineCounters = { events: 0, rulesFired: 0, sessionsClosed: 0, notableSessions: 0, assetSequencesClosed: 0, notableAssetSequences: 0, sessionsEvicted: 0, assetSequencesEvicted: 0 };
+  readonly counters: EngineCounters = { events: 0, rulesFired: 0, sessionsClosed: 0, notableSessions: 0, assetSequencesClosed: 0, notableAssetSequences: 0, sessionsEvicted: 0, assetSequencesEvicted: 0, sequencesEvicted: 0 };
   readonly firedByRule: number[];
   readonly maxRegexInput: number;
   private sweptHour = -Infinity;
@@ -132,7 +134,8 @@ export class Engine implements RuleRuntime {
   private readonly modelsByType: number[][];
 
   constructor(readonly program: Program, readonly sink: EngineSink) {
-    this.models = new ModelStore(program.models);
+    const s = program.settings;
+    this.models = new ModelStore(program.models, { maxInstances: s.maxModelInstances ?? Infinity, maxAnywhere: s.maxSeenAnywhere ?? Infinity });
     this.countersByType = program.eventTypes.map((_, et) => program.counters.flatMap((c, i) => (c.eventTypes.includes(et) ? [i] : [])));
     this.modelsByType = program.eventTypes.map((_, et) => program.models.flatMap((m, i) => (m.eventTypes.includes(et) ? [i] : [])));
     this.firedByRule = program.rules.map(() => 0);
@@ -200,6 +203,12 @@ export class Engine implements RuleRuntime {
       seq = undefined;
     }
     if (!seq) {
+      if (this.sequences.size >= (this.program.settings.maxDaySequences ?? Infinity)) {
+        // The map is in creation order: close the oldest day-sequence early (as at day end).
+        const [oldUser, oldest] = this.sequences.entries().next().value as [string, Scope];
+        this.closeSequence(oldUser, oldest);
+        this.counters.sequencesEvicted++;
+      }
       seq = newScope(`${user}-${stamp(day * DAY)}`, user, day * DAY);
       this.sequences.set(user, seq);
     }

@@ -9,6 +9,7 @@ const DEFAULT_SETTINGS: PackSettings = {
   notableThreshold: 90, inactivityMinutes: 240, maxSessionHours: 24,
   riskTransfer: { enabled: false, fraction: 0, carryHours: 24 },
   maxRegexInput: 4096, maxFieldLength: 65536, maxOpenSessions: 100_000, maxAssetSequences: 100_000,
+  maxModelInstances: 100_000, maxSeenAnywhere: 200_000, maxDaySequences: 100_000,
   guardedRegexes: [], regexBudgetMs: DEFAULT_REGEX_BUDGET_MS,
   assetFields: ['src_host', 'host'],
 };
@@ -27,6 +28,9 @@ export function readPack(unit: Unit, _session: Session): void {
     maxOpenSessions: s.limits?.maxOpenSessions ?? DEFAULT_SETTINGS.maxOpenSessions,
     maxAssetSequences: s.limits?.maxAssetSequences ?? DEFAULT_SETTINGS.maxAssetSequences,
     assetFields: s.assetFields ?? DEFAULT_SETTINGS.assetFields,
+    maxModelInstances: s.limits?.maxModelInstances ?? DEFAULT_SETTINGS.maxModelInstances,
+    maxSeenAnywhere: s.limits?.maxSeenAnywhere ?? DEFAULT_SETTINGS.maxSeenAnywhere,
+    maxDaySequences: s.limits?.maxDaySequences ?? s.limits?.maxOpenSessions ?? DEFAULT_SETTINGS.maxDaySequences,
     guardedRegexes: [], // filled by the expression pass (screen-regex.ts)
     regexBudgetMs: s.limits?.regexBudgetMs ?? DEFAULT_SETTINGS.regexBudgetMs,
   };

@@ -95,9 +95,9 @@ export interface SafetyOptions {
   /** Answer from the cache only: a miss is 'unknown' (not screened) and is not cached. */
   cacheOnly?: boolean;
   /**
-   * The content lists this regex as reviewed: a timeout is accepted as it is. Otherwise a
-   * timeout (which depends on the machine's load) is retried with a longer limit, and a
-   * cached timeout is checked again, because undecided regexes are errors.
+   * The content lists this regex as reviewed: a timeout is accepted as it is. Otherwise an
+   * automaton timeout (which depends on the machine's load) is retried with a longer limit,
+   * and a cached one is checked again, because undecided regexes are errors.
    */
   reviewed?: boolean;
 }
@@ -128,7 +128,7 @@ export function checkRegexSafety(source: string, flags: string, options: SafetyO
   const key = `${flags}/${source}`;
   const map = loadCache();
   const hit = map.get(key);
-  const retry = !opts.reviewed && opts.timeoutMs === undefined;
+  const retry = !opts.reviewed && opts.timeoutMs === undefined && !needsFuzzer(source);
   if (hit && !(retry && isTimeout(hit))) return hit;
   if (opts.cacheOnly) return hit ?? { safe: false, reason: 'unknown', detail: 'not screened: the time budget for the screen was used up' };
   let result = judge(source, flags, opts.timeoutMs ?? TIMEOUT_MS);
@@ -142,6 +142,14 @@ export function checkRegexSafety(source: string, flags: string, options: SafetyO
 }
 
 const RETRY_TIMEOUT_MS = 8000;
+
+/**
+ * Lookaround and back-references go to the fuzzer, which often runs to its limit: its timeout
+ * is the normal outcome, not a load spike, so it is not retried (such regexes need a review).
+ */
+function needsFuzzer(source: string): boolean {
+  return /\(\?<?[=!]|\\[1-9]|\\k</.test(source);
+}
 
 function isTimeout(r: SafetyResult): boolean {
   return !r.safe && r.reason === 'unknown' && /timed out/.test(r.detail ?? '');
