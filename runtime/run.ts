@@ -53,6 +53,8 @@ export interface RunSummary {
   notableAssets: Array<{ id: string; asset: string; score: number }>;
   evictedSessions: number;
   evictedBins: number;
+  /** entries dropped at the memory caps in this batch: model instances, seenAnywhere keys, day-sequences, asset sequences */
+  evicted: { modelInstances: number; seenAnywhere: number; daySequences: number; assetSequences: number };
   /** Guarded regex calls over the time budget (runtime/regex-guard.ts): the events are kept, the cost is reported. */
   regexOverBudget: number;
   resumedFrom: number | null;
@@ -93,8 +95,12 @@ function identity(path: string): string {
   return `${path}:${st.ino}:${st.dev}`;
 }
 
+function capEvictions(engine: Engine): RunSummary['evicted'] {
+  return { modelInstances: engine.models.counters.evictedInstances, seenAnywhere: engine.models.counters.evictedAnywhere, daySequences: engine.counters.sequencesEvicted, assetSequences: engine.counters.assetSequencesEvicted };
+}
+
 function emptySummary(): RunSummary {
-  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, regexOverBudget: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {} };
+  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, evicted: { modelInstances: 0, seenAnywhere: 0, daySequences: 0, assetSequences: 0 }, regexOverBudget: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {} };
 }
 
 /**
@@ -186,7 +192,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       plans[p.file] = { kind: 'continue', path: current, start: p.offset, hash, lines: p.fileLines ?? 0 };
     }
   } else {
-    position = { file: 0, identity: '', offset: 0, outputOffset: 0, lines: 0, complete: false, batch, consumed, base: { sessionsEvicted: engine.counters.sessionsEvicted, evictedBins: engine.models.counters.evictedBins } };
+    position = { file: 0, identity: '', offset: 0, outputOffset: 0, lines: 0, complete: false, batch, consumed, base: { sessionsEvicted: engine.counters.sessionsEvicted, evictedBins: engine.models.counters.evictedBins, caps: capEvictions(engine) } };
   }
   // Check every remaining input before reading any, so a changed file refuses the batch up front.
   for (let f = position.file; f < opts.inputs.length; f++) if (!plans[f]) plans[f] = await planInput(opts.inputs[f]!, consumed);
@@ -250,6 +256,9 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   const base = position.base ?? { sessionsEvicted: 0, evictedBins: 0 };
   summary.evictedSessions = engine.counters.sessionsEvicted - base.sessionsEvicted;
   summary.evictedBins = engine.models.counters.evictedBins - base.evictedBins;
+  const caps = capEvictions(engine);
+  const before = base.caps ?? { modelInstances: 0, seenAnywhere: 0, daySequences: 0, assetSequences: 0 };
+  summary.evicted = { modelInstances: caps.modelInstances - before.modelInstances, seenAnywhere: caps.seenAnywhere - before.seenAnywhere, daySequences: caps.daySequences - before.daySequences, assetSequences: caps.assetSequences - before.assetSequences };
   summary.openSessions = engine.sessions.size;
   summary.regexOverBudget = overBudgetBefore() + Object.values(regexGuardCounters().overBudget).reduce((x, y) => x + y, 0);
   out.flush();

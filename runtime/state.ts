@@ -26,7 +26,7 @@ export interface Position {
   /** every input consumed since the state was created (input identity) */
   consumed?: ConsumedInput[];
   /** engine eviction counters when this batch started (the summary reports this batch's) */
-  base?: { sessionsEvicted: number; evictedBins: number };
+  base?: { sessionsEvicted: number; evictedBins: number; caps?: { modelInstances: number; seenAnywhere: number; daySequences: number; assetSequences: number } };
 }
 
 export interface Checkpoint {
