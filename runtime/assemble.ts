@@ -79,7 +79,8 @@ export function assembleProgram(parts: ProgramParts): Program {
   });
   // The stream's time anchor: the time of the last event built, so a header without a year
   // gets the year of its neighbours and a line without any time gets the previous event's.
-  const clock: { anchor: number | null } = { anchor: null };
+  // `last` is the previous event's time (the fallback); `anchor` also accepts a seeded year.
+  const clock: { anchor: number | null; last: number | null } = { anchor: null, last: null };
   const headerTimeOf = createSyslogTimeParser(parts.timeZoneOffsetMinutes ?? 0);
   const routes: ParserRoute[] = parts.parsers.map((p) => {
     const formats = p.timeFormats.map((f) => compileTimeFormat(f, parts.timeZoneOffsetMinutes ?? 0));
@@ -118,11 +119,11 @@ export function assembleProgram(parts: ProgramParts): Program {
           // No time in the payload: the syslog header's, else the previous event's.
           const header = headerTime === undefined ? null : headerTimeOf(headerTime, clock.anchor);
           if (header?.ok) { t = header.time; source = 'syslog-header'; }
-          else if (clock.anchor !== null) { t = clock.anchor; source = 'previous-event'; }
+          else if (clock.last !== null) { t = clock.last; source = 'previous-event'; }
           else return { ok: false, reason: header?.reason === 'no-year' ? 'missing-year' : 'missing-time', parser: p.id };
         }
         if (Number.isNaN(t)) return { ok: false, reason: 'unparseable-time', parser: p.id };
-        clock.anchor = t;
+        clock.anchor = clock.last = t;
         const ev = factories[eventType]!(t, source);
         for (const [name, type] of eventTypes[eventType]!.fields) {
           const v = fields[name];
@@ -142,7 +143,7 @@ export function assembleProgram(parts: ProgramParts): Program {
     rules: parts.rules,
     parse: createDispatcher(routes, { maxLineLength: Math.max(settings.maxFieldLength, 65536), maxFieldLength: settings.maxFieldLength }),
     makeEvent: (et, time) => factories[et]!(time),
-    setTimeAnchor: (time) => { clock.anchor = time; },
+    setTimeAnchor: (time) => { clock.anchor = time; clock.last = null; },
     enrich: (ev, et) => eventTypes[et]!.derive(ev),
     evaluate: parts.evaluate,
   };

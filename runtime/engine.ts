@@ -2,6 +2,7 @@
 // model training and scoring. Event time (never wall-clock time) drives everything, so the
 // same events always give the same records.
 import type { Value } from './helpers.ts';
+import { DEFAULT_EVIDENCE_BINS, histogramEvidence, hostOf, type HistogramEvidence } from './evidence.ts';
 import { ModelStore } from './models.ts';
 import type { Event, ModelStats, Program, RuleRuntime } from './program.ts';
 
@@ -41,6 +42,8 @@ export interface Evidence {
   threshold_count: number;
   threshold_value?: number;
   distance?: number;
+  /** the scope's bins before this event trained the model (capped; see runtime/evidence.ts) */
+  histogram?: HistogramEvidence;
 }
 
 export interface RuleRecord {
@@ -52,10 +55,19 @@ export interface RuleRecord {
   session: string | null;
   asset?: string | null;
   sequence?: string | null;
+  /** the asset of the triggering event (first non-empty of the pack's asset fields) */
+  host: string | null;
   event_type: string;
   reason: string;
   mitre: readonly string[];
   evidence?: Evidence;
+  /** input file and 1-based line of the triggering event (added by the run loop) */
+  source?: { file: string; line: number };
+}
+
+export interface EngineOptions {
+  /** bins copied into a model rule's evidence (0: none) */
+  evidenceBins?: number;
 }
 
 export interface ScopeRecord {
@@ -128,12 +140,15 @@ export class Engine implements RuleRuntime {
   private statsP: number[] = [];
   private firedNow: number[] = [];
   private firedStats: Array<ModelStats | null> = [];
+  private firedHistograms: Array<HistogramEvidence | undefined> = [];
+  private readonly evidenceBins: number;
 
   /** per event type: indexes of the counters / models it feeds (computed once) */
   private readonly countersByType: number[][];
   private readonly modelsByType: number[][];
 
-  constructor(readonly program: Program, readonly sink: EngineSink) {
+  constructor(readonly program: Program, readonly sink: EngineSink, options: EngineOptions = {}) {
+    this.evidenceBins = options.evidenceBins ?? DEFAULT_EVIDENCE_BINS;
     const s = program.settings;
     this.models = new ModelStore(program.models, { maxInstances: s.maxModelInstances ?? Infinity, maxAnywhere: s.maxSeenAnywhere ?? Infinity });
     this.countersByType = program.eventTypes.map((_, et) => program.counters.flatMap((c, i) => (c.eventTypes.includes(et) ? [i] : [])));
@@ -165,6 +180,7 @@ export class Engine implements RuleRuntime {
     this.statsCache.length = 0;
     this.firedNow.length = 0;
     this.firedStats.length = 0;
+    this.firedHistograms.length = 0;
     this.program.evaluate(eventType, ev, this);
 
     this.train(ev, eventType);
@@ -445,6 +461,14 @@ export class Engine implements RuleRuntime {
   fire(index: number, _ev: Event, stats: ModelStats | null): void {
     this.firedNow.push(index);
     this.firedStats.push(stats);
+    // The histogram must be copied now: the event trains the model before it is scored.
+    let histogram: HistogramEvidence | undefined;
+    if (stats && stats.scope !== null && this.evidenceBins > 0) {
+      const k = this.firedStats.length - 2;
+      histogram = k >= 0 && this.firedStats[k] === stats ? this.firedHistograms[k]
+        : histogramEvidence(this.program.models[stats.model]!, this.models.instance(stats.model, stats.scope), stats.feature, this.evidenceBins);
+    }
+    this.firedHistograms.push(histogram);
   }
 
   private score(ev: Event): void {
@@ -474,6 +498,7 @@ export class Engine implements RuleRuntime {
         time: isoTime(ev.time),
         user: typeof ev.user === 'string' ? ev.user : null,
         session: this.session?.id ?? null,
+        host: hostOf(ev, this.program.settings.assetFields),
         event_type: ev.event_type,
         reason: rule.reason(ev, stats),
         mitre: rule.mitre,
@@ -482,7 +507,11 @@ export class Engine implements RuleRuntime {
         record.asset = asset;
         record.sequence = scope.id;
       }
-      if (stats) record.evidence = evidenceOf(this.program.models[stats.model]!.id, stats, this.program.models[stats.model]!.type === 'numerical');
+      if (stats) {
+        record.evidence = evidenceOf(this.program.models[stats.model]!.id, stats, this.program.models[stats.model]!.type === 'numerical');
+        const histogram = this.firedHistograms[k];
+        if (histogram) record.evidence.histogram = histogram;
+      }
       this.sink.rule(record);
     }
   }

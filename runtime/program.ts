@@ -142,9 +142,10 @@ export interface Program {
   /** Raw line → event with parsed fields (derived fields still null). */
   parse(line: string): ParseOutcome;
   /**
-   * Set the stream's time anchor (null: none). A run sets it before the first line (from
-   * `--year`) so RFC 3164 headers without a year can be placed; every built event moves it.
-   * Independent samples (content tests) reset it so one line never lends another its time.
+   * Set the stream's time anchor (null: none) and forget the previous event. A run sets it
+   * before the first line (from `--year`) so RFC 3164 headers without a year can be placed;
+   * it is never used as an event's time. Every built event moves it. Independent samples
+   * (content tests) reset it so one line never lends another its time.
    */
   setTimeAnchor(time: number | null): void;
   /** A blank event of a type (every field null), for tests and tools that build events directly. */

@@ -4,6 +4,7 @@ import type { Hash } from 'node:crypto';
 import { closeSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { absolute, consumedRecord, hashPrefix, InputChangedError, planInput, rememberConsumed, STDIN, type ConsumedInput, type InputPlan } from './inputs.ts';
+import { headerRecord, summaryRecord } from './records.ts';
 import { readLines } from './lines.ts';
 import { regexGuardCounters, resetRegexGuardCounters } from './regex-guard.ts';
 import type { Event, Program } from './program.ts';
@@ -29,6 +30,8 @@ export interface RunOptions {
   onEvent?(ev: Event, session: string | null, sessionScore: number): void;
   /** Called for every rule record. */
   onRule?(r: RuleRecord): void;
+  /** Histogram bins copied into model rule evidence (default runtime/evidence.ts). */
+  evidenceBins?: number;
   /** Time anchor for RFC 3164 headers without a year before the first dated event (epoch ms). */
   timeAnchor?: number;
 }
@@ -123,11 +126,18 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   if (dup) throw new InputChangedError(`${dup} is given twice`);
   const pendingReasons = new Map<string, Array<{ rule: string; score: number; reason: string }>>();
   let summary = emptySummary();
+  // The parser's time anchor (last event time) is stream state: checkpointed, restored below.
+  let anchor: number | null = opts.timeAnchor ?? null;
   if (opts.timeAnchor !== undefined) program.setTimeAnchor(opts.timeAnchor);
   let out: Output;
+  // Where the current line came from, stamped on rule records (they are emitted only while
+  // the line's event is processed).
+  let sourceFile = '';
+  let sourceLine = 0;
   const sink = {
     event: opts.onEvent,
     rule(r: RuleRecord) {
+      r.source = { file: sourceFile, line: sourceLine };
       opts.onRule?.(r);
       out.write(JSON.stringify(r) + '\n');
       summary.rulesFired++;
@@ -148,7 +158,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       } else if (s.notable) summary.notableAssets.push({ id: s.id, asset: s.asset!, score: s.score });
     },
   };
-  const engine = new Engine(program, sink);
+  const engine = new Engine(program, sink, { evidenceBins: opts.evidenceBins });
   resetRegexGuardCounters();
   const overBudgetBefore = () => summary.regexOverBudget;
 
@@ -169,6 +179,8 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   }
   if (checkpoint) {
     restore(engine, checkpoint.state as Record<string, unknown>);
+    const saved = (checkpoint.state as { timeAnchor?: number | null }).timeAnchor;
+    if (typeof saved === 'number') { anchor = saved; program.setTimeAnchor(saved); }
     for (const [k, v] of ((checkpoint.state as { pendingReasons?: [string, never][] }).pendingReasons ?? [])) pendingReasons.set(k, v);
   }
   let consumed: ConsumedInput[] = checkpoint?.position.consumed ?? [];
@@ -200,6 +212,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   const fd = opts.out === null ? 1 : openSync(opts.out, resuming ? 'r+' : 'w');
   if (opts.out !== null && resuming) ftruncateSync(fd, position.outputOffset);
   out = new Output(fd, position.outputOffset);
+  if (!resuming) out.write(JSON.stringify(headerRecord(program, opts.bundleHash, opts.inputs)) + '\n');
 
   const everyEvents = opts.checkpointEvents ?? 50_000;
   const everyMs = (opts.checkpointSeconds ?? 5) * 1000;
@@ -212,7 +225,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     position.outputOffset = out.offset;
     position.consumed = consumed;
     if (hash) position.sha256 = hash.copy().digest('hex');
-    store.save({ bundleHash: opts.bundleHash, position, summary, state: { ...(snapshot(engine) as object), pendingReasons: [...pendingReasons] } });
+    store.save({ bundleHash: opts.bundleHash, position, summary, state: { ...(snapshot(engine) as object), pendingReasons: [...pendingReasons], timeAnchor: anchor } });
     sinceCheckpoint = 0;
     lastCheckpoint = Date.now();
   };
@@ -225,13 +238,17 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       continue;
     }
     if (f !== position.file || !resuming) position = { ...position, file: f, identity: identity(path), offset: plan.start, fileLines: plan.lines };
+    sourceFile = path;
+    sourceLine = position.fileLines ?? 0;
     hash = plan.hash;
     const linesBefore = summary.lines;
     for await (const chunk of readLines(path, position.offset, hash)) {
       for (const line of chunk) {
         summary.lines++;
+        sourceLine++;
         const r = program.parse(line.text);
         if (r.ok) {
+          anchor = r.event.time;
           program.enrich(r.event, r.eventType);
           engine.process(r.event, r.eventType);
           summary.events++;
@@ -266,6 +283,9 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     position = { ...position, file: opts.inputs.length, offset: 0, complete: true, sha256: undefined, fileLines: undefined };
     save();
   }
+  // After the last checkpoint: a resumed run truncates it and writes it again, so it appears once.
+  out.write(JSON.stringify(summaryRecord(summary)) + '\n');
+  out.flush();
   if (opts.out !== null) closeSync(fd);
   return summary;
 }

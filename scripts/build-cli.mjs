@@ -13,3 +13,17 @@ await build({
   logLevel: 'warning',
   banner: { js: "import { createRequire as __uebacCreateRequire } from 'node:module'; const require = __uebacCreateRequire(import.meta.url);" },
 });
+
+// The report viewer (report/view/, with uPlot and its CSS) → build/report-view.{js,css},
+// inlined into every report page by report/html.ts.
+await build({
+  entryPoints: { 'report-view': 'report/view/main.ts' },
+  outdir: 'build',
+  bundle: true,
+  platform: 'browser',
+  format: 'iife',
+  target: 'es2020',
+  minify: true,
+  legalComments: 'inline',
+  logLevel: 'warning',
+});

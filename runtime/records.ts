@@ -1,0 +1,62 @@
+// The records framing a run's JSONL output: a header (format version, pack, rule catalogue,
+// notable threshold) and a closing summary (lines read, parsed, rejected by reason, rules
+// fired per rule). With them a records file explains itself: `uebac report` needs nothing else.
+import { RECORD_SCHEMA_VERSION } from './evidence.ts';
+import type { PackInfo, Program } from './program.ts';
+import type { RunSummary } from './run.ts';
+
+export interface HeaderRecord {
+  type: 'header';
+  schema: number;
+  pack: PackInfo;
+  bundle: string;
+  notable_threshold: number;
+  inputs: string[];
+  rules: Array<{ id: string; name: string; type: 'session' | 'asset'; score: number; mitre: readonly string[]; model: string | null }>;
+}
+
+export interface SummaryRecord {
+  type: 'summary';
+  lines: number;
+  events: number;
+  rejected: Record<string, number>;
+  rules_fired: number;
+  rules_fired_by_id: Record<string, number>;
+  sessions: number;
+  notable_sessions: number;
+  notable_asset_sequences: number;
+  /** sessions left open in the state for the next batch (incremental runs) */
+  open_sessions: number;
+  evicted_sessions: number;
+  evicted_bins: number;
+}
+
+export function headerRecord(program: Program, bundleHash: string, inputs: readonly string[]): HeaderRecord {
+  return {
+    type: 'header',
+    schema: RECORD_SCHEMA_VERSION,
+    pack: { id: program.pack.id, version: program.pack.version, name: program.pack.name },
+    bundle: bundleHash,
+    notable_threshold: program.settings.notableThreshold,
+    inputs: [...inputs],
+    rules: program.rules.map((r) => ({ id: r.id, name: r.name, type: r.type, score: r.score, mitre: r.mitre, model: r.model >= 0 ? program.models[r.model]!.id : null })),
+  };
+}
+
+/** The summary of one batch (a run over a persistent state may be one of several). */
+export function summaryRecord(s: RunSummary): SummaryRecord {
+  return {
+    type: 'summary',
+    lines: s.lines,
+    events: s.events,
+    rejected: s.rejected,
+    rules_fired: s.rulesFired,
+    rules_fired_by_id: s.rulesFiredById,
+    sessions: s.sessions,
+    notable_sessions: s.notable.length,
+    notable_asset_sequences: s.notableAssets.length,
+    open_sessions: s.openSessions,
+    evicted_sessions: s.evictedSessions,
+    evicted_bins: s.evictedBins,
+  };
+}
