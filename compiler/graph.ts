@@ -12,7 +12,7 @@ export interface PackDoc {
     notableThreshold?: number;
     session?: { inactivityMinutes?: number; maxHours?: number };
     riskTransfer?: { enabled?: boolean; fraction?: number; carryHours?: number };
-    limits?: { regexInputMaxLength?: number; maxFieldLength?: number; maxOpenSessions?: number; maxAssetSequences?: number; regexBudgetMs?: number; maxModelInstances?: number; maxSeenAnywhere?: number; maxDaySequences?: number };
+    limits?: { regexInputMaxLength?: number; maxFieldLength?: number; maxOpenSessions?: number; maxAssetSequences?: number; regexBudgetMs?: number; maxModelInstances?: number; maxSeenAnywhere?: number; maxTimeAheadHours?: number; maxDaySequences?: number };
     assetFields?: string[];
     timeZoneOffsetMinutes?: number;
   };

@@ -1,6 +1,7 @@
 // The behavioural engine: sessions, sequences, asset sequences, aggregates, rule firing,
 // model training and scoring. Event time (never wall-clock time) drives everything, so the
 // same events always give the same records.
+import { TimeGuard } from './time-guard.ts';
 import type { Value } from './helpers.ts';
 import { DEFAULT_EVIDENCE_BINS, histogramEvidence, hostOf, type HistogramEvidence } from './evidence.ts';
 import { ModelStore } from './models.ts';
@@ -130,6 +131,8 @@ export class Engine implements RuleRuntime {
   readonly firedByRule: number[];
   readonly maxRegexInput: number;
   private sweptHour = -Infinity;
+  /** quarantines events far ahead of the stream (runtime/time-guard.ts); the runner offers events to it */
+  readonly timeGuard: TimeGuard;
 
   // Per-event state.
   private session: Scope | null = null;
@@ -149,6 +152,7 @@ export class Engine implements RuleRuntime {
 
   constructor(readonly program: Program, readonly sink: EngineSink, options: EngineOptions = {}) {
     this.evidenceBins = options.evidenceBins ?? DEFAULT_EVIDENCE_BINS;
+    this.timeGuard = new TimeGuard(program.settings.maxTimeAheadHours);
     const s = program.settings;
     this.models = new ModelStore(program.models, { maxInstances: s.maxModelInstances ?? Infinity, maxAnywhere: s.maxSeenAnywhere ?? Infinity });
     this.countersByType = program.eventTypes.map((_, et) => program.counters.flatMap((c, i) => (c.eventTypes.includes(et) ? [i] : [])));
@@ -159,10 +163,11 @@ export class Engine implements RuleRuntime {
 
   /** Private fields a checkpoint must carry. */
   internalState(): Record<string, unknown> {
-    return { sweptHour: this.sweptHour };
+    return { sweptHour: this.sweptHour, watermark: Number.isFinite(this.timeGuard.watermark) ? this.timeGuard.watermark : null };
   }
   restoreInternal(j: Record<string, unknown>): void {
     this.sweptHour = j.sweptHour === null ? -Infinity : (j.sweptHour as number);
+    this.timeGuard.watermark = typeof j.watermark === 'number' ? j.watermark : -Infinity;
   }
 
   // ---- event processing -----------------------------------------------------------------

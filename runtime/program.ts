@@ -113,6 +113,8 @@ export interface PackSettings {
   maxAssetSequences: number;
   /** Which field names the asset an event belongs to, tried in order. */
   assetFields: readonly string[];
+  /** Events more than this many hours ahead of the latest accepted time are rejected (time-far-ahead). */
+  maxTimeAheadHours?: number;
   /** Model instances kept per model (least recently trained evicted first). */
   maxModelInstances?: number;
   /** seenAnywhere keys kept per model. */

@@ -7,7 +7,8 @@ import { absolute, consumedRecord, hashPrefix, InputChangedError, planInput, rem
 import { headerRecord, summaryRecord } from './records.ts';
 import { readLines } from './lines.ts';
 import { regexGuardCounters, resetRegexGuardCounters } from './regex-guard.ts';
-import type { Event, Program } from './program.ts';
+import type { Event, ParseOutcome, Program } from './program.ts';
+import type { TimeGuard } from './time-guard.ts';
 import { restore, snapshot, StateStore, type Position } from './state.ts';
 
 export interface RunOptions {
@@ -160,6 +161,16 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   };
   const engine = new Engine(program, sink, { evidenceBins: opts.evidenceBins });
   resetRegexGuardCounters();
+  const guard = engine.timeGuard as TimeGuard<Extract<ParseOutcome, { ok: true }>>;
+  const accept = (r: Extract<ParseOutcome, { ok: true }>) => {
+    anchor = r.event.time;
+    program.enrich(r.event, r.eventType);
+    engine.process(r.event, r.eventType);
+    summary.events++;
+    const from = r.event.time_source;
+    if (typeof from === 'string') summary.timeFrom[from] = (summary.timeFrom[from] ?? 0) + 1;
+  };
+  const reject = (reason: string) => { summary.rejected[reason] = (summary.rejected[reason] ?? 0) + 1; };
   const overBudgetBefore = () => summary.regexOverBudget;
 
   let checkpoint = store ? store.load() : null;
@@ -248,12 +259,8 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
         sourceLine++;
         const r = program.parse(line.text);
         if (r.ok) {
-          anchor = r.event.time;
-          program.enrich(r.event, r.eventType);
-          engine.process(r.event, r.eventType);
-          summary.events++;
-          const from = r.event.time_source;
-          if (typeof from === 'string') summary.timeFrom[from] = (summary.timeFrom[from] ?? 0) + 1;
+          // A time far ahead of the stream is quarantined: it must not move sessions or models.
+          guard.offer(r, r.event.time, accept, reject);
         } else {
           summary.rejected[r.reason] = (summary.rejected[r.reason] ?? 0) + 1;
         }
@@ -262,13 +269,15 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
         position.fileLines = (position.fileLines ?? 0) + 1;
         sinceCheckpoint++;
       }
-      if (store && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
+      // Not while an event is held by the time guard: it is read but not yet processed.
+      if (store && !guard.holding && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
       opts.onProgress?.(summary);
     }
     if (plan.kind === 'continue' && !resuming) summary.notes.push(summary.lines === linesBefore ? `${path}: already consumed (${plan.lines} lines), skipped` : `${path}: continued after the ${plan.lines} lines consumed earlier`);
     consumed = rememberConsumed(consumed, consumedRecord(path, position.offset, hash, position.fileLines ?? 0));
     hash = null;
   }
+  guard.flush(reject);
   if (!store || opts.finish) engine.finish();
   const base = position.base ?? { sessionsEvicted: 0, evictedBins: 0 };
   summary.evictedSessions = engine.counters.sessionsEvicted - base.sessionsEvicted;

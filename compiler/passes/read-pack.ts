@@ -28,6 +28,7 @@ export function readPack(unit: Unit, _session: Session): void {
     maxOpenSessions: s.limits?.maxOpenSessions ?? DEFAULT_SETTINGS.maxOpenSessions,
     maxAssetSequences: s.limits?.maxAssetSequences ?? DEFAULT_SETTINGS.maxAssetSequences,
     assetFields: s.assetFields ?? DEFAULT_SETTINGS.assetFields,
+    maxTimeAheadHours: s.limits?.maxTimeAheadHours ?? 24,
     maxModelInstances: s.limits?.maxModelInstances ?? DEFAULT_SETTINGS.maxModelInstances,
     maxSeenAnywhere: s.limits?.maxSeenAnywhere ?? DEFAULT_SETTINGS.maxSeenAnywhere,
     maxDaySequences: s.limits?.maxDaySequences ?? s.limits?.maxOpenSessions ?? DEFAULT_SETTINGS.maxDaySequences,
