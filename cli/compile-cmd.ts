@@ -1,9 +1,9 @@
 // `uebac compile` and `uebac validate`: thin wrappers over the compiler library.
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMPILER_VERSION, compileDir, compileToDir } from '../compiler/compile.ts';
 import type { Diagnostic } from '../compiler/diagnostics/types.ts';
-import { renderHuman, renderSummary } from '../compiler/diagnostics/render-human.ts';
+import { renderSummary } from '../compiler/diagnostics/render-human.ts';
+import { renderDiagnosticList } from './diagnostics-out.ts';
 import { renderJson } from '../compiler/diagnostics/render-json.ts';
 import { renderSarif } from '../compiler/diagnostics/render-sarif.ts';
 
@@ -12,15 +12,7 @@ export type Format = 'human' | 'json' | 'sarif';
 export function printDiagnostics(root: string, ds: Diagnostic[], format: Format): void {
   if (format === 'json') { process.stdout.write(renderJson(ds) + '\n'); return; }
   if (format === 'sarif') { process.stdout.write(renderSarif(ds, { toolVersion: COMPILER_VERSION }) + '\n'); return; }
-  const sources = new Map<string, string | undefined>();
-  const sorted = [...ds].sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.range.start.offset - b.range.start.offset));
-  for (const d of sorted) {
-    if (!sources.has(d.file)) {
-      try { sources.set(d.file, readFileSync(join(root, d.file), 'utf8')); } catch { sources.set(d.file, undefined); }
-    }
-    process.stderr.write(renderHuman({ ...d, file: join(root, d.file) }, sources.get(d.file)) + '\n\n');
-  }
-  if (ds.length) process.stderr.write(renderSummary(ds) + '\n');
+  process.stderr.write(renderDiagnosticList(ds, root, { summary: true }));
 }
 
 export function validateCommand(dir: string, format: Format): number {

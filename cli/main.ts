@@ -8,7 +8,7 @@ import { BundleError } from '../runtime/bundle.ts';
 import { compileCommand, validateCommand, type Format } from './compile-cmd.ts';
 import { ContextError } from './context-dir.ts';
 import { parseCommand, runCommand, UsageError } from './run-cmd.ts';
-import { testCommand } from './test-cmd.ts';
+import { testCommand, type TestFormat } from './test-cmd.ts';
 import { keygenCommand, signCommand, trustCheck, TrustError } from './sign.ts';
 import { explainCommand } from './explain-cmd.ts';
 import { coverageCommand } from './coverage-cmd.ts';
@@ -115,10 +115,10 @@ async function main(argv: string[]): Promise<number> {
 
   program.command('test').description('run content tests: parser samples and stateful rule tests')
     .argument('[dir]', 'content directory', 'content')
-    .option('-f, --format <format>', 'human or junit', (v: string) => { if (v !== 'human' && v !== 'junit') throw new InvalidArgumentError('expected human or junit'); return v; }, 'human')
+    .option('-f, --format <format>', 'human, junit, json or sarif', (v: string) => { if (!['human', 'junit', 'json', 'sarif'].includes(v)) throw new InvalidArgumentError('expected human, junit, json or sarif'); return v; }, 'human')
     .option('--min-tests <n>', 'require a positive and a negative test per rule, and at least N tests', positiveInt)
     .option('--filter <text>', 'only tests whose name contains TEXT')
-    .action(async (dir: string, o: { format: 'human' | 'junit'; minTests?: number; filter?: string }) => { code = await testCommand(dir, o); });
+    .action(async (dir: string, o: { format: TestFormat; minTests?: number; filter?: string }) => { code = await testCommand(dir, o); });
 
   program.command('explain').description("print one session's timeline: events, rules fired with evidence, running score")
     .argument('<session>', 'session id, e.g. mallory.stone-20261030111805')

@@ -3,6 +3,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { DIAG } from './diagnostics/codes.ts';
+import { scalarOffsets, type ScalarStyle } from './scalar-offsets.ts';
+import { diagnostic } from './diagnostics/report.ts';
 import type { Diagnostic, Position, Range } from './diagnostics/types.ts';
 
 /** One parsed content file. `value` is the plain JS value (undefined when YAML failed). */
@@ -30,19 +33,48 @@ export function fileStartRange(file: Pick<SourceFile, 'lines'>): Range {
 }
 
 /** List *.yaml / *.yml files under a directory, sorted so every run sees the same order. */
-export function listYamlFiles(root: string): string[] {
+export function listYamlFiles(root: string, unreadable: (path: string, why: string) => void = () => {}): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
+    let names: string[];
+    try {
+      names = readdirSync(dir).sort();
+    } catch (e) {
+      unreadable(dir, reason(e));
+      return;
+    }
+    for (const name of names) {
       if (name.startsWith('.')) continue;
       const full = join(dir, name);
-      if (statSync(full).isDirectory()) walk(full);
+      let isDir: boolean;
+      try {
+        isDir = statSync(full).isDirectory();
+      } catch (e) {
+        // A dangling symlink or a file removed while listing: say so rather than skip it.
+        if (/\.ya?ml$/.test(name)) unreadable(full, reason(e));
+        continue;
+      }
+      if (isDir) walk(full);
       else if (/\.ya?ml$/.test(name)) out.push(full);
     }
   };
   walk(root);
   return out;
 }
+
+/** The operating system's reason in words, without Node's `ENOENT: …, open '…'` wrapping. */
+function reason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return 'it does not exist (or is a link to nothing)';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'EISDIR': return 'it is a directory';
+    case 'ENOTDIR': return 'it is not a directory';
+    default: return code ?? (e as Error).message;
+  }
+}
+
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 export function parseSource(path: string, text: string): { file: SourceFile; diagnostics: Diagnostic[] } {
   const lines = new LineCounter();
@@ -51,13 +83,7 @@ export function parseSource(path: string, text: string): { file: SourceFile; dia
   const diagnostics: Diagnostic[] = [];
   for (const err of doc.errors) {
     const [start, end] = err.pos;
-    diagnostics.push({
-      code: err.code === 'DUPLICATE_KEY' ? 'UEB0002' : 'UEB0001',
-      severity: 'error',
-      file: path,
-      range: rangeOf(file, start, end),
-      message: firstLine(err.message),
-    });
+    diagnostics.push(diagnostic(err.code === 'DUPLICATE_KEY' ? DIAG.DUPLICATE_KEY : DIAG.YAML_SYNTAX, path, rangeOf(file, start, end), firstLine(err.message)));
   }
   if (diagnostics.length === 0) file.value = doc.toJS({ maxAliasCount: 100 });
   return { file, diagnostics };
@@ -66,13 +92,15 @@ export function parseSource(path: string, text: string): { file: SourceFile; dia
 export function loadContentDir(root: string): { files: SourceFile[]; diagnostics: Diagnostic[] } {
   const files: SourceFile[] = [];
   const diagnostics: Diagnostic[] = [];
-  for (const full of listYamlFiles(root)) {
-    const path = relative(root, full).split(sep).join('/');
+  const rel = (full: string) => relative(root, full).split(sep).join('/') || '.';
+  const found = listYamlFiles(root, (full, why) => diagnostics.push(diagnostic(DIAG.FILE_UNREADABLE, rel(full), zeroRange(), `cannot read ${full === root ? 'the content directory' : 'file'}: ${why}`)));
+  for (const full of found) {
+    const path = rel(full);
     let text: string;
     try {
-      text = readFileSync(full, 'utf8');
+      text = UTF8.decode(readFileSync(full));
     } catch (e) {
-      diagnostics.push({ code: 'UEB0003', severity: 'error', file: path, range: zeroRange(), message: `cannot read file: ${(e as Error).message}` });
+      diagnostics.push(diagnostic(DIAG.FILE_UNREADABLE, path, zeroRange(), `cannot read file: ${e instanceof TypeError ? 'it is not valid UTF-8 text' : reason(e)}`));
       continue;
     }
     const parsed = parseSource(path, text);
@@ -122,46 +150,15 @@ export function rangeAt(file: SourceFile, path: readonly (string | number)[], pr
 }
 
 /**
- * Map offsets inside an expression string (a YAML scalar) back to source positions.
- * Exact for plain, single-line quoted and block-literal scalars without escapes — the
- * forms expressions are written in; otherwise falls back to the scalar's start.
+ * Map offsets inside an expression string (a YAML scalar) back to source positions, for every
+ * scalar style (see scalar-offsets.ts); a non-scalar falls back to the node's start.
  */
 export function expressionLocator(file: SourceFile, path: readonly (string | number)[]): (offset: number) => Position {
   const { node } = nodeAt(file, path);
-  if (!node || !isScalar(node) || !node.range) {
+  if (!node || !isScalar(node) || !node.range || typeof node.value !== 'string') {
     const r = rangeAt(file, path);
     return () => r.start;
   }
-  const start = node.range[0];
-  const value = String(node.value);
-  const raw = file.text.slice(start, node.range[1]);
-  if (node.type === 'PLAIN' && raw.startsWith(value.split('\n')[0] ?? '')) {
-    if (!value.includes('\n')) return (o) => positionAt(file, start + Math.min(o, value.length));
-  }
-  if ((node.type === 'QUOTE_DOUBLE' || node.type === 'QUOTE_SINGLE') && raw.slice(1, 1 + value.length) === value) {
-    return (o) => positionAt(file, start + 1 + Math.min(o, value.length));
-  }
-  if (node.type === 'BLOCK_LITERAL') {
-    // Content lines start after the header line; each keeps a fixed indentation.
-    const headerEnd = file.text.indexOf('\n', start);
-    const body = file.text.slice(headerEnd + 1, node.range[1]);
-    const indent = /^( *)/.exec(body)?.[1]?.length ?? 0;
-    const lineStarts: number[] = [];
-    let cursor = headerEnd + 1;
-    for (const line of value.split('\n')) {
-      lineStarts.push(cursor + indent);
-      cursor += indent + line.length + 1;
-    }
-    return (o) => {
-      let acc = 0;
-      const lines = value.split('\n');
-      for (let i = 0; i < lines.length; i++) {
-        const len = lines[i]!.length;
-        if (o <= acc + len) return positionAt(file, lineStarts[i]! + (o - acc));
-        acc += len + 1;
-      }
-      return positionAt(file, start);
-    };
-  }
-  return () => positionAt(file, start);
+  const offsets = scalarOffsets(file.text, node.range[0], node.range[1], (node.type ?? 'PLAIN') as ScalarStyle, node.value);
+  return (o) => positionAt(file, offsets[Math.max(0, Math.min(o, offsets.length - 1))]!);
 }

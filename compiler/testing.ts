@@ -6,6 +6,7 @@ import { Engine, type RuleRecord, type ScopeRecord } from '../runtime/engine.ts'
 import type { Value } from '../runtime/helpers.ts';
 import type { Event, Program } from '../runtime/program.ts';
 import type { IR } from './compile.ts';
+import type { Diagnostic } from './diagnostics/types.ts';
 import type { TestDoc, TestStep } from './graph.ts';
 
 export interface TestResult {
@@ -14,6 +15,8 @@ export interface TestResult {
   kind: 'parser' | 'rule';
   passed: boolean;
   failures: string[];
+  /** Where in `file` the test is (parser samples: `tests[i]` of the parser). */
+  path?: (string | number)[];
 }
 
 export type ProgramFactory = (overrides: ReadonlyMap<string, ContextTable>) => Program;
@@ -59,7 +62,7 @@ export function runParserTests(ir: IR, program: Program): TestResult[] {
           } else if (!sameValue(r.event[k], v)) failures.push(`${k}: expected ${show(v)}, got ${show(r.event[k])}`);
         }
       }
-      results.push({ name: `${p.id} › ${t.name ?? `sample ${i + 1}`}`, file: p.file, kind: 'parser', passed: failures.length === 0, failures });
+      results.push({ name: `${p.id} › ${t.name ?? `sample ${i + 1}`}`, file: p.file, kind: 'parser', passed: failures.length === 0, failures, path: ['tests', i] });
     });
   }
   return results;
@@ -169,9 +172,17 @@ export function coverageGaps(ir: IR, min: number): Array<{ rule: string; positiv
   return gaps;
 }
 
-export function renderJunit(results: TestResult[]): string {
+/**
+ * JUnit XML: one test case per content test, plus one failing case per other failing check
+ * (compile errors, rules below --min-tests), so the counts agree with the exit code.
+ */
+export function renderJunit(results: readonly TestResult[], otherFailures: readonly Diagnostic[] = []): string {
   const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
-  const failed = results.filter((r) => !r.passed).length;
   const cases = results.map((r) => `    <testcase classname="${esc(r.file)}" name="${esc(r.name)}">${r.passed ? '' : `<failure message="${esc(r.failures[0] ?? 'failed')}">${esc(r.failures.join('\n'))}</failure>`}</testcase>`);
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${results.length}" failures="${failed}">\n  <testsuite name="uebac content tests" tests="${results.length}" failures="${failed}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
+  for (const d of otherFailures) {
+    cases.push(`    <testcase classname="${esc(d.file)}" name="${esc(`${d.code} ${d.file}:${d.range.start.line}`)}"><failure message="${esc(d.message)}" type="${esc(d.code)}">${esc(`${d.file}:${d.range.start.line}:${d.range.start.col}: ${d.message}`)}</failure></testcase>`);
+  }
+  const tests = results.length + otherFailures.length;
+  const failed = results.filter((r) => !r.passed).length + otherFailures.length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites tests="${tests}" failures="${failed}">\n  <testsuite name="uebac content tests" tests="${tests}" failures="${failed}">\n${cases.join('\n')}\n  </testsuite>\n</testsuites>\n`;
 }

@@ -1,12 +1,13 @@
 // The streaming run: lines → parse → enrich → engine → JSONL, with periodic checkpoints of
 // state + input position + output offset in one SQLite transaction.
 import type { Hash } from 'node:crypto';
-import { closeSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { absolute, consumedRecord, hashPrefix, InputChangedError, planInput, rememberConsumed, STDIN, type ConsumedInput, type InputPlan } from './inputs.ts';
 import { headerRecord, summaryRecord } from './records.ts';
 import { readLines } from './lines.ts';
 import { regexGuardCounters, resetRegexGuardCounters } from './regex-guard.ts';
+import { openOutput, type Output } from './output.ts';
 import type { Event, ParseOutcome, Program } from './program.ts';
 import type { TimeGuard } from './time-guard.ts';
 import { restore, snapshot, StateStore, type Position } from './state.ts';
@@ -68,29 +69,8 @@ export interface RunSummary {
   notes: string[];
   /** Events whose payload had no time, by where the time came from (syslog-header, previous-event). */
   timeFrom: Record<string, number>;
-}
-
-class Output {
-  private buf: string[] = [];
-  private size = 0;
-  offset: number;
-  constructor(private readonly fd: number, offset: number) {
-    this.offset = offset;
-  }
-  write(line: string): void {
-    this.buf.push(line);
-    this.size += line.length;
-    if (this.size > 1 << 16) this.flush();
-  }
-  flush(): void {
-    if (!this.buf.length) return;
-    const data = Buffer.from(this.buf.join(''), 'utf8');
-    let written = 0;
-    while (written < data.length) written += writeSync(this.fd, data, written, data.length - written, this.fd === 1 ? null : this.offset + written);
-    this.offset += data.length;
-    this.buf = [];
-    this.size = 0;
-  }
+  /** Lines kept with replaced bytes, by reason (invalid-utf8); their rule records say `repaired`. */
+  repaired: Record<string, number>;
 }
 
 function identity(path: string): string {
@@ -104,7 +84,7 @@ function capEvictions(engine: Engine): RunSummary['evicted'] {
 }
 
 function emptySummary(): RunSummary {
-  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, evicted: { modelInstances: 0, seenAnywhere: 0, daySequences: 0, assetSequences: 0 }, regexOverBudget: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {} };
+  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, evicted: { modelInstances: 0, seenAnywhere: 0, daySequences: 0, assetSequences: 0 }, regexOverBudget: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {}, repaired: {} };
 }
 
 /**
@@ -135,10 +115,13 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   // the line's event is processed).
   let sourceFile = '';
   let sourceLine = 0;
+  /** Why the current line's bytes were replaced, if they were. */
+  let repaired: string | undefined;
   const sink = {
     event: opts.onEvent,
     rule(r: RuleRecord) {
       r.source = { file: sourceFile, line: sourceLine };
+      if (repaired) r.repaired = repaired;
       opts.onRule?.(r);
       out.write(JSON.stringify(r) + '\n');
       summary.rulesFired++;
@@ -220,9 +203,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   // Check every remaining input before reading any, so a changed file refuses the batch up front.
   for (let f = position.file; f < opts.inputs.length; f++) if (!plans[f]) plans[f] = await planInput(opts.inputs[f]!, consumed);
 
-  const fd = opts.out === null ? 1 : openSync(opts.out, resuming ? 'r+' : 'w');
-  if (opts.out !== null && resuming) ftruncateSync(fd, position.outputOffset);
-  out = new Output(fd, position.outputOffset);
+  out = openOutput(opts.out, resuming ? position.outputOffset : null);
   if (!resuming) out.write(JSON.stringify(headerRecord(program, opts.bundleHash, opts.inputs)) + '\n');
 
   const everyEvents = opts.checkpointEvents ?? 50_000;
@@ -257,6 +238,8 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       for (const line of chunk) {
         summary.lines++;
         sourceLine++;
+        repaired = line.repaired;
+        if (repaired) summary.repaired[repaired] = (summary.repaired[repaired] ?? 0) + 1;
         const r = program.parse(line.text);
         if (r.ok) {
           // A time far ahead of the stream is quarantined: it must not move sessions or models.
@@ -294,7 +277,6 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   }
   // After the last checkpoint: a resumed run truncates it and writes it again, so it appears once.
   out.write(JSON.stringify(summaryRecord(summary)) + '\n');
-  out.flush();
-  if (opts.out !== null) closeSync(fd);
+  out.close();
   return summary;
 }

@@ -3,12 +3,13 @@
 import * as h from '../../runtime/helpers.ts';
 import type { RegexLike } from '../../runtime/regex-guard.ts';
 import { code, num, str } from '../emit/code.ts';
+import { DIAG } from '../diagnostics/codes.ts';
 import type { Expr } from '../expr/ast.ts';
 import type { Builtin, CallNode, CheckContext } from './types.ts';
 
 function literalString(cx: CheckContext, node: Expr | undefined, what: string): string | null {
   if (node && node.kind === 'literal' && typeof node.value === 'string') return node.value;
-  if (node) cx.error(node, 'UEB0305', `${what} must be a quoted literal`);
+  if (node) cx.report(node, DIAG.LITERAL_REQUIRED, `${what} must be a quoted literal`);
   return null;
 }
 

@@ -5,6 +5,7 @@ import type { RegexLike } from '../../runtime/regex-guard.ts';
 import type { Event, RuleRuntime } from '../../runtime/program.ts';
 import type { Expr } from '../expr/ast.ts';
 import type { Code } from '../emit/code.ts';
+import type { CodeInfo } from '../diagnostics/codes.ts';
 
 export type Type = 'string' | 'number' | 'boolean' | 'time' | 'ip' | 'list' | 'any' | 'null';
 
@@ -36,8 +37,8 @@ export interface Resolution {
 export interface CheckContext {
   where: Where;
   eventTypes: readonly string[];
-  error(node: Expr, code: string, message: string, hint?: string): void;
-  warn(node: Expr, code: string, message: string, hint?: string): void;
+  /** Report a problem at `node`; its severity comes from the registry entry. */
+  report(node: Expr, code: CodeInfo, message: string, hint?: string): void;
   /** Resolve names used as literal arguments. */
   table(node: Expr, name: string): boolean;
   model(node: Expr, id: string): number | null;

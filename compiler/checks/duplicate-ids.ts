@@ -1,6 +1,8 @@
 // Duplicate ids: two items of one kind with the same id are an error reported at both
 // places, so the author sees the pair whichever file they open. Without this the later
 // compiler phases would silently keep one of them (the first file in path order wins).
+import { DIAG } from '../diagnostics/codes.ts';
+import { diagnostic } from '../diagnostics/report.ts';
 import type { Diagnostic } from '../diagnostics/types.ts';
 import type { ContentGraph, Item } from '../graph.ts';
 import { rangeAt } from '../load.ts';
@@ -42,13 +44,6 @@ function reportGroup(group: readonly Item<{ id: string }>[], subject: string, di
   });
   for (const self of where) {
     const others = where.filter((o) => o !== self).map((o) => o.label);
-    diagnostics.push({
-      code: 'UEB0004',
-      severity: 'error',
-      file: self.it.file.path,
-      range: self.range,
-      message: `duplicate ${subject}: also defined at ${others.join(', ')}`,
-      hint: hint ?? 'give one of them a new, unique id',
-    });
+    diagnostics.push(diagnostic(DIAG.DUPLICATE_ID, self.it.file.path, self.range, `duplicate ${subject}: also defined at ${others.join(', ')}`, hint ?? 'give one of them a new, unique id'));
   }
 }

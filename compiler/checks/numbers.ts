@@ -2,12 +2,14 @@
 // grammar reads `1e999` as Infinity too. No content value means either, and code generation
 // cannot write them, so each one is a positioned diagnostic instead of a crash later on.
 import { visit } from 'yaml';
+import { DIAG } from '../diagnostics/codes.ts';
+import { diagnostic } from '../diagnostics/report.ts';
 import type { Diagnostic } from '../diagnostics/types.ts';
 import type { Expr, Span } from '../expr/ast.ts';
 import { walk } from '../expr/ast.ts';
 import { rangeOf, type SourceFile } from '../load.ts';
 
-export const NON_FINITE = 'UEB0105';
+export const NON_FINITE = DIAG.NON_FINITE_NUMBER;
 
 /** Report every non-finite number in a file's YAML; returns true when there was one. */
 export function checkFiniteScalars(file: SourceFile, diagnostics: Diagnostic[]): boolean {
@@ -17,11 +19,9 @@ export function checkFiniteScalars(file: SourceFile, diagnostics: Diagnostic[]):
       if (typeof node.value !== 'number' || Number.isFinite(node.value) || !node.range) return;
       found = true;
       const text = file.text.slice(node.range[0], node.range[1]);
-      diagnostics.push({
-        code: NON_FINITE, severity: 'error', file: file.path, range: rangeOf(file, node.range[0], node.range[1]),
-        message: `\`${text}\` is not a finite number (YAML reads it as ${String(node.value)})`,
-        hint: 'write a number within ±1.7e308, or quote it if it is meant as text',
-      });
+      diagnostics.push(diagnostic(NON_FINITE, file.path, rangeOf(file, node.range[0], node.range[1]),
+        `\`${text}\` is not a finite number (YAML reads it as ${String(node.value)})`,
+        'write a number within ±1.7e308, or quote it if it is meant as text'));
     },
   });
   return found;

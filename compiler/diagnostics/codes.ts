@@ -40,10 +40,12 @@ export interface CodeInfo {
   fix?: string;
 }
 
-// Written as a list so the order in the source is the order in the docs.
-const ENTRIES: CodeInfo[] = [
+// One named constant per code: call sites write `DIAG.UNKNOWN_FIELD`, never a code string, so a
+// typo is a type error and the severity always comes from here.
+// The order in the source is the order in the docs.
+export const DIAG = {
   // ── 00xx: loading files ────────────────────────────────────────────────
-  {
+  YAML_SYNTAX: {
     code: 'UEB0001',
     name: 'yaml-syntax',
     severity: 'error',
@@ -60,7 +62,7 @@ const ENTRIES: CodeInfo[] = [
       'Correct the syntax at or just before the reported position. Quote values that contain ' +
       '`: `, ` #` or start with a reserved character, and indent with spaces only.',
   },
-  {
+  DUPLICATE_KEY: {
     code: 'UEB0002',
     name: 'duplicate-key',
     severity: 'error',
@@ -75,7 +77,7 @@ const ENTRIES: CodeInfo[] = [
     ),
     fix: 'Keep one of the two keys and delete the other, merging their values if both were meant.',
   },
-  {
+  FILE_UNREADABLE: {
     code: 'UEB0003',
     name: 'file-unreadable',
     severity: 'error',
@@ -93,7 +95,7 @@ const ENTRIES: CodeInfo[] = [
       'Check that the path is spelled correctly (paths are relative to the content directory ' +
       'and case-sensitive), that the file exists and is readable, and that it is saved as UTF-8.',
   },
-  {
+  DUPLICATE_ID: {
     code: 'UEB0004',
     name: 'duplicate-id',
     severity: 'error',
@@ -119,7 +121,7 @@ const ENTRIES: CodeInfo[] = [
     ].join('\n'),
     fix: 'Give one of the items a new, unique id. The message names the other file that uses it.',
   },
-  {
+  UNKNOWN_KIND: {
     code: 'UEB0005',
     name: 'unknown-kind',
     severity: 'error',
@@ -133,9 +135,23 @@ const ENTRIES: CodeInfo[] = [
     example: ['kind: rules', 'id: EM-UD-F'].join('\n'),
     fix: 'Add a `kind:` line, or correct it to one of: pack, event-type, parser, context, model, rule, test.',
   },
+  MISSING_PACK: {
+    code: 'UEB0006',
+    name: 'missing-pack',
+    severity: 'error',
+    phase: 'load',
+    summary: 'the content directory has no pack file',
+    explanation:
+      'A content directory is a pack: exactly one `kind: pack` document (usually `pack.yaml` ' +
+      'at the top) names it, versions it and holds its settings. Without it the directory is ' +
+      'probably not content at all (a documentation folder, the parent of the pack, a typo ' +
+      'in the path), so nothing is compiled.',
+    example: ['# content/pack.yaml is missing; content/rules/em-ud-f.yaml:', 'kind: rule', 'id: EM-UD-F'].join('\n'),
+    fix: 'Point the command at the pack directory, or add a `pack.yaml` with `kind: pack`, `id` and `version`.',
+  },
 
   // ── 01xx: schema validation ────────────────────────────────────────────
-  {
+  SCHEMA_VIOLATION: {
     code: 'UEB0101',
     name: 'schema-violation',
     severity: 'error',
@@ -152,7 +168,7 @@ const ENTRIES: CodeInfo[] = [
     ),
     fix: 'Change the value so that it meets the constraint quoted in the message.',
   },
-  {
+  UNKNOWN_PROPERTY: {
     code: 'UEB0102',
     name: 'unknown-property',
     severity: 'error',
@@ -168,7 +184,7 @@ const ENTRIES: CodeInfo[] = [
       'Correct the spelling (the hint suggests the closest known key), move the key to the ' +
       'level where it belongs, or delete it.',
   },
-  {
+  MISSING_PROPERTY: {
     code: 'UEB0103',
     name: 'missing-property',
     severity: 'error',
@@ -183,7 +199,7 @@ const ENTRIES: CodeInfo[] = [
     ),
     fix: 'Add the missing key named in the message.',
   },
-  {
+  WRONG_TYPE: {
     code: 'UEB0104',
     name: 'wrong-type',
     severity: 'error',
@@ -199,7 +215,7 @@ const ENTRIES: CodeInfo[] = [
     ),
     fix: 'Write the value with the type named in the message: quote strings, use `[a, b]` or a `- item` list for lists.',
   },
-  {
+  NON_FINITE_NUMBER: {
     code: 'UEB0105',
     name: 'non-finite-number',
     severity: 'error',
@@ -213,9 +229,23 @@ const ENTRIES: CodeInfo[] = [
     example: ['kind: rule', 'id: EM-BYTES', 'expression: bytes > 1e999'].join('\n'),
     fix: 'Write a finite number (at most about 1.7e308), or quote the value if it is meant as text.',
   },
+  CONDITIONAL_PROPERTY: {
+    code: 'UEB0106',
+    name: 'conditional-property',
+    severity: 'error',
+    phase: 'validate',
+    summary: 'a property required by another value is missing',
+    explanation:
+      'Some keys are only required because of the value of another key: a parser with ' +
+      '`format: regex` needs `extract` regexes, a user- or asset-scoped model needs ' +
+      '`scope.field`, an asset rule needs `scoreTarget`. The schema alone cannot say so, so ' +
+      'the compiler checks it and points at the key that makes the other one necessary.',
+    example: ['kind: rule', 'id: EM-AS-F', 'type: asset', '# scoreTarget: src_host is missing'].join('\n'),
+    fix: 'Add the key named in the message, or change the value that requires it.',
+  },
 
   // ── 02xx: references and the content graph ─────────────────────────────
-  {
+  UNKNOWN_EVENT_TYPE: {
     code: 'UEB0201',
     name: 'unknown-event-type',
     severity: 'error',
@@ -230,7 +260,7 @@ const ENTRIES: CodeInfo[] = [
       'Correct the name (the hint suggests the closest event type), or add the missing event ' +
       'type under `event-types/`.',
   },
-  {
+  UNKNOWN_MODEL: {
     code: 'UEB0202',
     name: 'unknown-model',
     severity: 'error',
@@ -242,7 +272,7 @@ const ENTRIES: CodeInfo[] = [
     example: ['kind: rule', 'id: EM-UD-F', 'model: EM-UDD'].join('\n'),
     fix: 'Correct the model id (the hint suggests the closest one) or add the model under `models/`.',
   },
-  {
+  UNKNOWN_RULE: {
     code: 'UEB0203',
     name: 'unknown-rule',
     severity: 'error',
@@ -255,7 +285,7 @@ const ENTRIES: CodeInfo[] = [
     example: ['kind: rule', 'id: EM-UD-A', "depends_on: \"!EM-UD-FF\""].join('\n'),
     fix: 'Correct the rule id (the hint suggests the closest one) or remove the reference.',
   },
-  {
+  UNKNOWN_CONTEXT_TABLE: {
     code: 'UEB0204',
     name: 'unknown-context-table',
     severity: 'error',
@@ -270,7 +300,7 @@ const ENTRIES: CodeInfo[] = [
       'Correct the table name (the hint suggests the closest one) or declare the table under ' +
       '`context/`.',
   },
-  {
+  DEPENDENCY_CYCLE: {
     code: 'UEB0205',
     name: 'dependency-cycle',
     severity: 'error',
@@ -294,7 +324,7 @@ const ENTRIES: CodeInfo[] = [
       'Remove the dependency from one of the rules in the cycle. For mutually exclusive ' +
       'first/abnormal pairs, usually only the broader rule should depend on the narrower one.',
   },
-  {
+  UNREACHABLE_RULE: {
     code: 'UEB0206',
     name: 'unreachable-rule',
     severity: 'error',
@@ -319,7 +349,7 @@ const ENTRIES: CodeInfo[] = [
     ].join('\n'),
     fix: "Make the rule's `event_types` a subset of its model's, or point the rule at the right model.",
   },
-  {
+  PARSER_SHADOWED: {
     code: 'UEB0207',
     name: 'parser-shadowed',
     severity: 'warning',
@@ -341,7 +371,7 @@ const ENTRIES: CodeInfo[] = [
       'Make the earlier parser more specific, move the specific parser before the broad one, ' +
       'or delete the parser that is never used.',
   },
-  {
+  FIELD_NEVER_PRODUCED: {
     code: 'UEB0208',
     name: 'field-never-produced',
     severity: 'warning',
@@ -364,7 +394,7 @@ const ENTRIES: CodeInfo[] = [
       'Extend a parser to extract the field, or disable the rule for this pack until a parser ' +
       'provides it. If the rule is meant to be inert, say so explicitly rather than shipping it silently dead.',
   },
-  {
+  EMPTY_CONTEXT_TABLE: {
     code: 'UEB0209',
     name: 'empty-context-table',
     severity: 'warning',
@@ -383,7 +413,7 @@ const ENTRIES: CodeInfo[] = [
       'Ship default rows if there are sensible defaults, or document that the table must be ' +
       'filled at deployment; the warning stays as a reminder while the table is empty.',
   },
-  {
+  NO_TESTS: {
     code: 'UEB0210',
     name: 'no-tests',
     severity: 'warning',
@@ -398,7 +428,7 @@ const ENTRIES: CodeInfo[] = [
   },
 
   // ── 03xx: expressions ──────────────────────────────────────────────────
-  {
+  EXPRESSION_SYNTAX: {
     code: 'UEB0301',
     name: 'expression-syntax',
     severity: 'error',
@@ -412,7 +442,7 @@ const ENTRIES: CodeInfo[] = [
     example: "expression: num_observations == 0 && (InList(domain, 'gmail.com', 'yahoo.com')",
     fix: 'Correct the expression at the reported position: close the parenthesis, add the operator, close the quote.',
   },
-  {
+  UNKNOWN_FIELD: {
     code: 'UEB0302',
     name: 'unknown-field',
     severity: 'error',
@@ -428,7 +458,7 @@ const ENTRIES: CodeInfo[] = [
       'Correct the field name (the hint suggests the closest known field), or add the field ' +
       'to the event type if it really is new.',
   },
-  {
+  UNKNOWN_FUNCTION: {
     code: 'UEB0303',
     name: 'unknown-function',
     severity: 'error',
@@ -440,7 +470,7 @@ const ENTRIES: CodeInfo[] = [
     example: "expression: startWith(process_name, 'powershell')",
     fix: 'Correct the name (the hint suggests the closest built-in) or rewrite the expression with existing functions.',
   },
-  {
+  WRONG_ARITY: {
     code: 'UEB0304',
     name: 'wrong-arity',
     severity: 'error',
@@ -452,7 +482,7 @@ const ENTRIES: CodeInfo[] = [
     example: "expression: contains(email_subject)",
     fix: 'Pass the arguments the function expects, in the documented order.',
   },
-  {
+  TYPE_MISMATCH: {
     code: 'UEB0305',
     name: 'type-mismatch',
     severity: 'error',
@@ -468,7 +498,7 @@ const ENTRIES: CodeInfo[] = [
       'Compare values of the same type: drop the quotes around numbers, or convert ' +
       'explicitly with a function such as `toString`.',
   },
-  {
+  MODEL_STAT_WITHOUT_MODEL: {
     code: 'UEB0306',
     name: 'model-stat-without-model',
     severity: 'error',
@@ -484,7 +514,7 @@ const ENTRIES: CodeInfo[] = [
     ),
     fix: 'Add `model: <model id>` to the rule, or remove the model statistics from its expression.',
   },
-  {
+  NOT_ALLOWED_HERE: {
     code: 'UEB0307',
     name: 'not-allowed-here',
     severity: 'error',
@@ -500,9 +530,38 @@ const ENTRIES: CodeInfo[] = [
     ),
     fix: 'Move the logic to a rule expression, where every function is allowed.',
   },
+  LITERAL_REQUIRED: {
+    code: 'UEB0308',
+    name: 'literal-required',
+    severity: 'error',
+    phase: 'check',
+    summary: 'argument must be a quoted literal',
+    explanation:
+      'Some function arguments are resolved when the pack is compiled, not per event: the ' +
+      'name of a context table, a model or a rule, and the pattern of a regex (which is ' +
+      'compiled once and checked for catastrophic backtracking). Such an argument must be ' +
+      'written as a quoted string in the expression; a field or a computed value cannot be ' +
+      'resolved ahead of time.',
+    example: "expression: matches(email_subject, subject_pattern)",
+    fix: "Write the value as a quoted literal, e.g. `matches(email_subject, '(?i)invoice')`.",
+  },
+  UNKNOWN_PLACEHOLDER: {
+    code: 'UEB0309',
+    name: 'unknown-placeholder',
+    severity: 'error',
+    phase: 'check',
+    summary: 'reason template names an unknown placeholder',
+    explanation:
+      'A rule’s `reason` is the sentence shown with its alert; `{name}` in it is replaced by ' +
+      'the value of a field of the event, or by one of the evidence values (`{score}`, ' +
+      '`{threshold}`, `{distance}`, …). A placeholder that names neither would be shown ' +
+      'literally, braces and all, in every alert of the rule.',
+    example: "reason: 'First email to {dest_domian} for {user}'",
+    fix: 'Correct the placeholder (the hint suggests the closest name) or remove the braces.',
+  },
 
   // ── 04xx: regular expressions ──────────────────────────────────────────
-  {
+  REGEX_SYNTAX: {
     code: 'UEB0401',
     name: 'regex-syntax',
     severity: 'error',
@@ -517,7 +576,7 @@ const ENTRIES: CodeInfo[] = [
     example: "regex: 'user=(?<user>[^ ]+ src=(?<src_ip>\\S+)'",
     fix: 'Correct the pattern at the reported position. Prefer single-quoted YAML strings for regexes.',
   },
-  {
+  REGEX_REDOS: {
     code: 'UEB0402',
     name: 'regex-redos',
     severity: 'error',
@@ -535,7 +594,7 @@ const ENTRIES: CodeInfo[] = [
       '(`(a+)+`), make alternatives disjoint, and anchor patterns with explicit delimiters ' +
       'such as `[^ ]+` instead of `.*`.',
   },
-  {
+  REGEX_JAVA_ONLY: {
     code: 'UEB0403',
     name: 'regex-java-only',
     severity: 'error',
@@ -553,9 +612,40 @@ const ENTRIES: CodeInfo[] = [
       'the pattern so no backtracking is needed), set flags for the whole pattern, and use ' +
       'Unicode property classes such as `\\p{Ll}`.',
   },
+  REGEX_POLYNOMIAL: {
+    code: 'UEB0404',
+    name: 'regex-polynomial',
+    severity: 'warning',
+    phase: 'regex',
+    summary: 'regular expression backtracks quadratically',
+    explanation:
+      'The pattern has two overlapping repetitions in a row, so a non-matching value of ' +
+      'length n costs about n² steps. The run-time cap on regex input (`maxRegexInput`, 4096 ' +
+      'characters by default) bounds that cost per value, so it is a warning rather than an ' +
+      'error; cubic or worse backtracking is an error (UEB0402).',
+    example: "regex: 'user=\\s*\\s*(?<user>\\S+)'",
+    fix: 'Make adjacent repetitions disjoint: `\\s*\\s*` is just `\\s*`; use `[^ ]+` rather than `.*` before a delimiter.',
+  },
+  REGEX_UNDECIDED: {
+    code: 'UEB0405',
+    name: 'regex-undecided',
+    severity: 'error',
+    phase: 'regex',
+    summary: 'regular expression could not be proven safe in time',
+    explanation:
+      'The backtracking analyser (recheck) gave up before deciding whether the pattern is ' +
+      'safe, usually because of lookarounds, back-references or a very large pattern. The ' +
+      'regex is an error: nobody has shown it is linear. A pattern that has been reviewed can ' +
+      'be listed in pack.yaml under `reviewedRegexes` (pattern and reason), which accepts ' +
+      'exactly that pattern; it then runs under the run-time regex guard.',
+    example: "regex: '(?<=user=)(?<user>(?:[^ \\\\]|\\\\.)+)(?= |$)'",
+    fix:
+      'Simplify the pattern (fewer lookarounds and nested groups), or review it and add it ' +
+      'to `reviewedRegexes` in pack.yaml with a reason saying why it is linear.',
+  },
 
   // ── 05xx: context data ─────────────────────────────────────────────────
-  {
+  CONTEXT_CSV: {
     code: 'UEB0501',
     name: 'context-csv',
     severity: 'error',
@@ -568,7 +658,7 @@ const ENTRIES: CodeInfo[] = [
     example: ['user,title', 'jdoe,CFO', 'asmith,"Chief Operating Officer'].join('\n'),
     fix: 'Make every row have as many values as the header; quote values containing commas and close every quote.',
   },
-  {
+  CONTEXT_UNDECLARED: {
     code: 'UEB0502',
     name: 'context-undeclared',
     severity: 'error',
@@ -583,7 +673,7 @@ const ENTRIES: CodeInfo[] = [
     ),
     fix: 'Declare the table (and its columns) in a `kind: context` document, or delete the unused file.',
   },
-  {
+  CONTEXT_BAD_CIDR: {
     code: 'UEB0503',
     name: 'context-bad-cidr',
     severity: 'error',
@@ -599,7 +689,7 @@ const ENTRIES: CodeInfo[] = [
   },
 
   // ── 06xx: content tests ────────────────────────────────────────────────
-  {
+  TEST_FAILED: {
     code: 'UEB0601',
     name: 'test-failed',
     severity: 'error',
@@ -622,7 +712,7 @@ const ENTRIES: CodeInfo[] = [
       'Decide which side is right: fix the rule, parser or event type if the expectation is ' +
       'correct, or update the test if the behaviour change was intended.',
   },
-  {
+  MIN_TESTS: {
     code: 'UEB0602',
     name: 'min-tests',
     severity: 'error',
@@ -637,14 +727,19 @@ const ENTRIES: CodeInfo[] = [
     ),
     fix: 'Add tests until the minimum is met, covering both firing and non-firing events.',
   },
-];
+} satisfies Record<string, CodeInfo>;
+
+/** A registry entry, as call sites pass it to report a diagnostic. */
+export type DiagCode = (typeof DIAG)[keyof typeof DIAG];
+
+const ENTRIES: CodeInfo[] = Object.values(DIAG);
 
 function buildRegistry(entries: CodeInfo[]): Readonly<Record<string, CodeInfo>> {
   const byCode: Record<string, CodeInfo> = {};
   for (const entry of entries) {
     // Guard against editing mistakes at module load: a duplicate would silently replace an entry.
     if (byCode[entry.code]) throw new Error(`diagnostic code ${entry.code} registered twice`);
-    byCode[entry.code] = Object.freeze({ ...entry });
+    byCode[entry.code] = Object.freeze(entry);
   }
   return Object.freeze(byCode);
 }

@@ -1,5 +1,6 @@
 // Phase 4 — check: type-check an expression against the fields in scope and the built-in
 // signatures; record what each call resolves to (counters, models, tables, regexes).
+import { DIAG } from '../diagnostics/codes.ts';
 import { findBuiltin, builtinNames } from '../builtins/index.ts';
 import type { CheckContext, Type } from '../builtins/types.ts';
 import type { Expr } from './ast.ts';
@@ -47,17 +48,17 @@ export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext): Type
         const t = scope.fields.get(e.name);
         if (t) return t;
         if (MODEL_STATS[e.name] !== undefined) {
-          if (!scope.modelStats) cx.error(e, 'UEB0306', `\`${e.name}\` is a model statistic, but this expression has no model`, 'set `model:` on the rule, or use modelTotal()/seenAnywhere()');
+          if (!scope.modelStats) cx.report(e, DIAG.MODEL_STAT_WITHOUT_MODEL, `\`${e.name}\` is a model statistic, but this expression has no model`, 'set `model:` on the rule, or use modelTotal()/seenAnywhere()');
           return MODEL_STATS[e.name]!;
         }
         const candidates = [...scope.fields.keys(), ...(scope.modelStats ? Object.keys(MODEL_STATS) : [])];
         const s = didYouMean(e.name, candidates);
-        cx.error(e, 'UEB0302', `unknown field \`${e.name}\`${cx.eventTypes.length ? ` for event type ${cx.eventTypes.join(', ')}` : ''}`, s ? `did you mean \`${s}\`?` : undefined);
+        cx.report(e, DIAG.UNKNOWN_FIELD, `unknown field \`${e.name}\`${cx.eventTypes.length ? ` for event type ${cx.eventTypes.join(', ')}` : ''}`, s ? `did you mean \`${s}\`?` : undefined);
         return 'any';
       }
       case 'unary': {
         const t = visit(e.arg);
-        if (e.op === '-' && !compatible(t, 'number')) cx.error(e, 'UEB0305', `unary minus needs a number, got ${t}`);
+        if (e.op === '-' && !compatible(t, 'number')) cx.report(e, DIAG.TYPE_MISMATCH, `unary minus needs a number, got ${t}`);
         return e.op === '!' ? 'boolean' : 'number';
       }
       case 'cond': {
@@ -71,23 +72,23 @@ export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext): Type
         const r = visit(e.right);
         switch (e.op) {
           case '&&': case '||':
-            for (const [side, t] of [[e.left, l], [e.right, r]] as const) if (!compatible(t, 'boolean')) cx.error(side, 'UEB0305', `\`${e.op}\` needs boolean operands, got ${t}`);
+            for (const [side, t] of [[e.left, l], [e.right, r]] as const) if (!compatible(t, 'boolean')) cx.report(side, DIAG.TYPE_MISMATCH, `\`${e.op}\` needs boolean operands, got ${t}`);
             return 'boolean';
           case '==': case '!=':
-            if (l !== 'any' && r !== 'any' && l !== 'null' && r !== 'null' && !compatible(l, r) && !compatible(r, l)) cx.error(e, 'UEB0305', `comparing ${l} with ${r} is always false`);
+            if (l !== 'any' && r !== 'any' && l !== 'null' && r !== 'null' && !compatible(l, r) && !compatible(r, l)) cx.report(e, DIAG.TYPE_MISMATCH, `comparing ${l} with ${r} is always false`);
             return 'boolean';
           case '<': case '<=': case '>': case '>=':
-            for (const [side, t] of [[e.left, l], [e.right, r]] as const) if (!compatible(t, 'number')) cx.error(side, 'UEB0305', `\`${e.op}\` compares numbers, got ${t}`, t === 'string' ? 'convert with toNumber()' : undefined);
+            for (const [side, t] of [[e.left, l], [e.right, r]] as const) if (!compatible(t, 'number')) cx.report(side, DIAG.TYPE_MISMATCH, `\`${e.op}\` compares numbers, got ${t}`, t === 'string' ? 'convert with toNumber()' : undefined);
             return 'boolean';
           case 'in':
-            if (!compatible(r, 'list')) cx.error(e.right, 'UEB0305', '`in` needs a list on its right, e.g. x in [\'a\', \'b\']');
+            if (!compatible(r, 'list')) cx.report(e.right, DIAG.TYPE_MISMATCH, '`in` needs a list on its right, e.g. x in [\'a\', \'b\']');
             return 'boolean';
           case '+':
             if (l === 'string' || r === 'string') return 'string';
-            for (const [side, t] of [[e.left, l], [e.right, r]] as const) if (!compatible(t, 'number')) cx.error(side, 'UEB0305', `\`+\` needs numbers or strings, got ${t}`);
+            for (const [side, t] of [[e.left, l], [e.right, r]] as const) if (!compatible(t, 'number')) cx.report(side, DIAG.TYPE_MISMATCH, `\`+\` needs numbers or strings, got ${t}`);
             return 'number';
           default:
-            for (const [side, t] of [[e.left, l], [e.right, r]] as const) if (!compatible(t, 'number')) cx.error(side, 'UEB0305', `\`${e.op}\` needs numbers, got ${t}`);
+            for (const [side, t] of [[e.left, l], [e.right, r]] as const) if (!compatible(t, 'number')) cx.report(side, DIAG.TYPE_MISMATCH, `\`${e.op}\` needs numbers, got ${t}`);
             return 'number';
         }
       }
@@ -95,21 +96,21 @@ export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext): Type
         const b = findBuiltin(e.name);
         if (!b) {
           const s = didYouMean(e.name, builtinNames());
-          cx.error({ ...e, span: e.nameSpan }, 'UEB0303', `unknown function \`${e.name}\``, s ? `did you mean \`${s}\`?` : 'see docs/language.md for the built-in functions');
+          cx.report({ ...e, span: e.nameSpan }, DIAG.UNKNOWN_FUNCTION, `unknown function \`${e.name}\``, s ? `did you mean \`${s}\`?` : 'see docs/language.md for the built-in functions');
           e.args.forEach(visit);
           return 'any';
         }
-        if (b.where && !b.where.includes(cx.where)) cx.error({ ...e, span: e.nameSpan }, 'UEB0307', `\`${b.name}\` cannot be used in a ${cx.where} expression`);
+        if (b.where && !b.where.includes(cx.where)) cx.report({ ...e, span: e.nameSpan }, DIAG.NOT_ALLOWED_HERE, `\`${b.name}\` cannot be used in a ${cx.where} expression`);
         if (e.args.length < b.minArgs || e.args.length > b.maxArgs) {
           const want = b.minArgs === b.maxArgs ? `${b.minArgs}` : b.maxArgs === Infinity ? `at least ${b.minArgs}` : `${b.minArgs}–${b.maxArgs}`;
-          cx.error(e, 'UEB0304', `\`${b.name}\` takes ${want} argument${want === '1' ? '' : 's'}, got ${e.args.length}`, `signature: ${b.signature}`);
+          cx.report(e, DIAG.WRONG_ARITY, `\`${b.name}\` takes ${want} argument${want === '1' ? '' : 's'}, got ${e.args.length}`, `signature: ${b.signature}`);
         }
         const resolving: CheckContext = { ...cx, resolve: (call, r) => { call.res = { ...call.res, ...r }; } };
         e.args.forEach((a, i) => {
           const t = visit(a);
           const want = b.params[Math.min(i, b.params.length - 1)];
           if (want && !compatible(t, want) && !(want === 'string' && t === 'list' && b.category === 'context')) {
-            cx.error(a, 'UEB0305', `argument ${i + 1} of \`${b.name}\` should be ${want}, got ${t}`, `signature: ${b.signature}`);
+            cx.report(a, DIAG.TYPE_MISMATCH, `argument ${i + 1} of \`${b.name}\` should be ${want}, got ${t}`, `signature: ${b.signature}`);
           }
         });
         b.check?.(e, resolving);

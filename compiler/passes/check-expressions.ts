@@ -1,5 +1,6 @@
 // Pass: parse and type-check every queued expression, keeping types and resolutions on the
 // nodes, and screen every regex (in calls and parser `extract`) for catastrophic backtracking.
+import { DIAG, type CodeInfo } from '../diagnostics/codes.ts';
 import type { CheckContext } from '../builtins/types.ts';
 import { NON_FINITE, nonFiniteLiterals } from '../checks/index.ts';
 import type { Range } from '../diagnostics/types.ts';
@@ -24,29 +25,28 @@ function checkSlot(unit: Unit, session: Session, slot: ExprSlot): void {
   const toRange = (span: Span): Range => ({ start: locate(span.start), end: locate(span.end) });
   const parsed = parseExpression(slot.text);
   if (!parsed.ok) {
-    session.error(file, toRange(parsed.error), 'UEB0301', `syntax error in expression: ${parsed.error.message}`);
+    session.report(file, toRange(parsed.error), DIAG.EXPRESSION_SYNTAX, `syntax error in expression: ${parsed.error.message}`);
     return;
   }
   for (const span of nonFiniteLiterals(parsed.ast)) {
-    session.error(file, toRange(span), NON_FINITE, `number \`${slot.text.slice(span.start, span.end)}\` is out of range (not a finite number)`, 'write a number within ±1.7e308');
+    session.report(file, toRange(span), NON_FINITE, `number \`${slot.text.slice(span.start, span.end)}\` is out of range (not a finite number)`, 'write a number within ±1.7e308');
   }
   /** Resolve a name in an index, or report it (with "did you mean") and return null. */
-  const lookup = <V,>(node: { span: Span }, code: string, what: string, name: string, index: ReadonlyMap<string, V>): V | null => {
+  const lookup = <V,>(node: { span: Span }, code: CodeInfo, what: string, name: string, index: ReadonlyMap<string, V>): V | null => {
     const hit = index.get(name);
     if (hit !== undefined) return hit;
     const s = didYouMean(name, index.keys());
-    session.error(file, toRange(node.span), code, `unknown ${what} \`${name}\``, s ? `did you mean \`${s}\`?` : undefined);
+    session.report(file, toRange(node.span), code, `unknown ${what} \`${name}\``, s ? `did you mean \`${s}\`?` : undefined);
     return null;
   };
   const ids = unit.ids;
   const cx: CheckContext = {
     where: slot.where, eventTypes: slot.eventTypes,
-    error: (node, code, message, hint) => session.error(file, toRange(node.span), code, message, hint),
-    warn: (node, code, message, hint) => session.warning(file, toRange(node.span), code, message, hint),
-    table: (node, name) => lookup(node, 'UEB0204', 'context table', name, ids.tables) !== null,
-    model: (node, id) => lookup(node, 'UEB0202', 'model', id, ids.models),
-    rule: (node, id) => lookup(node, 'UEB0203', 'rule', id, ids.rules),
-    eventType: (node, name) => lookup(node, 'UEB0201', 'event type', name, ids.eventTypes) !== null,
+    report: (node, code, message, hint) => session.report(file, toRange(node.span), code, message, hint),
+    table: (node, name) => lookup(node, DIAG.UNKNOWN_CONTEXT_TABLE, 'context table', name, ids.tables) !== null,
+    model: (node, id) => lookup(node, DIAG.UNKNOWN_MODEL, 'model', id, ids.models),
+    rule: (node, id) => lookup(node, DIAG.UNKNOWN_RULE, 'rule', id, ids.rules),
+    eventType: (node, name) => lookup(node, DIAG.UNKNOWN_EVENT_TYPE, 'event type', name, ids.eventTypes) !== null,
     resolve: () => undefined,
   };
   checkExpression(parsed.ast, { fields: slot.fields, modelStats: slot.modelStats }, cx);

@@ -1,8 +1,12 @@
-// Pass: validate every loaded file against the schema of its kind and sort it into the content graph.
+// Pass: validate every loaded file against the schema of its kind and sort it into the content
+// graph (a file with errors only in some optional properties goes on without them, so its other
+// problems are found in the same run).
 import { checkFiniteScalars, checkSinglePack, declaresPack } from '../checks/index.ts';
+import { DIAG } from '../diagnostics/codes.ts';
+import { diagnostic } from '../diagnostics/report.ts';
 import type { Item, PackDoc } from '../graph.ts';
-import { rangeAt } from '../load.ts';
-import { validateFile } from '../validate.ts';
+import { zeroRange } from '../load.ts';
+import { validateForCompile } from '../validate.ts';
 import type { Session } from './session.ts';
 import type { Unit } from './unit.ts';
 
@@ -11,9 +15,10 @@ export function collectFiles(unit: Unit, session: Session): void {
   const packs: Item<PackDoc>[] = [];
   for (const file of unit.files) {
     if (file.value === undefined || checkFiniteScalars(file, session.diagnostics)) continue;
-    const kind = validateFile(file, session.diagnostics);
-    if (!kind) continue;
-    const item = { file, value: file.value as never };
+    const checked = validateForCompile(file, session.diagnostics);
+    if (!checked) continue;
+    const { kind } = checked;
+    const item = { file, value: checked.value as never };
     switch (kind) {
       case 'pack': packs.push(item); g.pack ??= item; break;
       case 'event-type': g.eventTypes.push(item); break;
@@ -25,6 +30,11 @@ export function collectFiles(unit: Unit, session: Session): void {
     }
   }
   checkSinglePack(packs, session.diagnostics);
-  if (!g.pack && unit.files.length && !declaresPack(unit.files)) session.error(unit.files[0]!, rangeAt(unit.files[0]!, []), 'UEB0103', 'the content has no pack.yaml (kind: pack)');
+  if (!g.pack && !declaresPack(unit.files)) {
+    // Also for a directory without any YAML: compiling "nothing" successfully would hide a wrong path.
+    session.diagnostics.push(unit.files.length
+      ? diagnostic(DIAG.MISSING_PACK, 'pack.yaml', zeroRange(), 'the content has no pack.yaml (kind: pack)', 'add pack.yaml with kind: pack, id and version, or point the command at the pack directory')
+      : diagnostic(DIAG.MISSING_PACK, '.', zeroRange(), 'no content files (*.yaml) here: this is not a content directory', 'point the command at the directory holding pack.yaml'));
+  }
   unit.enabledRules = g.rules.filter((r) => !r.value.disabled);
 }

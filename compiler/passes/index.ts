@@ -10,6 +10,8 @@ import type { IR } from '../ir.ts';
 import { loadContentDir, type SourceFile } from '../load.ts';
 import { checkDuplicates } from './check-duplicate-ids.ts';
 import { checkExpressions } from './check-expressions.ts';
+import { checkReasons } from './check-reasons.ts';
+import { checkTests } from './check-tests.ts';
 import { collectFiles } from './collect-files.ts';
 import { indexIds } from './index-ids.ts';
 import { lintEmptyTables } from './lint-empty-tables.ts';
@@ -25,7 +27,7 @@ import { emptyUnit, type Unit } from './unit.ts';
 export type Pass = (unit: Unit, session: Session) => void;
 
 export const STAGES: ReadonlyArray<{ name: string; passes: readonly Pass[] }> = [
-  { name: 'check', passes: [collectFiles, checkDuplicates, indexIds, readPack, resolveReferences, checkExpressions, orderRules] },
+  { name: 'check', passes: [collectFiles, checkDuplicates, indexIds, readPack, resolveReferences, checkReasons, checkTests, checkExpressions, orderRules] },
   { name: 'transform', passes: [lowerAggregates] },
   { name: 'lint', passes: [lintShadowedParsers, lintUnproducedFields, lintEmptyTables] },
 ];

@@ -1,4 +1,5 @@
 // Pass (lint): warn when a rule depends, directly or through derived fields, on a context table that ships empty.
+import { DIAG } from '../diagnostics/codes.ts';
 import { walk, type Expr } from '../expr/ast.ts';
 import { rangeAt } from '../load.ts';
 import type { Session } from './session.ts';
@@ -29,7 +30,7 @@ export function lintEmptyTables(unit: Unit, session: Session): void {
     for (const t of [...used].sort()) {
       const c = unit.ids.tables.get(t)?.value;
       if (c && (c.values?.length ?? 0) + (c.entries?.length ?? 0) === 0) {
-        session.warning(item.file, rangeAt(item.file, ['expression']), 'UEB0209', `\`${r.id}\` depends on context table \`${t}\`, which ships empty${c.organisation ? ' (supply it with --context)' : ''}`);
+        session.report(item.file, rangeAt(item.file, ['expression']), DIAG.EMPTY_CONTEXT_TABLE, `\`${r.id}\` depends on context table \`${t}\`, which ships empty${c.organisation ? ' (supply it with --context)' : ''}`);
       }
     }
   });

@@ -1,4 +1,5 @@
 // Pass (lint): warn when an earlier parser selects every line a later one would, so the later never runs.
+import { DIAG } from '../diagnostics/codes.ts';
 import { rangeAt } from '../load.ts';
 import type { Session } from './session.ts';
 import type { Unit } from './unit.ts';
@@ -12,7 +13,7 @@ export function lintShadowedParsers(unit: Unit, session: Session): void {
     if (a.format !== b.format) continue;
     if (covers(a.vendors, b.vendors) && covers(a.products, b.products) && covers(a.signatures, b.signatures) && a.contains.every((c) => b.contains.some((d) => d.includes(c)))) {
       const item = unit.graph.parsers.find((x) => x.value.id === b.id)!;
-      session.warning(item.file, rangeAt(item.file, ['select']), 'UEB0207', `parser \`${b.id}\` is shadowed by \`${a.id}\`, which selects every line it would (first match wins)`, `give \`${b.id}\` a lower priority than ${a.priority}, or narrow \`${a.id}\``);
+      session.report(item.file, rangeAt(item.file, ['select']), DIAG.PARSER_SHADOWED, `parser \`${b.id}\` is shadowed by \`${a.id}\`, which selects every line it would (first match wins)`, `give \`${b.id}\` a lower priority than ${a.priority}, or narrow \`${a.id}\``);
       break;
     }
   }

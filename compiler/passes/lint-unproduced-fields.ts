@@ -1,4 +1,5 @@
 // Pass (lint): warn when a rule or model reads a field that no parser of its event types produces.
+import { DIAG } from '../diagnostics/codes.ts';
 import { walk, type Expr } from '../expr/ast.ts';
 import { rangeAt, type SourceFile } from '../load.ts';
 import type { Session } from './session.ts';
@@ -17,7 +18,7 @@ export function lintUnproducedFields(unit: Unit, session: Session): void {
       if (n.kind !== 'ident') return;
       const missing = ets.filter((et) => eventTypes[et]!.fields.some((f) => f.name === n.name) && !produced[et]!.has(n.name));
       if (missing.length && missing.length === ets.length) {
-        session.warning(file, rangeAt(file, path), 'UEB0208', `\`${id}\` reads \`${n.name}\`, which no parser of ${missing.map((e) => eventTypes[e]!.name).join(', ')} produces: it can never fire on real logs`);
+        session.report(file, rangeAt(file, path), DIAG.FIELD_NEVER_PRODUCED, `\`${id}\` reads \`${n.name}\`, which no parser of ${missing.map((e) => eventTypes[e]!.name).join(', ')} produces: it can never fire on real logs`);
       }
     });
   };

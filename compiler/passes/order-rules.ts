@@ -1,4 +1,5 @@
 // Pass: per event type, the rules in an evaluation order where dependencies come first; cycles are errors.
+import { DIAG } from '../diagnostics/codes.ts';
 import { rangeAt } from '../load.ts';
 import { walkDep } from './resolve-references.ts';
 import type { Session } from './session.ts';
@@ -18,7 +19,7 @@ export function orderRules(unit: Unit, session: Session): void {
     if (state[i] === 1) {
       const cycle = [...stack.slice(stack.indexOf(i)), i].map((k) => rules[k]!.id);
       const item = unit.enabledRules[i]!;
-      session.error(item.file, rangeAt(item.file, ['dependency']), 'UEB0205', `dependency cycle: ${cycle.join(' → ')}`);
+      session.report(item.file, rangeAt(item.file, ['dependency']), DIAG.DEPENDENCY_CYCLE, `dependency cycle: ${cycle.join(' → ')}`);
       return;
     }
     state[i] = 1;

@@ -1,5 +1,6 @@
 // Pass: build the IR items, resolving every reference by name (event types, models, rules in
 // dependencies, scope and score fields), and queue each expression for checking.
+import { DIAG } from '../diagnostics/codes.ts';
 import type { Type, Where } from '../builtins/types.ts';
 import type { DepExpr } from '../expr/ast.ts';
 import { parseDependency } from '../expr/parse.ts';
@@ -35,7 +36,7 @@ class Resolver {
 
   private unknownEventType(file: SourceFile, path: (string | number)[], name: string): void {
     const s = didYouMean(name, this.unit.ids.eventTypes.keys());
-    this.session.error(file, rangeAt(file, path), 'UEB0201', `unknown event type \`${name}\``, s ? `did you mean \`${s}\`?` : undefined);
+    this.session.report(file, rangeAt(file, path), DIAG.UNKNOWN_EVENT_TYPE, `unknown event type \`${name}\``, s ? `did you mean \`${s}\`?` : undefined);
   }
 
   private eventTypeList(file: SourceFile, path: (string | number)[], names: readonly string[]): number[] {
@@ -85,7 +86,7 @@ class Resolver {
       for (const [name, text] of Object.entries(p.fields)) {
         if (!catalog.has(name) && name !== 'time') {
           const s = didYouMean(name, catalog);
-          this.session.error(file, rangeAt(file, ['fields', name], true), 'UEB0302', `field \`${name}\` is not in the catalog of ${p.events.map((e) => e.type).join(', ')}`, s ? `did you mean \`${s}\`?` : 'add it to the event type first');
+          this.session.report(file, rangeAt(file, ['fields', name], true), DIAG.UNKNOWN_FIELD, `field \`${name}\` is not in the catalog of ${p.events.map((e) => e.type).join(', ')}`, s ? `did you mean \`${s}\`?` : 'add it to the event type first');
         }
         const f = { name, ast: pendingExpr() };
         fields.push(f);
@@ -97,13 +98,13 @@ class Resolver {
       (p.extract ?? []).forEach((src, i) => {
         const t = translateExabeamRegex(src);
         const range = rangeAt(file, ['extract', i]);
-        for (const prob of t.problems) this.session.error(file, range, prob.kind === 'java-only' ? 'UEB0403' : 'UEB0401', prob.message);
+        for (const prob of t.problems) this.session.report(file, range, prob.kind === 'java-only' ? DIAG.REGEX_JAVA_ONLY : DIAG.REGEX_SYNTAX, prob.message);
         if (t.problems.length === 0) {
           extract.push({ source: t.source, flags: t.flags, groups: captureGroupNames(t) });
           this.unit.regexes.push({ file, range, source: t.source, flags: t.flags });
         }
       });
-      if (p.format === 'regex' && !(p.extract?.length)) this.session.error(file, rangeAt(file, ['format']), 'UEB0103', 'a regex-format parser needs `extract` regexes');
+      if (p.format === 'regex' && !(p.extract?.length)) this.session.report(file, rangeAt(file, ['format']), DIAG.CONDITIONAL_PROPERTY, 'a regex-format parser needs `extract` regexes');
       out.push({
         id: p.id, format: p.format, priority: p.priority ?? 100,
         vendors: p.select.vendor ?? [], products: p.select.product ?? [], signatures: p.select.signature ?? [], contains: p.select.contains ?? [],
@@ -121,10 +122,10 @@ class Resolver {
     const fields = fieldsOf(this.unit.ir.eventTypes, ets);
     const scopeField = m.scope.type === 'org' ? null : (m.scope.field ?? (m.scope.type === 'user' ? 'user' : m.scope.type === 'peers' ? 'peer_groups' : null));
     if (m.scope.type !== 'org') {
-      if (!scopeField) this.session.error(file, rangeAt(file, ['scope']), 'UEB0103', `a ${m.scope.type}-scoped model needs \`scope.field\``);
+      if (!scopeField) this.session.report(file, rangeAt(file, ['scope']), DIAG.CONDITIONAL_PROPERTY, `a ${m.scope.type}-scoped model needs \`scope.field\``);
       else if (!fields.has(scopeField)) {
         const s = didYouMean(scopeField, fields.keys());
-        this.session.error(file, rangeAt(file, ['scope', 'field']), 'UEB0302', `unknown scope field \`${scopeField}\` for event type ${m.eventTypes.join(', ')}`, s ? `did you mean \`${s}\`?` : undefined);
+        this.session.report(file, rangeAt(file, ['scope', 'field']), DIAG.UNKNOWN_FIELD, `unknown scope field \`${scopeField}\` for event type ${m.eventTypes.join(', ')}`, s ? `did you mean \`${s}\`?` : undefined);
       }
     }
     const model: IRModel = {
@@ -147,12 +148,12 @@ class Resolver {
       const idx = ids.models.get(r.model);
       if (idx === undefined) {
         const s = didYouMean(r.model, ids.models.keys());
-        this.session.error(file, rangeAt(file, ['model']), 'UEB0202', `unknown model \`${r.model}\``, s ? `did you mean \`${s}\`?` : undefined);
+        this.session.report(file, rangeAt(file, ['model']), DIAG.UNKNOWN_MODEL, `unknown model \`${r.model}\``, s ? `did you mean \`${s}\`?` : undefined);
       } else {
         model = idx;
         const m = this.unit.ir.models[idx]!;
         if (ets.length && !ets.some((e) => m.eventTypes.includes(e))) {
-          this.session.error(file, rangeAt(file, ['eventTypes']), 'UEB0206', `rule \`${r.id}\` can never see its model: its event types (${r.eventTypes.join(', ')}) and model \`${m.id}\`'s are disjoint`);
+          this.session.report(file, rangeAt(file, ['eventTypes']), DIAG.UNREACHABLE_RULE, `rule \`${r.id}\` can never see its model: its event types (${r.eventTypes.join(', ')}) and model \`${m.id}\`'s are disjoint`);
         }
       }
     }
@@ -160,20 +161,20 @@ class Resolver {
     if (r.dependency && r.dependency.trim() !== 'NA') {
       const locate = expressionLocator(file, ['dependency']);
       const parsed = parseDependency(r.dependency);
-      if (!parsed.ok) this.session.error(file, { start: locate(parsed.error.start), end: locate(parsed.error.end) }, 'UEB0301', `syntax error in dependency: ${parsed.error.message}`);
+      if (!parsed.ok) this.session.report(file, { start: locate(parsed.error.start), end: locate(parsed.error.end) }, DIAG.EXPRESSION_SYNTAX, `syntax error in dependency: ${parsed.error.message}`);
       else {
         dependency = parsed.ast;
         walkDep(dependency, (d) => {
           if (d.kind === 'rule' && !ids.rules.has(d.id)) {
             const s = didYouMean(d.id, ids.rules.keys());
-            this.session.error(file, { start: locate(d.span.start), end: locate(d.span.end) }, 'UEB0203', `unknown rule \`${d.id}\` in dependency`, s ? `did you mean \`${s}\`?` : undefined);
+            this.session.report(file, { start: locate(d.span.start), end: locate(d.span.end) }, DIAG.UNKNOWN_RULE, `unknown rule \`${d.id}\` in dependency`, s ? `did you mean \`${s}\`?` : undefined);
           }
         });
       }
     }
     const type = r.type ?? 'session';
-    if (type === 'asset' && !r.scoreTarget) this.session.error(file, rangeAt(file, ['type']), 'UEB0103', 'an asset rule needs `scoreTarget`');
-    if (r.scoreTarget && !fields.has(r.scoreTarget)) this.session.error(file, rangeAt(file, ['scoreTarget']), 'UEB0302', `unknown field \`${r.scoreTarget}\``);
+    if (type === 'asset' && !r.scoreTarget) this.session.report(file, rangeAt(file, ['type']), DIAG.CONDITIONAL_PROPERTY, 'an asset rule needs `scoreTarget`');
+    if (r.scoreTarget && !fields.has(r.scoreTarget)) this.session.report(file, rangeAt(file, ['scoreTarget']), DIAG.UNKNOWN_FIELD, `unknown field \`${r.scoreTarget}\``);
     const rule: IRRule = {
       id: r.id, name: r.name, description: r.description ?? r.name, type, scoreTarget: r.scoreTarget ?? null, eventTypes: ets, model,
       classifyIf: null, expression: pendingExpr(), dependency,

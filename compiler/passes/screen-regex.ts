@@ -1,6 +1,7 @@
 // Regex screening for the expression pass: validity, the ReDoS verdict graded into
 // diagnostics, the pack's reviewed list, and the list of regexes that must run guarded.
 import { DEFAULT_REGEX_BUDGET_MS, regexKey } from '../../runtime/regex-guard.ts';
+import { DIAG } from '../diagnostics/codes.ts';
 import type { Range } from '../diagnostics/types.ts';
 import type { SourceFile } from '../load.ts';
 import { checkRegexSafety } from '../regex/safety.ts';
@@ -41,7 +42,7 @@ export function screenRegex(unit: Unit, session: Session, file: SourceFile, rang
   try {
     re = new RegExp(source, flags);
   } catch (e) {
-    session.error(file, range, 'UEB0401', `invalid regular expression: ${(e as Error).message}`);
+    session.report(file, range, DIAG.REGEX_SYNTAX, `invalid regular expression: ${(e as Error).message}`);
     return;
   }
   const key = regexKey(re);
@@ -55,7 +56,7 @@ export function screenRegex(unit: Unit, session: Session, file: SourceFile, rang
     // Undecided is not safe: only a human review (listed in pack.yaml) lets it through, and it
     // then runs under the run-time guard.
     if (reviewed) return guard(unit, key);
-    session.error(file, range, 'UEB0402', `regex could not be proven free of catastrophic backtracking (${safety.detail ?? 'undecided'})`,
+    session.report(file, range, DIAG.REGEX_UNDECIDED, `regex could not be proven free of catastrophic backtracking (${safety.detail ?? 'undecided'})`,
       'simplify it (avoid nested or adjacent overlapping quantifiers and lookarounds), or review it and list it under `reviewedRegexes` in pack.yaml');
     return;
   }
@@ -65,7 +66,7 @@ export function screenRegex(unit: Unit, session: Session, file: SourceFile, rang
   const { complexity, degree } = safety;
   const fatal = complexity === 'exponential' || (degree ?? 2) >= 3;
   const how = `${complexity === 'polynomial' && degree ? `degree ${degree} polynomial` : complexity ?? 'super-linear'}${safety.via ? `, through a ${safety.via}` : ''}`;
-  session.report(fatal ? 'error' : 'warning', file, range, 'UEB0402', `regex can backtrack catastrophically (${how}); attack string: ${safety.attack ?? '?'}`,
+  session.report(file, range, fatal ? DIAG.REGEX_REDOS : DIAG.REGEX_POLYNOMIAL, `regex can backtrack catastrophically (${how}); attack string: ${safety.attack ?? '?'}`,
     'remove nested or overlapping quantifiers, e.g. (a+)+ → a+, \\s*\\s* → \\s*; anchor alternatives');
   if (!fatal) guard(unit, key);
 }

@@ -1,21 +1,16 @@
 // A compile session: every pass reports into it, and it stops the pipeline between stages
 // so that no pass ever sees the IR of a stage that had errors.
-import type { Diagnostic, Range, Severity } from '../diagnostics/types.ts';
+import type { CodeInfo } from '../diagnostics/codes.ts';
+import { diagnostic } from '../diagnostics/report.ts';
+import type { Diagnostic, Range } from '../diagnostics/types.ts';
 import type { SourceFile } from '../load.ts';
 
 export class Session {
   constructor(readonly diagnostics: Diagnostic[] = []) {}
 
-  error(file: SourceFile, range: Range, code: string, message: string, hint?: string): void {
-    this.report('error', file, range, code, message, hint);
-  }
-
-  warning(file: SourceFile, range: Range, code: string, message: string, hint?: string): void {
-    this.report('warning', file, range, code, message, hint);
-  }
-
-  report(severity: Severity, file: SourceFile, range: Range, code: string, message: string, hint?: string): void {
-    this.diagnostics.push({ code, severity, file: file.path, range, message, ...(hint ? { hint } : {}) });
+  /** Report `code` (a registry entry, e.g. DIAG.UNKNOWN_FIELD); its severity comes from the registry. */
+  report(file: SourceFile, range: Range, code: CodeInfo, message: string, hint?: string): void {
+    this.diagnostics.push(diagnostic(code, file.path, range, message, hint));
   }
 
   hasErrors(): boolean {

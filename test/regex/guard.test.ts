@@ -52,7 +52,7 @@ describe('regex guard', { timeout: 60_000 }, () => {
     t.set(file, `${t.get(file)!}  guarded_probe:\n    type: string\n    level: derived\n    expr: "capture(user, '\\\\Wsuser=([^=]+?)\\\\s+\\\\w+=')"\n`);
     const { ir, diagnostics } = compileTexts(t);
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
-    expect(diagnostics.some((d) => d.code === 'UEB0402' && d.severity === 'warning' && d.file === file)).toBe(true);
+    expect(diagnostics.some((d) => d.code === 'UEB0404' && d.severity === 'warning' && d.file === file)).toBe(true);
     expect(ir!.settings.guardedRegexes.some((k) => k.includes('suser=([^=]+?)'))).toBe(true);
     const { program, source } = await loadCompiled(ir!);
     expect(source).toContain('h.guardRegexes(');

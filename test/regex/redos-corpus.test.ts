@@ -41,7 +41,7 @@ describe('ReDoS corpus', { timeout: 120_000 }, () => {
     t.set(FILE, `${t.get(FILE)!}  undecided:\n    type: string\n    level: derived\n    expr: ${JSON.stringify(`capture(user, ${literal(re)})`)}\n`);
     const bare = compileTexts(t);
     expect(bare.ir).toBeNull();
-    const d = bare.diagnostics.filter((x) => x.code === 'UEB0402' && x.severity === 'error');
+    const d = bare.diagnostics.filter((x) => x.code === 'UEB0405' && x.severity === 'error');
     expect(d).toHaveLength(1);
     expect(d[0]!.message).toContain('could not be proven');
     expect(d[0]!.hint).toContain('reviewedRegexes');
