@@ -31,7 +31,7 @@ export function readPack(unit: Unit, _session: Session): void {
     maxTimeAheadHours: s.limits?.maxTimeAheadHours ?? 24,
     maxModelInstances: s.limits?.maxModelInstances ?? DEFAULT_SETTINGS.maxModelInstances,
     maxSeenAnywhere: s.limits?.maxSeenAnywhere ?? DEFAULT_SETTINGS.maxSeenAnywhere,
-    maxDaySequences: s.limits?.maxDaySequences ?? s.limits?.maxOpenSessions ?? DEFAULT_SETTINGS.maxDaySequences,
+    maxDaySequences: s.limits?.maxDaySequences ?? DEFAULT_SETTINGS.maxDaySequences,
     guardedRegexes: [], // filled by the expression pass (screen-regex.ts)
     regexBudgetMs: s.limits?.regexBudgetMs ?? DEFAULT_SETTINGS.regexBudgetMs,
   };

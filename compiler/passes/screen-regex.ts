@@ -18,7 +18,12 @@ function reviewedRegexes(unit: Unit): Set<string> {
   let set = reviewedByUnit.get(unit);
   if (set) return set;
   set = new Set();
-  for (const r of unit.graph.pack?.value.reviewedRegexes ?? []) {
+  // From the pack file even when the pack failed its checks (its own error is reported; the
+  // regexes it reviewed should not add errors of their own).
+  const packValue = unit.graph.pack?.value ?? (unit.files.find((f) => (f.value as { kind?: unknown } | undefined)?.kind === 'pack')?.value as { reviewedRegexes?: unknown } | undefined);
+  const listed = Array.isArray(packValue?.reviewedRegexes) ? (packValue.reviewedRegexes as Array<{ pattern?: unknown }>) : [];
+  for (const r of listed) {
+    if (typeof r?.pattern !== 'string') continue;
     const candidates: Array<[string, string]> = [];
     if (r.pattern.startsWith('(?i)')) candidates.push([r.pattern.slice(4), 'i']);
     candidates.push([r.pattern, '']);
