@@ -1,6 +1,7 @@
 // The `uebac` command line: a thin layer over the compiler and runtime libraries.
 import { EXIT, exitQuietlyOnBrokenPipe, reportError } from './errors.ts';
 import { InputChangedError } from '../runtime/inputs.ts';
+import { StateError } from '../runtime/state.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -185,7 +186,7 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const input = e instanceof UsageError || e instanceof BundleError || e instanceof ContextError || e instanceof TrustError || e instanceof RecordsError || e instanceof InputChangedError;
+    const input = e instanceof UsageError || e instanceof BundleError || e instanceof ContextError || e instanceof TrustError || e instanceof RecordsError || e instanceof InputChangedError || e instanceof StateError;
     return reportError(e, input ? EXIT.usage : undefined);
   }
   return code;
