@@ -3,7 +3,9 @@ import { createWriteStream, existsSync } from 'node:fs';
 import { loadBundle } from '../runtime/bundle.ts';
 import { isoTime } from '../runtime/engine.ts';
 import { readLines } from '../runtime/lines.ts';
+import type { ParseOutcome } from '../runtime/program.ts';
 import { runPipeline, type RunSummary } from '../runtime/run.ts';
+import { TimeLookahead } from '../runtime/time-lookahead.ts';
 import { loadContextDir } from './context-dir.ts';
 
 function requireInputs(files: string[]): void {
@@ -31,25 +33,32 @@ export async function parseCommand(files: string[], opts: { bundle: string; reje
   let read = 0;
   let parsed = 0;
   const out: string[] = [];
+  const settle = (r: ParseOutcome, at: { line: number; text: string }) => {
+    if (r.ok) {
+      program.enrich(r.event, r.eventType);
+      parsed++;
+      const rec: Record<string, unknown> = { event_type: r.event.event_type, time: isoTime(r.event.time), parser: r.parser };
+      for (const [k, v] of Object.entries(r.event)) if (k !== 'event_type' && k !== 'time' && v !== null) rec[k] = v;
+      out.push(JSON.stringify(rec));
+    } else {
+      counts[r.reason] = (counts[r.reason] ?? 0) + 1;
+      rejects?.write(JSON.stringify({ line: at.line, reason: r.reason, ...(r.parser ? { parser: r.parser } : {}), text: at.text.slice(0, 4096) }) + '\n');
+    }
+  };
+  // Same look-ahead as `run`: lines without a time before the first event wait for it.
+  const lookahead = new TimeLookahead<{ line: number; text: string }>((text) => program.parse(text));
+  const flush = () => { if (out.length) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; } };
   for (const file of files) {
     for await (const batch of readLines(file)) {
       for (const line of batch) {
         read++;
-        const r = program.parse(line.text);
-        if (r.ok) {
-          program.enrich(r.event, r.eventType);
-          parsed++;
-          const rec: Record<string, unknown> = { event_type: r.event.event_type, time: isoTime(r.event.time), parser: r.parser };
-          for (const [k, v] of Object.entries(r.event)) if (k !== 'event_type' && k !== 'time' && v !== null) rec[k] = v;
-          out.push(JSON.stringify(rec));
-        } else {
-          counts[r.reason] = (counts[r.reason] ?? 0) + 1;
-          rejects?.write(JSON.stringify({ line: read, reason: r.reason, ...(r.parser ? { parser: r.parser } : {}), text: line.text.slice(0, 4096) }) + '\n');
-        }
+        lookahead.push(line.text, { line: read, text: line.text }, settle);
       }
-      if (out.length) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; }
+      flush();
     }
   }
+  lookahead.end(settle);
+  flush();
   rejects?.end();
   const rejected = read - parsed;
   process.stderr.write(`read ${read} lines: ${parsed} parsed, ${rejected} rejected${rejected ? ` (${Object.entries(counts).sort().map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}\n`);

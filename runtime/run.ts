@@ -6,7 +6,8 @@ import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { absolute, consumedRecord, hashPrefix, InputChangedError, planInput, rememberConsumed, STDIN, type ConsumedInput, type InputPlan } from './inputs.ts';
 import { headerRecord, summaryRecord } from './records.ts';
 import { readLines } from './lines.ts';
-import type { Event, Program } from './program.ts';
+import type { Event, ParseOutcome, Program } from './program.ts';
+import { TimeLookahead, type HoldLimits } from './time-lookahead.ts';
 import { restore, snapshot, StateStore, type Position } from './state.ts';
 
 export interface RunOptions {
@@ -33,6 +34,8 @@ export interface RunOptions {
   evidenceBins?: number;
   /** Time anchor for RFC 3164 headers without a year before the first dated event (epoch ms). */
   timeAnchor?: number;
+  /** Bound on lines without a time held for the stream's first event (default DEFAULT_HOLD). */
+  hold?: HoldLimits;
 }
 
 export interface NotableSummary {
@@ -60,7 +63,7 @@ export interface RunSummary {
   openSessions: number;
   /** per-input notes: continued after a consumed prefix, skipped as already consumed */
   notes: string[];
-  /** Events whose payload had no time, by where the time came from (syslog-header, previous-event). */
+  /** Events whose payload had no time, by where the time came from (syslog-header, previous-event, next-event). */
   timeFrom: Record<string, number>;
 }
 
@@ -219,6 +222,22 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     lastCheckpoint = Date.now();
   };
 
+  // Lines without a time before the stream's first event wait for it (runtime/time-lookahead.ts).
+  const lookahead = new TimeLookahead<{ file: string; line: number }>((text) => program.parse(text), opts.hold);
+  const settle = (r: ParseOutcome, at: { file: string; line: number }) => {
+    if (r.ok) {
+      anchor = r.event.time;
+      sourceFile = at.file;
+      sourceLine = at.line;
+      program.enrich(r.event, r.eventType);
+      engine.process(r.event, r.eventType);
+      summary.events++;
+      const from = r.event.time_source;
+      if (typeof from === 'string') summary.timeFrom[from] = (summary.timeFrom[from] ?? 0) + 1;
+    } else {
+      summary.rejected[r.reason] = (summary.rejected[r.reason] ?? 0) + 1;
+    }
+  };
   for (let f = position.file; f < opts.inputs.length; f++) {
     const path = opts.inputs[f]!;
     const plan = plans[f]!;
@@ -228,36 +247,27 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     }
     if (f !== position.file || !resuming) position = { ...position, file: f, identity: identity(path), offset: plan.start, fileLines: plan.lines };
     sourceFile = path;
-    sourceLine = position.fileLines ?? 0;
+    let fileLine = position.fileLines ?? 0;
     hash = plan.hash;
     const linesBefore = summary.lines;
     for await (const chunk of readLines(path, position.offset, hash)) {
       for (const line of chunk) {
         summary.lines++;
-        sourceLine++;
-        const r = program.parse(line.text);
-        if (r.ok) {
-          anchor = r.event.time;
-          program.enrich(r.event, r.eventType);
-          engine.process(r.event, r.eventType);
-          summary.events++;
-          const from = r.event.time_source;
-          if (typeof from === 'string') summary.timeFrom[from] = (summary.timeFrom[from] ?? 0) + 1;
-        } else {
-          summary.rejected[r.reason] = (summary.rejected[r.reason] ?? 0) + 1;
-        }
+        lookahead.push(line.text, { file: path, line: ++fileLine }, settle);
         position.offset = line.end;
         position.lines = summary.lines;
         position.fileLines = (position.fileLines ?? 0) + 1;
         sinceCheckpoint++;
       }
-      if (store && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
+      // Never between held lines and the line that gives them their time (they are not re-read).
+      if (store && lookahead.pending === 0 && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
       opts.onProgress?.(summary);
     }
     if (plan.kind === 'continue' && !resuming) summary.notes.push(summary.lines === linesBefore ? `${path}: already consumed (${plan.lines} lines), skipped` : `${path}: continued after the ${plan.lines} lines consumed earlier`);
     consumed = rememberConsumed(consumed, consumedRecord(path, position.offset, hash, position.fileLines ?? 0));
     hash = null;
   }
+  lookahead.end(settle);
   if (!store || opts.finish) engine.finish();
   const base = position.base ?? { sessionsEvicted: 0, evictedBins: 0 };
   summary.evictedSessions = engine.counters.sessionsEvicted - base.sessionsEvicted;
