@@ -32,27 +32,31 @@ export async function parseCommand(files: string[], opts: { bundle: string; reje
   const counts: Record<string, number> = {};
   let read = 0;
   let parsed = 0;
+  const repaired: Record<string, number> = {};
   const out: string[] = [];
-  const settle = (r: ParseOutcome, at: { line: number; text: string }) => {
+  type At = { line: number; text: string; repaired?: string };
+  const settle = (r: ParseOutcome, at: At) => {
     if (r.ok) {
       program.enrich(r.event, r.eventType);
       parsed++;
       const rec: Record<string, unknown> = { event_type: r.event.event_type, time: isoTime(r.event.time), parser: r.parser };
       for (const [k, v] of Object.entries(r.event)) if (k !== 'event_type' && k !== 'time' && v !== null) rec[k] = v;
+      if (at.repaired) rec.repaired = at.repaired;
       out.push(JSON.stringify(rec));
     } else {
       counts[r.reason] = (counts[r.reason] ?? 0) + 1;
-      rejects?.write(JSON.stringify({ line: at.line, reason: r.reason, ...(r.parser ? { parser: r.parser } : {}), text: at.text.slice(0, 4096) }) + '\n');
+      rejects?.write(JSON.stringify({ line: at.line, reason: r.reason, ...(r.parser ? { parser: r.parser } : {}), ...(at.repaired ? { repaired: at.repaired } : {}), text: at.text.slice(0, 4096) }) + '\n');
     }
   };
   // Same look-ahead as `run`: lines without a time before the first event wait for it.
-  const lookahead = new TimeLookahead<{ line: number; text: string }>((text) => program.parse(text));
+  const lookahead = new TimeLookahead<At>((text) => program.parse(text));
   const flush = () => { if (out.length) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; } };
   for (const file of files) {
     for await (const batch of readLines(file)) {
       for (const line of batch) {
         read++;
-        lookahead.push(line.text, { line: read, text: line.text }, settle);
+        if (line.repaired) repaired[line.repaired] = (repaired[line.repaired] ?? 0) + 1;
+        lookahead.push(line.text, { line: read, text: line.text, repaired: line.repaired }, settle);
       }
       flush();
     }
@@ -61,9 +65,15 @@ export async function parseCommand(files: string[], opts: { bundle: string; reje
   flush();
   rejects?.end();
   const rejected = read - parsed;
-  process.stderr.write(`read ${read} lines: ${parsed} parsed, ${rejected} rejected${rejected ? ` (${Object.entries(counts).sort().map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}\n`);
+  process.stderr.write(`read ${read} lines: ${parsed} parsed, ${rejected} rejected${rejected ? ` (${Object.entries(counts).sort().map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}${repairedNote(repaired)}\n`);
   if (counts['missing-year']) process.stderr.write('missing-year: RFC 3164 headers without a year before any dated event; give the year with --year YYYY\n');
   return 0;
+}
+
+/** `; N repaired (invalid-utf8: N)` when some lines had bytes replaced (they are kept, not rejected). */
+function repairedNote(repaired: Record<string, number>): string {
+  const n = Object.values(repaired).reduce((a, b) => a + b, 0);
+  return n ? `; ${n} repaired (${Object.entries(repaired).sort().map(([k, v]) => `${k}: ${v}`).join(', ')})` : '';
 }
 
 export interface RunCliOptions {
@@ -113,6 +123,8 @@ export function renderRunSummary(s: RunSummary, out: string | null): string {
   lines.push(`events parsed     ${s.events}`);
   lines.push(`lines rejected    ${rejected}${rejected ? `  (${Object.entries(s.rejected).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}`);
   if (s.rejected['missing-year']) lines.push(`                  (missing-year: RFC 3164 headers without a year before any dated event; give the year with --year YYYY)`);
+  const repaired = Object.values(s.repaired ?? {}).reduce((a, b) => a + b, 0);
+  if (repaired) lines.push(`lines repaired    ${repaired}  (${Object.entries(s.repaired).sort().map(([k, v]) => `${k}: ${v}`).join(', ')}; bytes replaced, events kept)`);
   const timeFrom = Object.entries(s.timeFrom ?? {});
   if (timeFrom.length) lines.push(`time not in payload ${timeFrom.sort().map(([k, v]) => `${k}: ${v}`).join(', ')}`);
   lines.push(`rules triggered   ${s.rulesFired}  (${Object.keys(s.rulesFiredById).length} distinct rules)`);

@@ -98,7 +98,6 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
   return (line: string): ParseOutcome => {
     if (line.length > opts.maxLineLength) return { ok: false, reason: 'line-too-long' };
     if (line.trim() === '') return { ok: false, reason: 'empty-line' };
-    if (line.includes('\uFFFD')) return { ok: false, reason: 'invalid-utf8' };
     const { body, time: headerTime } = stripSyslogHeader(line);
     const isCef = body.startsWith('CEF:') || /^[01]\|/.test(body);
     const isLeef = !isCef && body.startsWith('LEEF:');

@@ -63,6 +63,8 @@ export interface RuleRecord {
   evidence?: Evidence;
   /** input file and 1-based line of the triggering event (added by the run loop) */
   source?: { file: string; line: number };
+  /** The input line had bytes replaced before parsing (e.g. invalid-utf8): the event was kept. */
+  repaired?: string;
 }
 
 export interface EngineOptions {

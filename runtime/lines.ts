@@ -1,5 +1,8 @@
 // Line source: reads a file (or stdin) in large chunks and yields lines with the byte
 // offset just past each one, so a checkpoint can record exactly where to resume.
+// Invalid UTF-8 is replaced (U+FFFD per bad sequence) and the line is marked, never dropped:
+// one stray byte must not remove an event from analysis.
+import { isUtf8 } from 'node:buffer';
 import type { Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { createGunzip } from 'node:zlib';
@@ -8,6 +11,15 @@ export interface Line {
   text: string;
   /** Byte offset just after this line's newline. */
   end: number;
+  /** Set when bytes were replaced while decoding: why (the only reason so far: invalid UTF-8). */
+  repaired?: 'invalid-utf8';
+}
+
+const decoder = new TextDecoder('utf-8', { fatal: false });
+
+/** `inValidChunk`: the whole chunk is known to be valid UTF-8, so this line needs no check. */
+function decodeLine(bytes: Buffer, end: number, inValidChunk: boolean): Line {
+  return { text: decoder.decode(bytes), end, repaired: inValidChunk || isUtf8(bytes) ? undefined : 'invalid-utf8' };
 }
 
 /** `hash`, when given, is updated with exactly the bytes of the lines yielded (input identity). */
@@ -15,12 +27,13 @@ export async function* readLines(path: string, startOffset = 0, hash?: Hash): As
   const gz = path.endsWith('.gz');
   const raw = path === '-' ? process.stdin : createReadStream(path, { start: gz ? 0 : startOffset, highWaterMark: 1 << 20 });
   const stream = gz ? raw.pipe(createGunzip()) : raw;
-  const decoder = new TextDecoder('utf-8', { fatal: false });
   let carry: Buffer = Buffer.alloc(0);
   let offset = gz ? 0 : startOffset;
   for await (const chunk of stream as AsyncIterable<Buffer>) {
     const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
     const batch: Line[] = [];
+    // One check for the whole chunk; only a chunk with a bad (or cut) sequence is checked per line.
+    const valid = isUtf8(buf);
     let start = 0;
     let hashFrom = -1;
     let nl = buf.indexOf(10, start);
@@ -29,7 +42,7 @@ export async function* readLines(path: string, startOffset = 0, hash?: Hash): As
       offset += nl + 1 - start;
       if (!gz || offset > startOffset) {
         if (hashFrom < 0) hashFrom = start;
-        batch.push({ text: decoder.decode(buf.subarray(start, endByte)), end: offset });
+        batch.push(decodeLine(buf.subarray(start, endByte), offset, valid));
       }
       start = nl + 1;
       nl = buf.indexOf(10, start);
@@ -42,7 +55,7 @@ export async function* readLines(path: string, startOffset = 0, hash?: Hash): As
     offset += carry.length;
     if (!gz || offset > startOffset) {
       hash?.update(carry);
-      yield [{ text: decoder.decode(carry), end: offset }];
+      yield [decodeLine(carry, offset, false)];
     }
   }
 }

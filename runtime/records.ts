@@ -20,6 +20,8 @@ export interface SummaryRecord {
   lines: number;
   events: number;
   rejected: Record<string, number>;
+  /** lines kept with replaced bytes, by reason (invalid-utf8) */
+  repaired: Record<string, number>;
   rules_fired: number;
   rules_fired_by_id: Record<string, number>;
   sessions: number;
@@ -50,6 +52,7 @@ export function summaryRecord(s: RunSummary): SummaryRecord {
     lines: s.lines,
     events: s.events,
     rejected: s.rejected,
+    repaired: s.repaired,
     rules_fired: s.rulesFired,
     rules_fired_by_id: s.rulesFiredById,
     sessions: s.sessions,

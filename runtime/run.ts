@@ -1,11 +1,12 @@
 // The streaming run: lines → parse → enrich → engine → JSONL, with periodic checkpoints of
 // state + input position + output offset in one SQLite transaction.
 import type { Hash } from 'node:crypto';
-import { closeSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { absolute, consumedRecord, hashPrefix, InputChangedError, planInput, rememberConsumed, STDIN, type ConsumedInput, type InputPlan } from './inputs.ts';
 import { headerRecord, summaryRecord } from './records.ts';
 import { readLines } from './lines.ts';
+import { openOutput, type Output } from './output.ts';
 import type { Event, ParseOutcome, Program } from './program.ts';
 import { TimeLookahead, type HoldLimits } from './time-lookahead.ts';
 import { restore, snapshot, StateStore, type Position } from './state.ts';
@@ -65,29 +66,8 @@ export interface RunSummary {
   notes: string[];
   /** Events whose payload had no time, by where the time came from (syslog-header, previous-event, next-event). */
   timeFrom: Record<string, number>;
-}
-
-class Output {
-  private buf: string[] = [];
-  private size = 0;
-  offset: number;
-  constructor(private readonly fd: number, offset: number) {
-    this.offset = offset;
-  }
-  write(line: string): void {
-    this.buf.push(line);
-    this.size += line.length;
-    if (this.size > 1 << 16) this.flush();
-  }
-  flush(): void {
-    if (!this.buf.length) return;
-    const data = Buffer.from(this.buf.join(''), 'utf8');
-    let written = 0;
-    while (written < data.length) written += writeSync(this.fd, data, written, data.length - written, this.fd === 1 ? null : this.offset + written);
-    this.offset += data.length;
-    this.buf = [];
-    this.size = 0;
-  }
+  /** Lines kept with replaced bytes, by reason (invalid-utf8); their rule records say `repaired`. */
+  repaired: Record<string, number>;
 }
 
 function identity(path: string): string {
@@ -97,7 +77,7 @@ function identity(path: string): string {
 }
 
 function emptySummary(): RunSummary {
-  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {} };
+  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {}, repaired: {} };
 }
 
 /**
@@ -128,10 +108,13 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   // the line's event is processed).
   let sourceFile = '';
   let sourceLine = 0;
+  /** Why the current line's bytes were replaced, if they were. */
+  let repaired: string | undefined;
   const sink = {
     event: opts.onEvent,
     rule(r: RuleRecord) {
       r.source = { file: sourceFile, line: sourceLine };
+      if (repaired) r.repaired = repaired;
       opts.onRule?.(r);
       out.write(JSON.stringify(r) + '\n');
       summary.rulesFired++;
@@ -201,9 +184,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   // Check every remaining input before reading any, so a changed file refuses the batch up front.
   for (let f = position.file; f < opts.inputs.length; f++) if (!plans[f]) plans[f] = await planInput(opts.inputs[f]!, consumed);
 
-  const fd = opts.out === null ? 1 : openSync(opts.out, resuming ? 'r+' : 'w');
-  if (opts.out !== null && resuming) ftruncateSync(fd, position.outputOffset);
-  out = new Output(fd, position.outputOffset);
+  out = openOutput(opts.out, resuming ? position.outputOffset : null);
   if (!resuming) out.write(JSON.stringify(headerRecord(program, opts.bundleHash, opts.inputs)) + '\n');
 
   const everyEvents = opts.checkpointEvents ?? 50_000;
@@ -223,12 +204,14 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   };
 
   // Lines without a time before the stream's first event wait for it (runtime/time-lookahead.ts).
-  const lookahead = new TimeLookahead<{ file: string; line: number }>((text) => program.parse(text), opts.hold);
-  const settle = (r: ParseOutcome, at: { file: string; line: number }) => {
+  type At = { file: string; line: number; repaired?: string };
+  const lookahead = new TimeLookahead<At>((text) => program.parse(text), opts.hold);
+  const settle = (r: ParseOutcome, at: At) => {
     if (r.ok) {
       anchor = r.event.time;
       sourceFile = at.file;
       sourceLine = at.line;
+      repaired = at.repaired;
       program.enrich(r.event, r.eventType);
       engine.process(r.event, r.eventType);
       summary.events++;
@@ -253,7 +236,8 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     for await (const chunk of readLines(path, position.offset, hash)) {
       for (const line of chunk) {
         summary.lines++;
-        lookahead.push(line.text, { file: path, line: ++fileLine }, settle);
+        if (line.repaired) summary.repaired[line.repaired] = (summary.repaired[line.repaired] ?? 0) + 1;
+        lookahead.push(line.text, { file: path, line: ++fileLine, repaired: line.repaired }, settle);
         position.offset = line.end;
         position.lines = summary.lines;
         position.fileLines = (position.fileLines ?? 0) + 1;
@@ -280,7 +264,6 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   }
   // After the last checkpoint: a resumed run truncates it and writes it again, so it appears once.
   out.write(JSON.stringify(summaryRecord(summary)) + '\n');
-  out.flush();
-  if (opts.out !== null) closeSync(fd);
+  out.close();
   return summary;
 }
