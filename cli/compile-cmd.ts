@@ -4,6 +4,7 @@ import { COMPILER_VERSION, compileDir, compileToDir } from '../compiler/compile.
 import type { Diagnostic } from '../compiler/diagnostics/types.ts';
 import { renderSummary } from '../compiler/diagnostics/render-human.ts';
 import { renderDiagnosticList } from './diagnostics-out.ts';
+import { checkContentDir } from './files.ts';
 import { renderJson } from '../compiler/diagnostics/render-json.ts';
 import { renderSarif } from '../compiler/diagnostics/render-sarif.ts';
 
@@ -16,6 +17,7 @@ export function printDiagnostics(root: string, ds: Diagnostic[], format: Format)
 }
 
 export function validateCommand(dir: string, format: Format): number {
+  checkContentDir(dir);
   const { diagnostics } = compileDir(dir);
   printDiagnostics(dir, diagnostics, format);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
@@ -24,6 +26,7 @@ export function validateCommand(dir: string, format: Format): number {
 }
 
 export async function compileCommand(dir: string, out: string, format: Format): Promise<number> {
+  checkContentDir(dir);
   const started = performance.now();
   const { ir, diagnostics } = compileDir(dir);
   // Errors in full; warnings are `uebac validate`'s job, so compile only counts them.

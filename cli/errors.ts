@@ -45,7 +45,7 @@ export function describeError(e: unknown, subject?: string): { message: string; 
     return { message: `${path ?? 'a file'}: ${ERRNO[code]}`, hint: errnoHint(code), exit: EXIT.usage };
   }
   if (code === 'Z_DATA_ERROR' || code === 'Z_BUF_ERROR') {
-    return { message: `${subject ?? 'input'}: not a valid gzip file (${err.message})`, hint: 'only name files ending in .gz if they are gzip-compressed', exit: EXIT.usage };
+    return { message: `${err.path ?? subject ?? 'input'}: not a valid gzip file (${err.message})`, hint: 'only name files ending in .gz if they are gzip-compressed', exit: EXIT.usage };
   }
   if (typeof code === 'string' && code.startsWith('SQLITE_')) {
     const notDb = code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT';
@@ -73,11 +73,11 @@ export function isDebug(argv: readonly string[] = process.argv): boolean {
 }
 
 /** Write the message (and the stack with --debug) and return the exit code. */
-export function reportError(e: unknown, write: (s: string) => void = (s) => process.stderr.write(s)): number {
-  const d = describeError(e);
+export function reportError(e: unknown, exit?: number, write: (s: string) => void = (s) => process.stderr.write(s)): number {
+  if ((e as ErrnoLike)?.code === 'EPIPE') return EXIT.ok; // the reader of our output went away
+  const d = { ...describeError(e), ...(exit !== undefined ? { exit } : {}) };
   write(`uebac: ${d.message}\n${d.hint ? `  ${d.hint}\n` : ''}`);
   if (isDebug() && e instanceof Error && e.stack) write(`${e.stack}\n`);
-  else if (d.exit === EXIT.findings && !(e instanceof InputError)) write('  (run with --debug for details)\n');
   return d.exit;
 }
 

@@ -1,4 +1,6 @@
 // The `uebac` command line: a thin layer over the compiler and runtime libraries.
+import { EXIT, exitQuietlyOnBrokenPipe, reportError } from './errors.ts';
+import { InputChangedError } from '../runtime/inputs.ts';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
@@ -27,6 +29,11 @@ function positiveInt(v: string): number {
   return n;
 }
 
+function share(v: string): number {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < 0 || n > 1) throw new InvalidArgumentError('expected a share between 0 and 1, e.g. 0.5');
+  return n;
+}
 function positiveNumber(v: string): number {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError('expected a positive number');
@@ -47,6 +54,7 @@ async function main(argv: string[]): Promise<number> {
     .description('Compile behavioral detection content (YAML) into one bundle and stream logs through it.')
     .version(COMPILER_VERSION)
     .exitOverride()
+    .option('--debug', 'print stack traces on errors (for bug reports)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   program.command('validate').description('check content: schemas, references, expressions, regexes')
@@ -70,7 +78,8 @@ async function main(argv: string[]): Promise<number> {
     .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
     .option('--rejects <file>', 'write rejected lines with their reason (JSONL)')
     .option('--year <yyyy>', 'year for syslog headers without one, until the first dated event')
-    .action(async (files: string[], o: { bundle: string; rejects?: string; year?: string }) => { code = await parseCommand(files, o); });
+    .option('--max-unreadable <share>', 'fail (exit 1) when more than this share of lines is not readable log (no-parser, unknown-source, invalid-utf8)', share, 0.5)
+    .action(async (files: string[], o: { bundle: string; rejects?: string; year?: string; maxUnreadable: number }) => { code = await parseCommand(files, o); });
 
   program.command('run').description('stream logs through the bundle: rules, sessions, models → JSONL')
     .argument('<files...>', 'log files (- for stdin, .gz accepted)')
@@ -84,11 +93,10 @@ async function main(argv: string[]): Promise<number> {
     .option('--checkpoint-events <n>', 'checkpoint every N lines', positiveInt)
     .option('--trust <pubkey>', 'refuse the bundle unless manifest.sig verifies with this Ed25519 public key (PEM)')
     .option('-q, --quiet', 'no summary')
+    .option('--max-unreadable <share>', 'fail (exit 1) when more than this share of lines is not readable log (no-parser, unknown-source, invalid-utf8)', share, 0.5)
     .option('--year <yyyy>', 'year for syslog headers without one, until the first dated event')
-    .action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; fresh?: boolean; finish?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean; trust?: string; year?: string }) => {
+    .action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; fresh?: boolean; finish?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean; trust?: string; year?: string; maxUnreadable: number }) => {
       if (o.trust) trustCheck(o.bundle, o.trust);
-      if (o.state !== ':memory:') (await import('node:fs')).mkdirSync((await import('node:path')).dirname(o.state), { recursive: true });
-      if (!o.out && !o.quiet) throw new UsageError('uebac run writes records to stdout unless --out is given; add --out FILE, or --quiet to write only records');
       code = await runCommand(files, { ...o, checkpointEvents: o.checkpointEvents });
     });
 
@@ -165,18 +173,12 @@ async function main(argv: string[]): Promise<number> {
   try {
     await program.parseAsync(argv);
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof UsageError || e instanceof BundleError || e instanceof ContextError || e instanceof TrustError || e instanceof RecordsError) {
-      process.stderr.write(`uebac: ${e.message}\n`);
-      return 2;
-    }
-    if (e instanceof Error) {
-      process.stderr.write(`uebac: ${(e as Error).message}\n`);
-      return 1;
-    }
-    throw e;
+    if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    const input = e instanceof UsageError || e instanceof BundleError || e instanceof ContextError || e instanceof TrustError || e instanceof RecordsError || e instanceof InputChangedError;
+    return reportError(e, input ? EXIT.usage : undefined);
   }
   return code;
 }
 
+exitQuietlyOnBrokenPipe();
 process.exitCode = await main(process.argv);

@@ -1,5 +1,5 @@
 // `uebac parse` and `uebac run`: load a bundle, stream logs through it.
-import { createWriteStream, existsSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { loadBundle } from '../runtime/bundle.ts';
 import { isoTime } from '../runtime/engine.ts';
 import { readLines } from '../runtime/lines.ts';
@@ -7,34 +7,65 @@ import type { ParseOutcome } from '../runtime/program.ts';
 import { runPipeline, type RunSummary } from '../runtime/run.ts';
 import { TimeLookahead } from '../runtime/time-lookahead.ts';
 import { loadContextDir } from './context-dir.ts';
+import { describeError, InputError } from './errors.ts';
+import { checkInputFiles, closeOutputFile, ensureDir, openOutputFile } from './files.ts';
 
-function requireInputs(files: string[]): void {
-  if (files.length === 0) throw new UsageError('no input files (use - for stdin)');
-  for (const f of files) if (f !== '-' && !existsSync(f)) throw new UsageError(`input file not found: ${f}`);
+const requireInputs = checkInputFiles;
+
+/** Kept under its old name: a usage error is an input error (exit 2). */
+export { InputError as UsageError };
+
+/** Reject reasons that mean "this line is not a log line this pack can read". */
+const UNREADABLE = ['no-parser', 'unknown-source', 'invalid-utf8'] as const;
+
+/**
+ * Input that is mostly not log lines (a binary file, package-lock.json, the wrong directory's
+ * files) must not end as a green run with every line quietly rejected.
+ */
+export function unreadableShare(read: number, rejected: Readonly<Record<string, number>>): number {
+  const bad = UNREADABLE.reduce((n, r) => n + (rejected[r] ?? 0), 0);
+  return read === 0 ? 0 : bad / read;
 }
 
-export class UsageError extends Error {}
+function unreadableMessage(files: readonly string[], share: number, max: number, rejected: Readonly<Record<string, number>>): string {
+  const reasons = UNREADABLE.filter((r) => rejected[r]).map((r) => `${r}: ${rejected[r]}`).join(', ');
+  return `uebac: ${Math.round(share * 100)}% of the lines of ${files.join(', ')} are not log lines this pack can read (${reasons}); more than the ${Math.round(max * 100)}% allowed by --max-unreadable\n` +
+    '  check that these are the right files for this bundle (`uebac parse --rejects FILE` shows the rejected lines)\n';
+}
+
+/** A state-file failure from SQLite, named after the file. */
+function stateError(e: unknown, state: string): unknown {
+  const code = (e as { code?: string }).code;
+  if (typeof code !== 'string' || !code.startsWith('SQLITE_')) return e;
+  const d = describeError(e, `--state ${state}`);
+  return new InputError(d.message, d.hint);
+}
+
+/** Create the directory of a state file (not for :memory:). */
+export function prepareStatePath(state: string): void {
+  if (state !== ':memory:') ensureDir(dirname(resolve(state)), `--state ${state}`);
+}
 
 /** `--year YYYY` → the anchor for year-less syslog headers before the first dated event (mid-year). */
 export function yearAnchor(year: string | undefined): number | undefined {
   if (year === undefined) return undefined;
-  if (!/^\d{4}$/.test(year)) throw new UsageError(`--year must be a four-digit year, got "${year}"`);
+  if (!/^\d{4}$/.test(year)) throw new InputError(`--year must be a four-digit year, got "${year}"`);
   return Date.UTC(Number(year), 6, 1);
 }
 
-export async function parseCommand(files: string[], opts: { bundle: string; rejects?: string; year?: string }): Promise<number> {
+export async function parseCommand(files: string[], opts: { bundle: string; rejects?: string; year?: string; maxUnreadable?: number }): Promise<number> {
   requireInputs(files);
   const { module } = await loadBundle(opts.bundle);
   const program = module.instantiate(new Map());
   const anchor = yearAnchor(opts.year);
   if (anchor !== undefined) program.setTimeAnchor(anchor);
-  const rejects = opts.rejects ? createWriteStream(opts.rejects) : null;
+  const rejects = opts.rejects ? openOutputFile(opts.rejects, '--rejects') : null;
   const counts: Record<string, number> = {};
   let read = 0;
   let parsed = 0;
   const repaired: Record<string, number> = {};
   const out: string[] = [];
-  type At = { line: number; text: string; repaired?: string };
+  type At = { file: string; line: number; text: string; repaired?: string };
   const settle = (r: ParseOutcome, at: At) => {
     if (r.ok) {
       program.enrich(r.event, r.eventType);
@@ -45,28 +76,32 @@ export async function parseCommand(files: string[], opts: { bundle: string; reje
       out.push(JSON.stringify(rec));
     } else {
       counts[r.reason] = (counts[r.reason] ?? 0) + 1;
-      rejects?.write(JSON.stringify({ line: at.line, reason: r.reason, ...(r.parser ? { parser: r.parser } : {}), ...(at.repaired ? { repaired: at.repaired } : {}), text: at.text.slice(0, 4096) }) + '\n');
+      rejects?.write(JSON.stringify({ file: at.file, line: at.line, reason: r.reason, ...(r.parser ? { parser: r.parser } : {}), ...(at.repaired ? { repaired: at.repaired } : {}), text: at.text.slice(0, 4096) }) + '\n');
     }
   };
   // Same look-ahead as `run`: lines without a time before the first event wait for it.
   const lookahead = new TimeLookahead<At>((text) => program.parse(text));
   const flush = () => { if (out.length) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; } };
   for (const file of files) {
+    let lineNo = 0;
     for await (const batch of readLines(file)) {
       for (const line of batch) {
         read++;
+        lineNo++;
         if (line.repaired) repaired[line.repaired] = (repaired[line.repaired] ?? 0) + 1;
-        lookahead.push(line.text, { line: read, text: line.text, repaired: line.repaired }, settle);
+        lookahead.push(line.text, { file, line: lineNo, text: line.text, repaired: line.repaired }, settle);
       }
       flush();
     }
   }
   lookahead.end(settle);
   flush();
-  rejects?.end();
+  if (rejects) await closeOutputFile(rejects, opts.rejects!, '--rejects');
   const rejected = read - parsed;
   process.stderr.write(`read ${read} lines: ${parsed} parsed, ${rejected} rejected${rejected ? ` (${Object.entries(counts).sort().map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}${repairedNote(repaired)}\n`);
   if (counts['missing-year']) process.stderr.write('missing-year: RFC 3164 headers without a year before any dated event; give the year with --year YYYY\n');
+  const share = unreadableShare(read, counts);
+  if (share > (opts.maxUnreadable ?? 0.5)) { process.stderr.write(unreadableMessage(files, share, opts.maxUnreadable ?? 0.5, counts)); return 1; }
   return 0;
 }
 
@@ -87,6 +122,8 @@ export interface RunCliOptions {
   checkpointEvents?: number;
   quiet?: boolean;
   year?: string;
+  /** Fail (exit 1) when more than this share of lines is not readable log (default 0.5). */
+  maxUnreadable?: number;
 }
 
 export async function runCommand(files: string[], opts: RunCliOptions): Promise<number> {
@@ -96,6 +133,7 @@ export async function runCommand(files: string[], opts: RunCliOptions): Promise<
   const program = module.instantiate(overrides);
   const tty = process.stderr.isTTY && !opts.quiet;
   const started = performance.now();
+  prepareStatePath(opts.state);
   const summary = await runPipeline(program, {
     inputs: files,
     out: opts.out ?? null,
@@ -110,9 +148,13 @@ export async function runCommand(files: string[], opts: RunCliOptions): Promise<
       const secs = (performance.now() - started) / 1000;
       process.stderr.write(`\r${s.lines} lines (${Math.round(s.lines / Math.max(secs, 0.001))}/s), ${s.events} events, ${s.notable.length} notable sessions`);
     } : undefined,
-  });
+  }).catch((e: unknown) => { throw stateError(e, opts.state); });
   if (tty) process.stderr.write('\r\x1b[K');
-  if (!opts.quiet) process.stdout.write(renderRunSummary(summary, opts.out ?? null));
+  // Records go to stdout unless --out names a file; the summary then goes to stderr.
+  if (!opts.quiet) (opts.out ? process.stdout : process.stderr).write(renderRunSummary(summary, opts.out ?? null));
+  const share = unreadableShare(summary.lines, summary.rejected);
+  const max = opts.maxUnreadable ?? 0.5;
+  if (share > max) { process.stderr.write(unreadableMessage(files, share, max, summary.rejected)); return 1; }
   return 0;
 }
 

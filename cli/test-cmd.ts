@@ -14,6 +14,7 @@ import { testDiagnostics } from '../compiler/test-diagnostics.ts';
 import { coverageGaps, renderJunit, runParserTests, runRuleTest, type TestResult } from '../compiler/testing.ts';
 import { loadBundle } from '../runtime/bundle.ts';
 import { printDiagnostics } from './compile-cmd.ts';
+import { checkContentDir } from './files.ts';
 
 export type TestFormat = 'human' | 'junit' | 'json' | 'sarif';
 
@@ -24,6 +25,7 @@ export interface TestOptions {
 }
 
 export async function testCommand(dir: string, opts: TestOptions): Promise<number> {
+  checkContentDir(dir);
   const { ir, diagnostics, files } = compileDir(dir);
   const errors = diagnostics.filter((d) => d.severity === 'error');
   if (!ir) {

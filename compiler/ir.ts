@@ -17,6 +17,8 @@ export interface IRParser {
   extract: Array<{ source: string; flags: string; groups: Array<{ group: string; field: string }> }>;
   fields: Array<{ name: string; ast: Expr }>;
   events: Array<{ eventType: number; when: Expr | null }>;
+  /** Raw keys the mapping reads (demand analysis): the run path extracts only these. */
+  rawKeys: string[];
   tests: NonNullable<ParserDoc['tests']>;
   file: string;
 }

@@ -33,6 +33,8 @@ export interface ParserPart {
   /** Raw keys holding the event time, tried in order. */
   timeFrom: readonly string[];
   timeFormats: readonly string[];
+  /** The raw keys `map` reads; absent (older bundles): every key is extracted. */
+  rawKeys?: readonly string[];
   /** Raw keys → output fields and event type index (or -1: no event builder matched). */
   map(raw: Record<string, string>): { fields: Record<string, Value>; eventType: number };
 }
@@ -63,6 +65,17 @@ function coerce(v: Value | undefined, type: FieldType): Value {
     case 'list': return Array.isArray(v) ? v : h.split(String(v), ';');
     default: return Array.isArray(v) ? v.join(';') : typeof v === 'string' ? v : String(v);
   }
+}
+
+/** Every raw key some parser of this format reads, or null when one of them does not say. */
+function wantedKeys(parsers: readonly ParserPart[], format: ParserPart['format']): ReadonlySet<string> | null {
+  const out = new Set<string>();
+  for (const p of parsers) {
+    if (p.format !== format) continue;
+    if (!p.rawKeys) return null;
+    p.rawKeys.forEach((k) => out.add(k));
+  }
+  return out;
 }
 
 export function assembleProgram(parts: ProgramParts): Program {
@@ -141,7 +154,7 @@ export function assembleProgram(parts: ProgramParts): Program {
     counters: parts.counters,
     models: parts.models,
     rules: parts.rules,
-    parse: createDispatcher(routes, { maxLineLength: Math.max(settings.maxFieldLength, 65536), maxFieldLength: settings.maxFieldLength }),
+    parse: createDispatcher(routes, { maxLineLength: Math.max(settings.maxFieldLength, 65536), maxFieldLength: settings.maxFieldLength, wantedCef: wantedKeys(parts.parsers, 'cef') }),
     makeEvent: (et, time) => factories[et]!(time),
     setTimeAnchor: (time) => { clock.anchor = time; clock.last = null; },
     enrich: (ev, et) => eventTypes[et]!.derive(ev),

@@ -31,6 +31,8 @@ interface Bucket {
 export interface DispatchOptions {
   maxLineLength: number;
   maxFieldLength: number;
+  /** CEF extension keys any parser reads; the others are skipped (null: keep every key). */
+  wantedCef?: ReadonlySet<string> | null;
 }
 
 export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchOptions): (line: string) => ParseOutcome {
@@ -95,6 +97,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
 
   const contained = (r: ParserRoute, line: string) => r.contains.every((c) => line.includes(c));
 
+  const cefOptions = { maxFieldLength: opts.maxFieldLength, wanted: opts.wantedCef ?? null };
   return (line: string): ParseOutcome => {
     if (line.length > opts.maxLineLength) return { ok: false, reason: 'line-too-long' };
     if (line.trim() === '') return { ok: false, reason: 'empty-line' };
@@ -104,7 +107,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     /** Structured lines: whether some parser selects this vendor/product at all. */
     let knownSource = false;
     if (isCef || isLeef) {
-      const parsed = isCef ? parseCef(body, { maxFieldLength: opts.maxFieldLength }) : parseLeef(body, { maxFieldLength: opts.maxFieldLength });
+      const parsed = isCef ? parseCef(body, cefOptions) : parseLeef(body, { maxFieldLength: opts.maxFieldLength });
       if (!parsed.ok) return { ok: false, reason: parsed.reason };
       const rec = parsed.record as { vendor: string; product: string; ext: Record<string, string>; signature?: string; eventId?: string; name?: string; severity?: string; version: string };
       const signature = isCef ? rec.signature! : rec.eventId!;

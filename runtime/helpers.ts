@@ -3,6 +3,7 @@
 // a function given `null` where it needs a value returns `null` (string results) or
 // `false` (predicates).
 import { capInput } from './regex-guard.ts';
+import { jsonPathValue } from './json-path.ts';
 
 export type Value = string | number | boolean | null | readonly string[];
 
@@ -250,4 +251,9 @@ export function nameMatches(address: Value, user: Value): boolean {
 export function replaceAll(s: Value, from: Value, to: Value): string | null {
   if (typeof s !== 'string' || typeof from !== 'string' || typeof to !== 'string' || from === '') return typeof s === 'string' ? s : null;
   return s.split(from).join(to);
+}
+
+/** First value at a JSON path in the JSON object found in a text (runtime/json-path.ts). */
+export function jsonPath(text: Value, path: Value): string | null {
+  return jsonPathValue(text, path);
 }

@@ -29,27 +29,37 @@ export async function* readLines(path: string, startOffset = 0, hash?: Hash): As
   const stream = gz ? raw.pipe(createGunzip()) : raw;
   let carry: Buffer = Buffer.alloc(0);
   let offset = gz ? 0 : startOffset;
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
-    const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
-    const batch: Line[] = [];
-    // One check for the whole chunk; only a chunk with a bad (or cut) sequence is checked per line.
-    const valid = isUtf8(buf);
-    let start = 0;
-    let hashFrom = -1;
-    let nl = buf.indexOf(10, start);
-    while (nl >= 0) {
-      const endByte = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
-      offset += nl + 1 - start;
-      if (!gz || offset > startOffset) {
-        if (hashFrom < 0) hashFrom = start;
-        batch.push(decodeLine(buf.subarray(start, endByte), offset, valid));
+  // A read or decompression error names the file it happened in (zlib's own message does not).
+  const named = (e: unknown): unknown => {
+    if (e && typeof e === 'object' && !('path' in e)) Object.assign(e, { path: path === '-' ? 'standard input' : path });
+    return e;
+  };
+  if (gz) raw.on('error', (e: Error) => stream.destroy(named(e) as Error));
+  try {
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      const buf = carry.length ? Buffer.concat([carry, chunk]) : chunk;
+      const batch: Line[] = [];
+      // One check for the whole chunk; only a chunk with a bad (or cut) sequence is checked per line.
+      const valid = isUtf8(buf);
+      let start = 0;
+      let hashFrom = -1;
+      let nl = buf.indexOf(10, start);
+      while (nl >= 0) {
+        const endByte = nl > start && buf[nl - 1] === 13 ? nl - 1 : nl;
+        offset += nl + 1 - start;
+        if (!gz || offset > startOffset) {
+          if (hashFrom < 0) hashFrom = start;
+          batch.push(decodeLine(buf.subarray(start, endByte), offset, valid));
+        }
+        start = nl + 1;
+        nl = buf.indexOf(10, start);
       }
-      start = nl + 1;
-      nl = buf.indexOf(10, start);
+      if (hash && hashFrom >= 0) hash.update(buf.subarray(hashFrom, start));
+      carry = buf.subarray(start);
+      if (batch.length) yield batch;
     }
-    if (hash && hashFrom >= 0) hash.update(buf.subarray(hashFrom, start));
-    carry = buf.subarray(start);
-    if (batch.length) yield batch;
+  } catch (e) {
+    throw named(e);
   }
   if (carry.length) {
     offset += carry.length;

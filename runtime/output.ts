@@ -4,6 +4,9 @@
 // instead of sending records into an unlinked inode (exit 0, every record gone).
 import { closeSync, existsSync, fstatSync, ftruncateSync, openSync, statSync, writeSync } from 'node:fs';
 
+/** Something to sleep on between retries of a write to a full pipe. */
+const PAUSE = new Int32Array(new SharedArrayBuffer(4));
+
 export class OutputLostError extends Error {}
 
 export interface Output {
@@ -60,7 +63,15 @@ class JsonlOutput implements Output {
     if (!this.buf.length) return;
     const data = Buffer.from(this.buf.join(''), 'utf8');
     let written = 0;
-    while (written < data.length) written += writeSync(this.fd, data, written, data.length - written, this.regular ? this.offset + written : null);
+    while (written < data.length) {
+      try {
+        written += writeSync(this.fd, data, written, data.length - written, this.regular ? this.offset + written : null);
+      } catch (e) {
+        // stdout may be a non-blocking pipe: when the reader is slower, wait briefly and retry.
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        Atomics.wait(PAUSE, 0, 0, 5);
+      }
+    }
     this.offset += data.length;
     this.buf = [];
     this.size = 0;

@@ -37,6 +37,7 @@ export const PURE_BUILTINS: Builtin[] = [
   pure('emailLocal', 'emailLocal', ['string'], 'string', 1, 1, 'Lower-cased local part of an e-mail address.', 'emailLocal(recipient)'),
   pure('urlHost', 'urlHost', ['string'], 'string', 1, 1, 'Lower-cased host of a URL.', 'urlHost(request)', 'string', ['getDomainFromURL']),
   pure('fileExt', 'fileExt', ['string'], 'string', 1, 1, 'Lower-cased file extension without the dot.', 'fileExt(file_name)'),
+  pure('jsonPath', 'jsonPath', ['string', 'string'], 'string', 2, 2, 'In a text holding a JSON object (after any prefix), the first value at a JSON path: `$.a.b`, `$..key` (anywhere below), `[\'key.with.dots\']`, `[0]`, `[*]`, `[?(@.k == \'v\')]`; strings as they are, numbers and booleans as text, objects and lists as JSON; null when absent. The object is parsed once per text.', "jsonPath(message, '$.actor.email')"),
   pure('tldCountry', 'tldCountry', ['string'], 'string', 1, 1, 'ISO 3166 country code of a domain\'s country-code TLD (supplier.co.uk → GB); null for generic TLDs (.com, .io, .co, .me, …).', 'tldCountry(external_domain)'),
   pure('nameMatches', 'nameMatches', ['string', 'string'], 'boolean', 2, 2, 'True when an e-mail address looks like the user\'s own: the local part without `.`, `_`, `-` and digits contains the account name, or all of its name parts.', 'nameMatches(external_address, user)'),
   pure('replace', 'replaceAll', ['string', 'string', 'string'], 'string', 3, 3, 'Replaces every occurrence of a literal substring (not a regex).', "replace(subject, '_', ' ')"),

@@ -155,7 +155,7 @@ function aggregate(name: string, fn: 'count' | 'sum' | 'distinct', scope: 'sessi
       }
       cx.resolve(call, { aggregate: { fn, scope, value: call.args[0]!, key: keyed ? call.args[1]! : null, eventTypes: ets.length ? ets : cx.eventTypes } });
     },
-    emit: (call, _args, ex) => code`rt.counter(${num(ex.res(call).counter!)}, ev)`,
+    emit: (call, _args, ex) => ex.counter(ex.res(call).counter!),
     interp: (call, _args, ix) => ix.rt?.counter(ix.res(call).counter!, ix.ev) ?? 0,
   };
 }
@@ -182,7 +182,7 @@ const models: Builtin[] = [
       const idx = id === null ? null : cx.model(call.args[0]!, id);
       if (idx !== null) cx.resolve(call, { model: idx });
     },
-    emit: (call, [, s], ex) => code`rt.modelTotal(${num(ex.res(call).model!)}, ${s!})`,
+    emit: (call, [, s], ex) => code`rt.modelTotal(${ex.model(ex.res(call).model!)}, ${s!})`,
     interp: (call, [, s], ix) => ix.rt?.modelTotal(ix.res(call).model!, s!) ?? 0,
   },
   {
@@ -194,7 +194,7 @@ const models: Builtin[] = [
       const idx = id === null ? null : cx.model(call.args[0]!, id);
       if (idx !== null) cx.resolve(call, { model: idx });
     },
-    emit: (call, [, v], ex) => code`rt.seenAnywhere(${num(ex.res(call).model!)}, ${v!})`,
+    emit: (call, [, v], ex) => code`rt.seenAnywhere(${ex.model(ex.res(call).model!)}, ${v!})`,
     interp: (call, [, v], ix) => ix.rt?.seenAnywhere(ix.res(call).model!, v!) ?? false,
   },
   {
@@ -213,7 +213,7 @@ const models: Builtin[] = [
       const idx = id === null ? null : cx.rule(call.args[0]!, id);
       if (idx !== null) cx.resolve(call, { rule: idx });
     },
-    emit: (call, _a, ex) => code`rt.wasFired(${num(ex.res(call).rule!)}, ev)`,
+    emit: (call, _a, ex) => code`rt.wasFired(${ex.rule(ex.res(call).rule!)}, ev)`,
     interp: (call, _a, ix) => ix.rt?.wasFired(ix.res(call).rule!, ix.ev) ?? false,
   },
 ];

@@ -52,6 +52,11 @@ export interface EmitContext {
   table(name: string): Code;
   /** Code for a precompiled regex. */
   regex(source: string, flags: string): Code;
+  /** Named slot constants of a model and a rule. */
+  model(index: number): Code;
+  rule(index: number): Code;
+  /** Code reading the counter in `index` for the current event. */
+  counter(index: number): Code;
 }
 
 export interface InterpContext {

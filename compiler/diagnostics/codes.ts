@@ -426,6 +426,21 @@ export const DIAG = {
     example: ['kind: rule', 'id: EM-DED', '# no tests/em-ded*.yaml refers to EM-DED'].join('\n'),
     fix: 'Add a test beside the rule with a firing and a non-firing example event.',
   },
+  ID_NAME_COLLISION: {
+    code: 'UEB0211',
+    name: 'id-name-collision',
+    severity: 'error',
+    phase: 'resolve',
+    summary: 'two ids of the same kind differ only in punctuation',
+    explanation:
+      'Generated code and reports name event types, models, rules and context tables after their ' +
+      'ids, with every character other than letters, digits and `_` turned into `_`. Two ids ' +
+      'that become the same name that way (`EM-OD-F` and `EM_OD_F`) are almost always one item ' +
+      'copied under a second spelling, and they are easy to confuse in alerts, dependencies ' +
+      'and `wasRuleFired()` calls.',
+    example: ['# rules/em-od-f.yaml', 'id: EM-OD-F', '', '# rules/em_od_f.yaml', 'id: EM_OD_F'].join('\n'),
+    fix: 'Rename one of the two items so the ids differ in more than `-`, `.`, spaces or `_`.',
+  },
 
   // ── 03xx: expressions ──────────────────────────────────────────────────
   EXPRESSION_SYNTAX: {

@@ -2,10 +2,13 @@
 // content strings enter through `str()` (JSON-quoted, with line separators and `<`
 // escaped), names through `ident()` (identifier-shaped or rejected), numbers through
 // `num()`. A plain string cannot be interpolated: the types reject it.
+// Code values are made only by the functions of this module (no public raw-text escape).
+let make: (text: string) => Code;
+
 export class Code {
   private constructor(readonly text: string) {}
-  static raw(text: string): Code {
-    return new Code(text);
+  static {
+    make = (text) => new Code(text);
   }
   toString(): string {
     return this.text;
@@ -20,7 +23,7 @@ export function code(strings: TemplateStringsArray, ...parts: Part[]): Code {
   for (let i = 0; i < parts.length; i++) {
     out += render(parts[i]!) + strings[i + 1]!;
   }
-  return Code.raw(out);
+  return make(out);
 }
 
 function render(p: Part): string {
@@ -33,7 +36,7 @@ function render(p: Part): string {
 
 /** A JavaScript string literal for any content string. */
 export function str(s: string): Code {
-  return Code.raw(
+  return make(
     JSON.stringify(s)
       .replace(/\u2028/g, '\\u2028')
       .replace(/\u2029/g, '\\u2029')
@@ -43,7 +46,7 @@ export function str(s: string): Code {
 
 export function num(n: number): Code {
   if (!Number.isFinite(n)) throw new TypeError(`not a finite number: ${n}`);
-  return Code.raw(Object.is(n, -0) ? '0' : String(n));
+  return make(Object.is(n, -0) ? '0' : String(n));
 }
 
 const RESERVED = new Set('break case catch class const continue debugger default delete do else export extends finally for function if import in instanceof new return super switch this throw try typeof var void while with yield let static enum await implements package protected interface private public null true false undefined NaN Infinity eval arguments'.split(' '));
@@ -51,7 +54,7 @@ const RESERVED = new Set('break case catch class const continue debugger default
 /** A JavaScript identifier; anything else is a programming error. */
 export function ident(name: string): Code {
   if (!/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) || RESERVED.has(name)) throw new TypeError(`not a safe identifier: ${JSON.stringify(name)}`);
-  return Code.raw(name);
+  return make(name);
 }
 
 /** Turn any content id into a readable identifier fragment: `UW-UH-F` → `UW_UH_F`. */
@@ -62,7 +65,7 @@ export function mangle(id: string): string {
 
 /** Property access: `obj.name` for plain names, `obj["…"]` otherwise. */
 export function prop(obj: Code, name: string): Code {
-  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) && name !== '__proto__' ? Code.raw(`${obj.text}.${name}`) : Code.raw(`${obj.text}[${str(name).text}]`);
+  return /^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) && name !== '__proto__' ? make(`${obj.text}.${name}`) : make(`${obj.text}[${str(name).text}]`);
 }
 
 /** A comment that content text cannot close early. */
@@ -72,20 +75,26 @@ export function comment(text: string): Code {
     .replace(/[\r\n\u2028\u2029]+/g, ' ')
     .replace(/[\u0000-\u001f\u007f]/g, '?')
     .replace(/</g, '‹');
-  return Code.raw(`/* ${safe} */`);
+  return make(`/* ${safe} */`);
 }
 
 export function lines(parts: readonly Code[], indent = ''): Code {
-  return Code.raw(parts.map((p) => p.text.split('\n').map((l) => (l ? indent + l : l)).join('\n')).join('\n'));
+  return make(parts.map((p) => p.text.split('\n').map((l) => (l ? indent + l : l)).join('\n')).join('\n'));
 }
 
 export function join(parts: readonly Code[], sep: string): Code {
   if (!/^[\s,;|&+]*$/.test(sep)) throw new TypeError('separator must be punctuation');
-  return Code.raw(parts.map((p) => p.text).join(sep));
+  return make(parts.map((p) => p.text).join(sep));
 }
 
 /** A RegExp literal built through the RegExp constructor from a quoted source. */
 export function regex(source: string, flags: string): Code {
   if (!/^[dgimsuvy]*$/.test(flags)) throw new TypeError(`bad regex flags ${flags}`);
   return code`new RegExp(${str(source)}, ${str(flags)})`;
+}
+
+/** Data (context rows, lists, settings) as a JSON literal: JSON text is valid JS once line
+ *  separators and `<` are escaped, which str() does for every string inside. */
+export function json(value: unknown): Code {
+  return make(JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029').replace(/</g, '\\u003c'));
 }

@@ -19,7 +19,8 @@ function strictBoolean(e: Expr): boolean {
   return false;
 }
 
-function asBool(e: Expr, ex: ExprEmitContext): Code {
+/** `e` as a real boolean: `=== true` only where the value can be null or non-boolean. */
+export function asBool(e: Expr, ex: ExprEmitContext): Code {
   const c = emitExpr(e, ex);
   return strictBoolean(e) ? c : code`(${c} === true)`;
 }

@@ -19,13 +19,29 @@ export const HOCON_GRAMMAR = String.raw`
 
 {
   const recoveries = options.recoveries ?? [];
+  let rootValues = 0;
   // Braces in code blocks must balance for peggy, so the closers are spelled by char code.
   function missing(code, loc) { recoveries.push({ what: String.fromCharCode(code), offset: loc.start.offset }); return true; }
 }
 
+// A file is an object's members, or (as in the library's pages) several objects and
+// members in a row: each value at the top becomes a member with a name no key can have.
 Document
-  = _ obj:Object _ { return obj; }
-  / _ members:Members _ { return { kind: 'object', members, span: span(location()) }; }
+  = _ items:RootItems _ {
+      // One braced object is the root itself (HOCON's optional root braces).
+      if (items.length === 1 && items[0].key[0] === '#0' && items[0].value.kind === 'object') return items[0].value;
+      return { kind: 'object', members: items, span: span(location()) };
+    }
+
+RootItems = head:RootItem? tail:(RootSep i:RootItem { return i; })* RootSep? {
+    return head ? [head, ...tail] : [];
+  }
+
+RootSep = MemberSep / _ "," _ / _
+
+RootItem
+  = Member
+  / value:Value { return { kind: 'field', key: ['#' + (rootValues++)], keySpan: value.span, append: false, value, span: value.span }; }
 
 Object
   = "{" _ members:Members _ Close_Brace { return { kind: 'object', members, span: span(location()) }; }

@@ -179,7 +179,8 @@ export function resolveHocon(src: ParsedSource, opts: ResolveOptions = {}): Reso
     const rootSlot = scope[scope.length - 1]!;
     const direct = walk(rootSlot, path);
     if (direct !== undefined) return direct;
-    for (let drop = 1; drop < path.length; drop++) {
+    // Keep at least two segments (template and key): `Fields` alone would find the parser's own key.
+    for (let drop = 1; drop < path.length - 1; drop++) {
       const rest = path.slice(drop);
       for (const obj of scope) {
         const found = walk(obj, rest);

@@ -44,23 +44,37 @@ interface PeggySyntaxError extends Error {
 
 let parser: PeggyParser | undefined;
 
-export function parseHocon(text: string): HoconParse {
+/**
+ * Parses HOCON. With `salvage`, text the grammar cannot read is cut off (from the start of
+ * the line where reading failed; the library's pages often end in a half-copied template)
+ * and the rest is read; each cut is reported as a 'hocon-recovered' problem.
+ */
+export function parseHocon(text: string, opts: { salvage?: boolean } = {}): HoconParse {
   parser ??= peggy.generate(HOCON_GRAMMAR) as unknown as PeggyParser;
-  const recoveries: Array<{ what: string; offset: number }> = [];
-  try {
-    const root = parser.parse(text, { recoveries });
-    const problems: HoconProblem[] = recoveries.map((r) => ({
-      code: 'hocon-recovered',
-      message: r.what.startsWith('Fields')
-        ? `template reference without its 'Fields = \${…' prefix; read as a reference`
-        : `missing '${r.what}' supplied`,
-      span: { start: r.offset, end: r.offset },
-    }));
-    return { root, problems };
-  } catch (err) {
-    const e = err as PeggySyntaxError;
-    if (!e.location) throw err;
-    return { root: null, problems: [{ code: 'hocon-syntax', message: syntaxMessage(e), span: { start: e.location.start.offset, end: e.location.end.offset } }] };
+  const problems: HoconProblem[] = [];
+  let upTo = text.length;
+  for (let attempt = 0; ; attempt++) {
+    const recoveries: Array<{ what: string; offset: number }> = [];
+    try {
+      const root = parser.parse(upTo === text.length ? text : text.slice(0, upTo), { recoveries });
+      for (const r of recoveries) {
+        problems.push({
+          code: 'hocon-recovered',
+          message: r.what === 'Fields-reference' ? `template reference without its 'Fields = \${…' prefix; read as a reference` : `missing '${r.what}' supplied`,
+          span: { start: r.offset, end: r.offset },
+        });
+      }
+      return { root, problems };
+    } catch (err) {
+      const e = err as PeggySyntaxError;
+      if (!e.location) throw err;
+      const at = e.location.start.offset;
+      const problem: HoconProblem = { code: 'hocon-syntax', message: syntaxMessage(e), span: { start: at, end: e.location.end.offset } };
+      const lineStart = text.lastIndexOf('\n', Math.max(0, at - 1)) + 1;
+      if (!opts.salvage || attempt >= 8 || lineStart === 0 || lineStart >= upTo) return { root: null, problems: [...problems, problem] };
+      problems.push({ code: 'hocon-recovered', message: `text from here on skipped: ${problem.message}`, span: { start: lineStart, end: upTo } });
+      upTo = lineStart;
+    }
   }
 }
 

@@ -2,9 +2,9 @@
 // a per-parser account of what was not carried over. Reading (source.ts, hocon.ts,
 // hocon-resolve.ts, exabeam.ts) and translating (translate-parser.ts) live in their own
 // modules; writing the output and compiling it are in write-import.ts and check-import.ts.
-import { dirname, resolve as resolvePath } from 'node:path';
+import { basename, dirname, resolve as resolvePath } from 'node:path';
 import { existsSync } from 'node:fs';
-import { findParsers } from './exabeam.ts';
+import { findParsers, type ExabeamParser } from './exabeam.ts';
 import { RegexScreen, type ScreenStats } from './screen.ts';
 import { parseHocon } from './hocon.ts';
 import { resolveHocon, type Origin, type ParsedSource } from './hocon-resolve.ts';
@@ -34,6 +34,8 @@ export interface ParserRecord {
   /** Carried over but flagged: regexes the screen could not clear. */
   warnings: IssueRecord[];
   rewrites: string[];
+  /** The Exabeam regexes carried into the parser's `extract`, in order. */
+  carried: string[];
   doc: ParserDocument | null;
   eventType: EventTypeDocument | null;
 }
@@ -45,6 +47,8 @@ export interface ImportResult {
   parsers: ParserRecord[];
   /** Parser definitions that repeat an earlier one exactly (same name, same text): counted once. */
   duplicates: number;
+  /** Other definitions of an imported parser's name that differ from the one imported. */
+  variants: Array<{ name: string; at: Place; chosen: Place }>;
   /** Problems of files as a whole (syntax errors before any parser could be found). */
   fileIssues: IssueRecord[];
   millis: number;
@@ -70,7 +74,24 @@ export function importExabeam(paths: readonly string[], opts: ImportOptions = {}
   };
   const records: ParserRecord[] = [];
   const fileIssues: IssueRecord[] = [];
-  const byName = new Map<string, { record: ParserRecord; text: string }>();
+  interface Candidate { p: ExabeamParser; own: string; skipped: IssueRecord[]; blockIssues: ImportIssue[]; preferred: boolean }
+  const candidates = new Map<string, Candidate[]>();
+
+  const translateOne = ({ p, skipped, blockIssues }: Candidate): ParserRecord => {
+    const at = place(p.origin);
+    const source = `${p.name} in ${fmt(at)}`;
+    const etId = opts.eventTypeOf?.(parserId(p.name), p.name) ?? parserId(p.name);
+    const t = translateParser(p, etId, source, check);
+    const issues = [...skipped, ...[...blockIssues, ...t.issues].map((i) => ({ reason: i.reason, message: i.message, at: place(i.origin) }))];
+    const status: ParserRecord['status'] = !t.doc ? 'failed' : issues.length ? 'partial' : 'imported';
+    const eventType: EventTypeDocument | null = t.doc ? {
+      kind: 'event-type', id: etId,
+      description: `Events of the Exabeam parser ${p.name} (${[p.vendor, p.product].filter(Boolean).join(' ')})`,
+      fields: Object.fromEntries(t.fieldNames.map((f) => [f, { type: 'string', level: 'informational' }])),
+    } : null;
+    const warnings = t.warnings.map((w) => ({ reason: w.reason, message: w.message, at: place(w.origin) }));
+    return { name: p.name, id: t.doc?.id ?? null, at, status, issues, warnings, rewrites: t.rewrites, carried: t.carried, doc: t.doc, eventType };
+  };
   let duplicates = 0;
   let filesWithoutParser = 0;
   const files = listParserFiles(paths);
@@ -78,10 +99,12 @@ export function importExabeam(paths: readonly string[], opts: ImportOptions = {}
   const check = screen.check.bind(screen);
 
   const parseBlock = (file: string, text: string, base: number): { parsed: ParsedSource | null; issues: IssueRecord[] } => {
-    const r = parseHocon(text);
+    const r = parseHocon(text, { salvage: true });
     const src = sources.get(file)!;
     const at = (offset: number) => { const lc = lineCol(src, base + offset); return { file, line: lc.line, col: lc.col }; };
-    const issues = r.problems.filter((p) => p.code === 'hocon-syntax').map((p) => ({ reason: 'hocon-syntax', message: p.message, at: at(p.span.start) }));
+    const issues = r.problems
+      .filter((p) => p.code === 'hocon-syntax' || p.message.startsWith('text from here on skipped'))
+      .map((p) => ({ reason: p.code === 'hocon-syntax' ? 'hocon-syntax' : 'hocon-skipped', message: p.message, at: at(p.span.start) }));
     return { parsed: r.root ? { file, root: r.root, base } : null, issues };
   };
 
@@ -106,10 +129,12 @@ export function importExabeam(paths: readonly string[], opts: ImportOptions = {}
       if (!parsed) {
         // Unreadable HOCON: still one parser the user expected; say which, when its name can be seen.
         const name = /^\s*Name\s*[=:]\s*"?([^"\n]+?)"?\s*$/m.exec(block.text)?.[1] ?? null;
-        records.push({ name, id: null, at: issues[0]?.at ?? { file, line: 1, col: 1 }, status: 'failed', issues, warnings: [], rewrites: [], doc: null, eventType: null });
+        records.push({ name, id: null, at: issues[0]?.at ?? { file, line: 1, col: 1 }, status: 'failed', issues, warnings: [], rewrites: [], carried: [], doc: null, eventType: null });
         found++;
         continue;
       }
+      // Text skipped while reading a block may have held part of any of its parsers.
+      const skipped = issues.filter((i) => i.reason === 'hocon-skipped');
       const resolved = resolveHocon(parsed, { include });
       const parsers = findParsers(resolved.root);
       const blockIssues: ImportIssue[] = resolved.problems
@@ -117,41 +142,39 @@ export function importExabeam(paths: readonly string[], opts: ImportOptions = {}
         .map((p) => ({ reason: p.code === 'unresolved-substitution' || p.code === 'include-missing' ? 'unresolved-substitution' : 'hocon-syntax', message: p.message, origin: p.origin }));
       for (const p of parsers) {
         found++;
-        const text = block.text;
-        const earlier = byName.get(p.name);
-        const at = place(p.origin);
-        if (earlier) {
-          if (earlier.text === text || samePlaceText(earlier, text)) { duplicates++; continue; }
-          records.push({ name: p.name, id: null, at, status: 'failed', issues: [{ reason: 'duplicate-name', message: `a different parser named '${p.name}' was read earlier at ${fmt(earlier.record.at)}`, at }], warnings: [], rewrites: [], doc: null, eventType: null });
-          continue;
-        }
-        const source = `${p.name} in ${fmt(at)}`;
-        const etId = opts.eventTypeOf?.(parserId(p.name), p.name) ?? parserId(p.name);
-        const t = translateParser(p, etId, source, check);
-        const issues = [...blockIssues.filter((i) => within(i.origin, p.origin)), ...t.issues].map((i) => ({ reason: i.reason, message: i.message, at: place(i.origin) }));
-        const status: ParserRecord['status'] = !t.doc ? 'failed' : issues.length ? 'partial' : 'imported';
-        const eventType: EventTypeDocument | null = t.doc ? {
-          kind: 'event-type', id: etId,
-          description: `Events of the Exabeam parser ${p.name} (${[p.vendor, p.product].filter(Boolean).join(' ')})`,
-          fields: Object.fromEntries(t.fieldNames.map((f) => [f, { type: 'string', level: 'informational' }])),
-        } : null;
-        const warnings = t.warnings.map((w) => ({ reason: w.reason, message: w.message, at: place(w.origin) }));
-        const record: ParserRecord = { name: p.name, id: t.doc?.id ?? null, at, status, issues, warnings, rewrites: t.rewrites, doc: t.doc, eventType };
-        records.push(record);
-        byName.set(p.name, { record, text });
+        const own = src.text.slice(p.origin.start, p.origin.end).replace(/\s+/g, ' ').trim();
+        const list = candidates.get(p.name) ?? [];
+        list.push({ p, own, skipped, blockIssues: blockIssues.filter((i) => within(i.origin, p.origin)), preferred: pageOf(p.name) === basename(file).toLowerCase() });
+        candidates.set(p.name, list);
       }
     }
     if (found === 0) filesWithoutParser++;
   }
-  return { files: files.length, filesWithoutParser, parsers: records, duplicates, fileIssues, millis: performance.now() - started, screen: screen.stats };
+
+  // Pages repeat parsers of other pages. Each name is imported once: from its own page
+  // (pC_<name>.md) when there is one, else from the first page that has it. Exact repeats
+  // are counted; differing copies are listed as variants.
+  const variants: Array<{ name: string; at: Place; chosen: Place }> = [];
+  for (const [name, list] of candidates) {
+    const chosen = list.find((c) => c.preferred) ?? list[0]!;
+    for (const c of list) {
+      if (c === chosen) continue;
+      if (c.own === chosen.own) duplicates++;
+      else variants.push({ name, at: place(c.p.origin), chosen: place(chosen.p.origin) });
+    }
+    records.push(translateOne(chosen));
+  }
+  records.sort((x, y) => (x.at.file < y.at.file ? -1 : x.at.file > y.at.file ? 1 : x.at.line - y.at.line));
+  return { files: files.length, filesWithoutParser, parsers: records, duplicates, variants, fileIssues, millis: performance.now() - started, screen: screen.stats };
 }
 
 function within(inner: Origin, outer: Origin): boolean {
   return inner.file === outer.file && inner.start >= outer.start && inner.end <= outer.end;
 }
 
-function samePlaceText(a: { text: string }, text: string): boolean {
-  return a.text.replace(/\s+/g, ' ').trim() === text.replace(/\s+/g, ' ').trim();
+/** The library names a parser's own page pC_<name without punctuation>.md. */
+function pageOf(name: string): string {
+  return `pc_${name.toLowerCase().replace(/[^a-z0-9_]/g, '')}.md`;
 }
 
 export function fmt(p: Place): string {

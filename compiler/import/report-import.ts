@@ -7,6 +7,8 @@ export interface ImportSummary {
   filesWithoutParser: number;
   parsers: number;
   duplicates: number;
+  /** Differing copies of an imported parser found on other pages (not imported). */
+  variants: number;
   imported: number;
   partial: number;
   failed: number;
@@ -40,6 +42,7 @@ export function summarise(r: ImportResult): ImportSummary {
     filesWithoutParser: r.filesWithoutParser,
     parsers: ps.length,
     duplicates: r.duplicates,
+    variants: r.variants.length,
     imported: ps.filter((p) => p.status === 'imported').length,
     partial: ps.filter((p) => p.status === 'partial').length,
     failed: failed.length,
@@ -60,7 +63,7 @@ export function summaryText(s: ImportSummary): string {
   const pct = (n: number) => `${((100 * n) / Math.max(1, s.parsers)).toFixed(1)} %`;
   const lines = [
     `files read        ${s.files}${s.filesWithoutParser ? ` (${s.filesWithoutParser} without a parser)` : ''}`,
-    `parsers           ${s.parsers}${s.duplicates ? ` (+${s.duplicates} exact repeats counted once)` : ''}`,
+    `parsers           ${s.parsers}${s.duplicates || s.variants ? ` (distinct names; ${s.duplicates} exact repeats and ${s.variants} differing copies on other pages not counted)` : ''}`,
     `imported, compile ${s.imported + s.partial}  (${s.compiledPercent.toFixed(1)} %): ${s.imported} complete, ${s.partial} with entries not carried over`,
     `failed            ${s.failed}  (${pct(s.failed)})${s.failedBy.length ? `: ${s.failedBy.map(([k, n]) => `${k} ${n}`).join(', ')}` : ''}`,
     `regexes           ${s.regexes.carried} carried over, ${s.regexes.lost} not`,
@@ -80,6 +83,11 @@ export function reportMarkdown(r: ImportResult, s: ImportSummary): string {
   table('Parsers not imported, by reason', s.failedBy);
   table('Entries not carried over, by reason', s.lostBy);
   table('Regexes carried over with a warning', s.warnedBy);
+  if (r.variants.length) {
+    out.push('## Differing copies not imported', '', 'The same parser name defined differently on another page; the definition on the parser\'s own page (or the first one read) was imported.', '');
+    for (const v of r.variants) out.push(`- ${v.name}: ${fmt(v.at)} (imported: ${fmt(v.chosen)})`);
+    out.push('');
+  }
   const listed = r.parsers.filter((p) => p.status !== 'imported' || p.warnings.length);
   if (listed.length) {
     out.push('## Parsers', '');
@@ -99,6 +107,7 @@ export function reportJson(r: ImportResult, s: ImportSummary): string {
   return JSON.stringify({
     summary: s,
     parsers: r.parsers.map((p) => ({ name: p.name, id: p.id, status: p.status, source: fmt(p.at), eventType: p.eventType?.id ?? null, issues: p.issues, warnings: p.warnings, rewrites: p.rewrites })),
+    variants: r.variants,
     fileIssues: r.fileIssues,
   }, null, 2) + '\n';
 }

@@ -3,13 +3,14 @@
 // seconds for some, so each check gets a short limit, and once the budget is spent the
 // rest are answered from the cache only: they are carried over as "not screened" (reported)
 // and screened by a later run, which resumes where this one stopped because verdicts are cached.
-import { checkRegexSafety, type SafetyResult } from '../regex/safety.ts';
+import { checkRegexSafety, flushRegexSafetyCache, type SafetyResult } from '../regex/safety.ts';
 
 export interface ScreenStats { checks: number; misses: number; unscreened: number; millis: number }
 
 export class RegexScreen {
   readonly stats: ScreenStats = { checks: 0, misses: 0, unscreened: 0, millis: 0 };
   private readonly deadline: number;
+  private lastFlush = performance.now();
 
   constructor(private readonly budgetMs: number, private readonly timeoutMs: number) {
     this.deadline = performance.now() + budgetMs;
@@ -23,6 +24,12 @@ export class RegexScreen {
     this.stats.checks++;
     this.stats.millis += spent;
     if (spent > 5) this.stats.misses++;
+    // The import is one synchronous loop, so the cache's timed save cannot run: save every
+    // half minute here, so an interrupted import keeps what it screened.
+    if (performance.now() - this.lastFlush > 30_000) {
+      flushRegexSafetyCache();
+      this.lastFlush = performance.now();
+    }
     if (cacheOnly && !r.safe && r.reason === 'unknown' && r.detail?.startsWith('not screened')) this.stats.unscreened++;
     return r;
   }

@@ -7,14 +7,17 @@
 //   Fields regexes       extract, Java syntax rewritten (java-regex.ts), ({field}…) kept;
 //                        each screened for catastrophic backtracking like the compiler does
 //   exa_regex=…          extract (a regex over the whole message)
-//   exa_json_path=…      not carried over: reason 'json-path' (uebac has no JSON-path extraction)
+//   exa_json_path=…      fields: f = jsonPath(exa_message, '$.path') over the whole line (captured
+//                        as exa_message); with exa_regex, capture(jsonPath(…), regex) per field
 //   TimeFormat           time.formats (epoch and epoch_sec → epoch); time.from = the `time` capture
 //   DupFields a->b       fields: b = a
 //   Vendor / Product     vendor / product
 // Every captured field is an output field of the same name; `time` is the event time.
 import { compileTimeFormat } from '../../runtime/formats/timeformat.ts';
 import type { SafetyResult } from '../regex/safety.ts';
-import { translateExabeamRegex } from '../regex/translate.ts';
+import { translateExabeamRegex, type TranslatedRegex } from '../regex/translate.ts';
+import { parseJsonPath } from '../../runtime/json-path.ts';
+import { singleCapture } from './single-capture.ts';
 import type { ExabeamParser } from './exabeam.ts';
 import type { Origin } from './hocon-resolve.ts';
 import { javaToExabeamJs } from './java-regex.ts';
@@ -24,7 +27,7 @@ export type Reason =
   | 'json-path' | 'regex-syntax' | 'regex-redos' | 'unicode-property' | 'class-set-operation' | 'inline-flag'
   | 'backreference-shift' | 'java-escape' | 'time-format' | 'no-time-format' | 'no-time-capture' | 'field-time-format'
   | 'dup-field-source' | 'reserved-field-name' | 'no-conditions' | 'no-fields' | 'unresolved-substitution'
-  | 'hocon-syntax' | 'wrong-type' | 'dup-field-syntax' | 'duplicate-name' | 'compile-error';
+  | 'hocon-syntax' | 'hocon-skipped' | 'wrong-type' | 'dup-field-syntax' | 'duplicate-name' | 'compile-error';
 
 /** Reasons that leave no usable parser; the others lose one entry and keep the rest. */
 export const FATAL_REASONS: ReadonlySet<Reason> = new Set(['no-conditions', 'no-fields', 'hocon-syntax', 'duplicate-name', 'compile-error']);
@@ -47,7 +50,19 @@ export interface ParserDocument {
   events: Array<{ type: string }>;
 }
 
-export type WarningReason = 'redos-undecided' | 'redos-unscreened' | 'regex-quadratic';
+export type WarningReason = 'redos-undecided' | 'redos-unscreened' | 'regex-quadratic' | 'json-time-by-key';
+
+/** Raw key holding the whole line for JSON-path look-ups. */
+const MESSAGE_KEY = 'exa_message';
+
+/** An expression string literal (double quotes; every backslash doubled, as the grammar reads it). */
+function quote(s: string): string {
+  return `"${s.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
+}
+
+function escapeRegex(s: string): string {
+  return s.replace(/[\\^$.*+?()[\]{}|\/-]/g, (c) => `\\${c}`);
+}
 
 export interface TranslatedParser {
   doc: ParserDocument | null;
@@ -58,6 +73,8 @@ export interface TranslatedParser {
   issues: ImportIssue[];
   /** Java constructs rewritten into JavaScript, for the report. */
   rewrites: string[];
+  /** The original regexes carried into `extract` (for checking against Java's own engine). */
+  carried: string[];
 }
 
 const EXPRESSION_WORDS = new Set(['true', 'false', 'null', 'in', 'and', 'or', 'not']);
@@ -85,41 +102,99 @@ export function translateParser(p: ExabeamParser, eventType: string, sourceNote:
   if (contains.length === 0) issues.push({ reason: 'no-conditions', message: 'no Conditions: the parser would take every line', origin: p.origin });
 
   const extract: string[] = [];
+  /** The Exabeam (Java) regexes behind the regex entries of `extract`, in order. */
+  const carried: string[] = [];
   const captured = new Set<string>();
-  for (const f of p.fields) {
-    if (f.kind === 'json-path') {
-      issues.push({ reason: 'json-path', message: `JSON-path extraction '${f.path}'${f.field ? ` → ${f.field}` : ''} is not carried over (uebac extracts with regexes)`, origin: f.origin });
-      continue;
-    }
-    const j = javaToExabeamJs(f.regex);
+  /** Java regex → translated regex, or null (with the reason recorded) when it cannot be carried. */
+  const carry = (regex: string, origin: Origin): { js: string; t: TranslatedRegex } | null => {
+    const j = javaToExabeamJs(regex);
     j.rewrites.forEach((r) => rewrites.add(r));
     if (j.problems.length > 0) {
-      for (const prob of j.problems) issues.push({ reason: prob.reason, message: `${prob.message}: ${clip(f.regex)}`, origin: f.origin });
-      continue;
+      for (const prob of j.problems) issues.push({ reason: prob.reason, message: `${prob.message}: ${clip(regex)}`, origin });
+      return null;
     }
     const t = translateExabeamRegex(j.source);
     if (t.problems.length > 0) {
-      issues.push({ reason: 'regex-syntax', message: `${t.problems[0]!.message}: ${clip(f.regex)}`, origin: f.origin });
-      continue;
+      issues.push({ reason: 'regex-syntax', message: `${t.problems[0]!.message}: ${clip(regex)}`, origin });
+      return null;
     }
-    const safety = screen(t.source, t.flags);
+    const badName = t.captures.find((c) => c.startsWith('__') || c === 'event_type' || c === MESSAGE_KEY);
+    if (badName) {
+      issues.push({ reason: 'reserved-field-name', message: `capture '${badName}' uses a reserved field name`, origin });
+      return null;
+    }
+    return screened(t.source, t.flags, regex, origin) ? { js: j.source, t } : null;
+  };
+  /** ReDoS screen: false (reason recorded) for exponential or cubic regexes; other doubts are warnings. */
+  const screened = (source: string, flags: string, written: string, origin: Origin): boolean => {
+    const safety = screen(source, flags);
     if (!safety.safe && safety.reason === 'vulnerable' && (safety.complexity === 'exponential' || (safety.degree ?? 2) >= 3)) {
-      issues.push({ reason: 'regex-redos', message: `regex can backtrack catastrophically (${safety.complexity === 'exponential' ? 'exponential' : `degree ${safety.degree} polynomial`}): ${clip(f.regex)}`, origin: f.origin });
-      continue;
+      issues.push({ reason: 'regex-redos', message: `regex can backtrack catastrophically (${safety.complexity === 'exponential' ? 'exponential' : `degree ${safety.degree} polynomial`}): ${clip(written)}`, origin });
+      return false;
     }
     if (!safety.safe) {
       const reason: WarningReason = safety.reason === 'vulnerable' ? 'regex-quadratic' : safety.detail?.startsWith('not screened') ? 'redos-unscreened' : 'redos-undecided';
-      warnings.push({ reason, message: `${safety.reason === 'vulnerable' ? 'quadratic backtracking (bounded by the input cap)' : safety.detail ?? 'undecided'}: ${clip(f.regex)}`, origin: f.origin });
+      warnings.push({ reason, message: `${safety.reason === 'vulnerable' ? 'quadratic backtracking (bounded by the input cap)' : safety.detail ?? 'undecided'}: ${clip(written)}`, origin });
     }
-    const badName = t.captures.find((c) => c.startsWith('__') || c === 'event_type');
-    if (badName) {
-      issues.push({ reason: 'reserved-field-name', message: `capture '${badName}' uses a reserved field name`, origin: f.origin });
+    return true;
+  };
+
+  /** Field → expressions from JSON paths, in Fields order (the last one present wins). */
+  const fromJson = new Map<string, string[]>();
+  const addJson = (field: string, expr: string) => {
+    const list = fromJson.get(field) ?? [];
+    list.push(expr);
+    fromJson.set(field, list);
+  };
+  let jsonTime: { path: string; origin: Origin } | null = null;
+  for (const f of p.fields) {
+    if (f.kind !== 'json-path') {
+      const c = carry(f.regex, f.origin);
+      if (!c) continue;
+      if (!extract.includes(c.js)) { extract.push(c.js); carried.push(f.regex); }
+      c.t.captures.forEach((n) => captured.add(n));
       continue;
     }
-    if (!extract.includes(j.source)) extract.push(j.source);
-    t.captures.forEach((c) => captured.add(c));
+    if (!parseJsonPath(f.path)) {
+      issues.push({ reason: 'json-path', message: `JSON path '${f.path}' uses syntax outside the supported subset`, origin: f.origin });
+      continue;
+    }
+    const value = `jsonPath(${MESSAGE_KEY}, ${quote(f.path)})`;
+    if (f.field) {
+      if (f.field === 'time') jsonTime = { path: f.path, origin: f.origin };
+      else if (f.field.startsWith('__') || f.field === 'event_type') issues.push({ reason: 'reserved-field-name', message: `JSON field '${f.field}' uses a reserved field name`, origin: f.origin });
+      else addJson(f.field, value);
+      continue;
+    }
+    // exa_json_path=P,exa_regex=R: R runs on the value at P; one capture() per field it captures.
+    const c = carry(f.regex ?? '', f.origin);
+    if (!c) continue;
+    for (const field of new Set(c.t.captures)) {
+      if (field === 'time') { jsonTime ??= { path: f.path, origin: f.origin }; continue; }
+      const only = singleCapture(c.t.source, field);
+      if (!screened(only, c.t.flags, f.regex ?? '', f.origin)) continue;
+      addJson(field, `capture(${value}, ${quote((c.t.flags.includes('i') ? '(?i)' : '') + only)})`);
+    }
   }
-  if (extract.length === 0) issues.push({ reason: 'no-fields', message: 'no Fields regex could be carried over', origin: p.origin });
+  if (fromJson.size > 0 || jsonTime) {
+    const whole = `^({${MESSAGE_KEY}}[\\s\\S]+)$`;
+    if (screened(translateExabeamRegex(whole).source, '', whole, p.origin)) extract.push(whole);
+  }
+  // The event time must be a raw key: a time only given by a JSON path is read by a regex
+  // for its last key, which is what the path finds in all but unusual documents (flagged).
+  if (jsonTime && !captured.has('time')) {
+    const key = /([\w@-]+)['"\]]*$/.exec(jsonTime.path)?.[1];
+    if (key) {
+      const approx = `"${escapeRegex(key)}"\\s*:\\s*"?({time}[^",}\\]]+)`;
+      if (screened(translateExabeamRegex(approx).source, '', approx, jsonTime.origin)) {
+        extract.unshift(approx);
+        captured.add('time');
+        warnings.push({ reason: 'json-time-by-key', message: `time from JSON path '${jsonTime.path}' is read as the first "${key}" key`, origin: jsonTime.origin });
+      }
+    }
+  }
+  captured.delete(MESSAGE_KEY);
+  if (captured.size === 0 && fromJson.size === 0) issues.push({ reason: 'no-fields', message: 'no Fields regex or JSON path could be carried over', origin: p.origin });
 
   const formats: string[] = [];
   for (const tf of p.timeFormats) {
@@ -138,9 +213,15 @@ export function translateParser(p: ExabeamParser, eventType: string, sourceNote:
   for (const [field] of p.fieldTimeFormats) issues.push({ reason: 'field-time-format', message: `time format of field '${field}' is not applied (the field stays text)`, origin: p.origin });
 
   const fields: Record<string, string> = {};
-  for (const name of [...captured].sort()) if (!RESERVED_FIELDS.has(name)) fields[name] = rawKey(name);
+  for (const name of [...new Set([...captured, ...fromJson.keys()])].sort()) {
+    if (RESERVED_FIELDS.has(name)) continue;
+    // JSON paths win over regex captures (ExtractionType = json); among them the last present wins.
+    const exprs = [...(fromJson.get(name) ?? [])].reverse();
+    if (captured.has(name)) exprs.push(rawKey(name));
+    fields[name] = exprs.length === 1 ? exprs[0]! : `first(${exprs.join(', ')})`;
+  }
   for (const d of p.dupFields) {
-    if (!captured.has(d.from)) {
+    if (!captured.has(d.from) && !fromJson.has(d.from)) {
       issues.push({ reason: 'dup-field-source', message: `DupFields '${d.from}->${d.to}': '${d.from}' is not captured by any carried-over regex`, origin: d.origin });
       continue;
     }
@@ -148,7 +229,7 @@ export function translateParser(p: ExabeamParser, eventType: string, sourceNote:
       issues.push({ reason: 'reserved-field-name', message: `DupFields target '${d.to}' is a reserved field name`, origin: d.origin });
       continue;
     }
-    fields[d.to] = rawKey(d.from);
+    fields[d.to] = fields[d.from] ?? rawKey(d.from);
   }
 
   const fatal = issues.some((i) => FATAL_REASONS.has(i.reason));
@@ -174,7 +255,7 @@ export function translateParser(p: ExabeamParser, eventType: string, sourceNote:
     fields,
     events: [{ type: eventType }],
   };
-  return { doc, warnings, fieldNames: Object.keys(fields), issues, rewrites: [...rewrites] };
+  return { doc, warnings, fieldNames: Object.keys(fields), issues, rewrites: [...rewrites], carried };
 }
 
 function summarise(issues: ImportIssue[]): string {

@@ -7,10 +7,12 @@ import { build } from 'esbuild';
 import { ABI_VERSION } from '../../runtime/program.ts';
 import type { CallNode, EmitContext } from '../builtins/types.ts';
 import { COMPILER_VERSION, type IR, type IRRule } from '../ir.ts';
-import type { DepExpr, Expr } from '../expr/ast.ts';
+import { walk, type DepExpr, type Expr } from '../expr/ast.ts';
 import { MODEL_STATS } from '../expr/check.ts';
-import { emitExpr, type ExprEmitContext } from '../expr/emit.ts';
-import { code, Code, comment, ident, lines, mangle, num, prop, regex, str } from '../emit/code.ts';
+import { asBool, emitExpr, type ExprEmitContext } from '../expr/emit.ts';
+import { code, comment, join as joinCode, json, lines, num, prop, regex, str, type Code } from '../emit/code.ts';
+import { Scope } from '../emit/scope.ts';
+import { walkDep } from './resolve-references.ts';
 
 /** The uebac install root (holds runtime/): found from this module, bundled into build/ or not. */
 export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
@@ -22,32 +24,80 @@ function findRoot(dir: string): string {
   }
 }
 
-function json(value: unknown): Code {
-  // Data (context rows, lists) as a JSON literal: JSON text is valid JS once line separators
-  // and '<' are escaped, which str() does for every string inside.
-  return Code.raw(JSON.stringify(value).replace(/\u2028/g, '\\u2028').replace(/\u2029/g, '\\u2029').replace(/</g, '\\u003c'));
+/** Names the generated module declares itself; content-derived names never take them. */
+const MODULE_NAMES = ['h', 'assembleProgram', 'makeTables', 'renderReason', 'ABI', 'MANIFEST_SUMMARY', 'DEFAULT_CONTEXT', 'SETTINGS', 'instantiate', 'overrides', 'T', 'EVALUATORS', 'RE', 'ev', 'rt', 'st', 'o', 'r'];
+
+/** Every generated name, handed out once from one scope before any code is emitted. */
+interface Names {
+  scope: Scope;
+  eventType: Code[];
+  model: Code[];
+  rule: Code[];
+  fired: Code[];
+  counter: Code[];
+  table: Map<string, Code>;
+}
+
+function allocateNames(ir: IR): Names {
+  const scope = new Scope(MODULE_NAMES);
+  const counterLabel = (c: IR['counters'][number]) => `${c.fn}_${c.scope}_${c.value.kind === 'ident' ? c.value.name : 'expr'}`;
+  return {
+    scope,
+    eventType: ir.eventTypes.map((et) => scope.name('evaluate_', et.name)),
+    model: ir.models.map((m) => scope.name('M_', m.id)),
+    rule: ir.rules.map((r) => scope.name('R_', r.id)),
+    fired: ir.rules.map((r) => scope.name('fired_', r.id)),
+    counter: ir.counters.map((c) => scope.name('C_', counterLabel(c))),
+    table: new Map(ir.contexts.map((c) => [c.name, scope.name('T_', c.name)])),
+  };
+}
+
+/** Counter slots read more than once by the rules of one evaluator: worth one read per event. */
+function sharedCounters(ir: IR, order: readonly number[]): Set<number> {
+  const uses = new Map<number, number>();
+  for (const i of order) {
+    const r = ir.rules[i]!;
+    for (const e of [r.classifyIf, r.expression]) if (e) walk(e, (n) => {
+      const c = n.kind === 'call' ? n.res?.counter : undefined;
+      if (c !== undefined) uses.set(c, (uses.get(c) ?? 0) + 1);
+    });
+  }
+  return new Set([...uses].filter(([, n]) => n > 1).map(([c]) => c));
+}
+
+/** Rules whose fired flag a later rule of the same evaluator reads in its dependency. */
+function readFlags(ir: IR, order: readonly number[]): Set<number> {
+  const read = new Set<number>();
+  for (const i of order) {
+    const d = ir.rules[i]!.dependency;
+    if (d) walkDep(d, (x) => { if (x.kind === 'rule') { const j = ir.rules.findIndex((r) => r.id === x.id); if (order.includes(j)) read.add(j); } });
+  }
+  return read;
 }
 
 export function emitSource(ir: IR): string {
+  const names = allocateNames(ir);
   const regexes: Array<{ source: string; flags: string }> = [];
   const usedTables = new Set<string>();
   const base: EmitContext = {
     res: (call: CallNode) => call.res ?? {},
     table: (name) => {
       usedTables.add(name);
-      return ident(`T_${mangle(name)}`);
+      return names.table.get(name)!;
     },
     regex: (source, flags) => {
       let i = regexes.findIndex((r) => r.source === source && r.flags === flags);
       if (i < 0) i = regexes.push({ source, flags }) - 1;
       return code`RE[${num(i)}]`;
     },
+    model: (i) => names.model[i]!,
+    rule: (i) => names.rule[i]!,
+    counter: (i) => code`rt.counter(${names.counter[i]!}, ev)`,
   };
-  const onEvent = (extra: (name: string) => Code | null = () => null): ExprEmitContext => ({ ...base, ident: (name) => extra(name) ?? prop(code`ev`, name) });
+  const onEvent = (extra: (name: string) => Code | null = () => null, over: Partial<EmitContext> = {}): ExprEmitContext => ({ ...base, ...over, ident: (name) => extra(name) ?? prop(code`ev`, name) });
   const ev = onEvent();
-  const withStats = onEvent((name) => (Object.hasOwn(MODEL_STATS, name) ? (name === 'feature_value' ? code`st.feature` : prop(code`st`, name)) : null));
+  const statsIdent = (name: string) => (Object.hasOwn(MODEL_STATS, name) ? (name === 'feature_value' ? code`st.feature` : prop(code`st`, name)) : null);
   const E = (e: Expr, cx: ExprEmitContext = ev) => emitExpr(e, cx);
-  const bool = (e: Expr, cx: ExprEmitContext = ev) => code`(${E(e, cx)}) === true`;
 
   // ---- event types: derived fields ----
   const eventTypes = ir.eventTypes.map((et) => code`{
@@ -59,25 +109,38 @@ ${lines(et.derived.map((d) => code`${prop(code`ev`, d.name)} = ${E(d.ast)};`), '
   },
 }`);
 
-  // ---- parsers ----
+  // ---- parsers: each raw key is looked up once per line ----
   const parsers = ir.parsers.map((p) => {
+    const local = names.scope.child();
+    const raw = new Map<string, Code>();
     const outputs = new Set<string>();
-    const pcx = (): ExprEmitContext => ({ ...base, ident: (name) => (outputs.has(name) ? prop(code`o`, name) : code`(r[${str(name)}] ?? null)`) });
+    const pcx: ExprEmitContext = {
+      ...base,
+      ident: (name) => {
+        if (outputs.has(name)) return prop(code`o`, name);
+        let v = raw.get(name);
+        if (!v) raw.set(name, (v = local.name('raw_', name)));
+        return v;
+      },
+    };
     const assigns: Code[] = [];
     for (const f of p.fields) {
-      assigns.push(code`${prop(code`o`, f.name)} = ${E(f.ast, pcx())};`);
+      assigns.push(code`${prop(code`o`, f.name)} = ${E(f.ast, pcx)};`);
       outputs.add(f.name);
     }
     const builders = p.events.map((e) => (e.when === null
       ? code`return { fields: o, eventType: ${num(e.eventType)} }; ${comment(ir.eventTypes[e.eventType]!.name)}`
-      : code`if (${bool(e.when, pcx())}) return { fields: o, eventType: ${num(e.eventType)} }; ${comment(ir.eventTypes[e.eventType]!.name)}`));
+      : code`if (${asBool(e.when, pcx)}) return { fields: o, eventType: ${num(e.eventType)} }; ${comment(ir.eventTypes[e.eventType]!.name)}`));
+    const reads = [...raw].map(([key, v]) => code`const ${v} = r[${str(key)}] ?? null;`);
     return code`{
   id: ${str(p.id)},
   format: ${str(p.format)},
   vendors: ${json(p.vendors)}, products: ${json(p.products)}, signatures: ${json(p.signatures)}, contains: ${json(p.contains)},
   extract: ${json(p.extract)},
+  rawKeys: ${json(p.rawKeys)},
   timeFrom: ${json(p.timeFrom)}, timeFormats: ${json(p.timeFormats)},
   map(r) {
+${lines(reads, '    ')}
     const o = {};
 ${lines(assigns, '    ')}
 ${lines(builders, '    ')}
@@ -86,27 +149,36 @@ ${lines(builders, '    ')}
 }`;
   });
 
-  // ---- counters, models ----
-  const counters = ir.counters.map((c) => code`{ fn: ${str(c.fn)}, scope: ${str(c.scope)}, eventTypes: ${json(c.eventTypes)}, value: (ev) => ${E(c.value)}${c.key ? code`, key: (ev) => ${E(c.key)}` : code``} }`);
+  // ---- counters, models, rules ----
+  const counters = ir.counters.map((c, i) => code`{ ${comment(`${names.counter[i]!.text}`)} fn: ${str(c.fn)}, scope: ${str(c.scope)}, eventTypes: ${json(c.eventTypes)}, value: (ev) => ${E(c.value)}${c.key ? code`, key: (ev) => ${E(c.key)}` : code``} }`);
   const models = ir.models.map((m) => code`{ ${comment(`${m.id}: ${m.description}`)}
   id: ${str(m.id)}, type: ${str(m.type)}, scopeType: ${str(m.scopeType)}, eventTypes: ${json(m.eventTypes)}, trainOn: ${str(m.trainOn)},
   scope: (ev) => ${m.scopeField ? code`${prop(code`ev`, m.scopeField)} ?? null` : str('org')},
   feature: (ev, rt) => ${E(m.feature)},
-  trainIf: (ev, rt) => ${m.trainIf ? bool(m.trainIf) : code`true`},
+  trainIf: (ev, rt) => ${m.trainIf ? asBool(m.trainIf, ev) : code`true`},
   alpha: ${num(m.alpha)}, cutOff: ${num(m.cutOff)}, convergence: ${num(m.convergence)}, maxBins: ${num(m.maxBins)}, agingDays: ${num(m.agingDays)}, binWidth: ${num(m.binWidth)}, scale: ${str(m.scale)}, percentileThreshold: 0.1,
 }`);
-  const rules = ir.rules.map((r) => code`{ id: ${str(r.id)}, name: ${str(r.name)}, type: ${str(r.type)}, score: ${num(r.score)}, mitre: ${json(r.mitre)}, model: ${num(r.model)}, eventTypes: ${json(r.eventTypes)},${r.scoreTarget ? code` scoreTarget: (ev) => ${prop(code`ev`, r.scoreTarget)} ?? null,` : code``} reason: (ev, st) => renderReason(${str(r.reason)}, ev, st) }`);
+  const rules = ir.rules.map((r) => code`{ id: ${str(r.id)}, name: ${str(r.name)}, type: ${str(r.type)}, score: ${num(r.score)}, mitre: ${json(r.mitre)}, model: ${r.model >= 0 ? names.model[r.model]! : num(-1)}, eventTypes: ${json(r.eventTypes)},${r.scoreTarget ? code` scoreTarget: (ev) => ${prop(code`ev`, r.scoreTarget)} ?? null,` : code``} reason: (ev, st) => renderReason(${str(r.reason)}, ev, st) }`);
 
   // ---- per event type rule evaluation ----
   const evaluators = ir.eventTypes.map((et, etIndex) => {
     const order = ir.ruleOrder[etIndex]!;
-    const flag = (i: number) => ident(`fired_${mangle(ir.rules[i]!.id)}`);
+    const flags = readFlags(ir, order);
+    const local = names.scope.child();
+    // A counter several rules read is read once per event, on first use.
+    const memo = new Map([...sharedCounters(ir, order)].sort((a, b) => a - b).map((c) => [c, local.name('', `${names.counter[c]!.text.slice(2)}`)] as const));
+    const counter = (c: number) => {
+      const m = memo.get(c);
+      return m ? code`(${m} ??= rt.counter(${names.counter[c]!}, ev))` : base.counter(c);
+    };
+    const plain = onEvent(undefined, { counter });
+    const withStats = onEvent(statsIdent, { counter });
     const dep = (d: DepExpr): Code => {
       switch (d.kind) {
         case 'always': return code`true`;
         case 'rule': {
           const i = ir.rules.findIndex((r) => r.id === d.id);
-          return order.includes(i) ? flag(i) : code`false`;
+          return order.includes(i) ? names.fired[i]! : code`false`;
         }
         case 'not': return code`!${dep(d.arg)}`;
         case 'and': return code`(${dep(d.left)} && ${dep(d.right)})`;
@@ -116,26 +188,37 @@ ${lines(builders, '    ')}
     const body = order.map((i) => {
       const r: IRRule = ir.rules[i]!;
       const conds: Code[] = [];
-      if (r.classifyIf) conds.push(bool(r.classifyIf));
-      if (r.model >= 0) conds.push(code`(st = rt.stats(${num(r.model)}, ev, ${num(r.percentileThreshold)})) !== null${r.requireConvergence ? code` && st.converged` : code``}`);
-      conds.push(bool(r.expression, r.model >= 0 ? withStats : ev));
+      if (r.classifyIf) conds.push(asBool(r.classifyIf, plain));
+      if (r.model >= 0) conds.push(code`(st = rt.stats(${names.model[r.model]!}, ev, ${num(r.percentileThreshold)})) !== null${r.requireConvergence ? code` && st.converged` : code``}`);
+      conds.push(asBool(r.expression, r.model >= 0 ? withStats : plain));
       if (r.dependency) conds.push(dep(r.dependency));
-      const test = Code.raw(conds.map((c) => c.text).join('\n      && '));
-      return code`${comment(`${r.id} — ${r.name} [${r.mitre.join(', ')}] score ${r.score}`)}
-let ${flag(i)} = false;
-st = null;
+      const fire = code`rt.fire(${names.rule[i]!}, ev, ${r.model >= 0 ? code`st` : code`null`});`;
+      const head = comment(`${r.id} — ${r.name} [${r.mitre.join(', ')}] score ${r.score}`);
+      const test = joinCode(conds, '\n      && ');
+      return flags.has(i)
+        ? code`${head}
+let ${names.fired[i]!} = false;
 if (${test}) {
-  ${flag(i)} = true;
-  rt.fire(${num(i)}, ev, st);
-}`;
+  ${names.fired[i]!} = true;
+  ${fire}
+}`
+        : code`${head}
+if (${test}) ${fire}`;
     });
-    return code`function ${ident(`evaluate_${mangle(et.name)}`)}(ev, rt) {
-  let st = null;
+    const decls = [...memo.values()].map((m) => code`let ${m};`);
+    const usesStats = order.some((i) => ir.rules[i]!.model >= 0);
+    return code`function ${names.eventType[etIndex]!}(ev, rt) {
+${lines([...(usesStats ? [code`let st = null;`] : []), ...decls], '  ')}
 ${lines(body, '  ')}
 }`;
   });
 
-  const tableDecls = [...usedTables].sort().map((t) => code`const ${ident(`T_${mangle(t)}`)} = T.get(${str(t)});`);
+  const tableDecls = [...usedTables].sort().map((t) => code`const ${names.table.get(t)!} = T.get(${str(t)});`);
+  const slots = [
+    ...ir.models.map((m, i) => code`const ${names.model[i]!} = ${num(i)};`),
+    ...ir.counters.map((_, i) => code`const ${names.counter[i]!} = ${num(i)};`),
+    ...ir.rules.map((_, i) => code`const ${names.rule[i]!} = ${num(i)};`),
+  ];
   const header = comment(`Generated by uebac ${COMPILER_VERSION} from pack ${ir.pack.id} ${ir.pack.version} (content sha256 ${ir.contentHash}). Do not edit: change the YAML content and recompile.`);
   const src = code`${header}
 import * as h from './runtime/helpers.ts';
@@ -146,6 +229,9 @@ export const MANIFEST_SUMMARY = ${json({ pack: ir.pack, contentHash: ir.contentH
 export const DEFAULT_CONTEXT = ${json(ir.contexts.map((c) => ({ name: c.name, shape: c.shape, match: c.match, rows: c.rows })))};
 const SETTINGS = ${json(ir.settings)};
 
+// ---- slots: models, counters and rules by name ----
+${lines(slots)}
+
 export function instantiate(overrides) {
   const T = makeTables(DEFAULT_CONTEXT, overrides);
 ${lines(tableDecls, '  ')}
@@ -153,7 +239,7 @@ ${lines(tableDecls, '  ')}
   // ---- rules, one evaluator per event type, in dependency order ----
 ${lines(evaluators, '  ')}
 
-  const EVALUATORS = [${ir.eventTypes.map((et) => ident(`evaluate_${mangle(et.name)}`))}];
+  const EVALUATORS = [${names.eventType}];
   return assembleProgram({
     pack: MANIFEST_SUMMARY.pack,
     settings: SETTINGS,

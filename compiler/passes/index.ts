@@ -12,6 +12,7 @@ import { checkDuplicates } from './check-duplicate-ids.ts';
 import { checkExpressions } from './check-expressions.ts';
 import { checkReasons } from './check-reasons.ts';
 import { checkTests } from './check-tests.ts';
+import { analyseDemand } from './demand.ts';
 import { collectFiles } from './collect-files.ts';
 import { indexIds } from './index-ids.ts';
 import { lintEmptyTables } from './lint-empty-tables.ts';
@@ -20,6 +21,7 @@ import { lintUnproducedFields } from './lint-unproduced-fields.ts';
 import { lowerAggregates } from './lower-aggregates.ts';
 import { orderRules } from './order-rules.ts';
 import { readPack } from './read-pack.ts';
+import { reportNameCollisions } from './report-name-collisions.ts';
 import { resolveReferences } from './resolve-references.ts';
 import { Session } from './session.ts';
 import { emptyUnit, type Unit } from './unit.ts';
@@ -27,8 +29,8 @@ import { emptyUnit, type Unit } from './unit.ts';
 export type Pass = (unit: Unit, session: Session) => void;
 
 export const STAGES: ReadonlyArray<{ name: string; passes: readonly Pass[] }> = [
-  { name: 'check', passes: [collectFiles, checkDuplicates, indexIds, readPack, resolveReferences, checkReasons, checkTests, checkExpressions, orderRules] },
-  { name: 'transform', passes: [lowerAggregates] },
+  { name: 'check', passes: [collectFiles, checkDuplicates, indexIds, reportNameCollisions, readPack, resolveReferences, checkReasons, checkTests, checkExpressions, orderRules] },
+  { name: 'transform', passes: [lowerAggregates, analyseDemand] },
   { name: 'lint', passes: [lintShadowedParsers, lintUnproducedFields, lintEmptyTables] },
 ];
 

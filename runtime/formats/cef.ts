@@ -27,6 +27,11 @@ export type CefResult = { ok: true; record: CefRecord } | { ok: false; reason: s
 export interface FormatOptions {
   /** Longest accepted header field, key or raw value, in UTF-16 units. Default 65536. */
   maxFieldLength?: number;
+  /**
+   * CEF: the extension keys (or label texts) the caller reads. Other values are neither
+   * decoded nor stored; label folding still sees every slot. Null or absent: keep all.
+   */
+  wanted?: ReadonlySet<string> | null;
 }
 
 export const DEFAULT_MAX_FIELD_LENGTH = 65536;
@@ -66,9 +71,11 @@ export function parseCef(body: string, opts?: FormatOptions): CefResult {
 
   const ext: Record<string, string> = Object.create(null);
   const labelKeys: string[] = [];
-  const failure = scanSpacedPairs(body, next, ext, max, true, labelKeys);
+  const wanted = opts?.wanted ?? null;
+  SKIPPED.length = 0;
+  const failure = scanSpacedPairs(body, next, ext, max, true, labelKeys, wanted, SKIPPED);
   if (failure) return { ok: false, reason: failure };
-  if (labelKeys.length > 0) foldLabels(ext, labelKeys);
+  if (labelKeys.length > 0) foldLabels(ext, labelKeys, wanted, body);
 
   const [version, vendor, product, deviceVersion, signature, name, severity] = header as [
     string, string, string, string, string, string, string,
@@ -157,6 +164,8 @@ export function scanSpacedPairs(
   max: number,
   backslashEscapes: boolean,
   labelKeys: string[] | null,
+  wanted: ReadonlySet<string> | null = null,
+  skipped: Array<string | number> | null = null,
 ): string {
   const end = trimLineEnd(s, from);
   const decoder = new ValueDecoder(s, backslashEscapes);
@@ -189,8 +198,14 @@ export function scanSpacedPairs(
     while (valueEnd > valueStart && s.charCodeAt(valueEnd - 1) === SPACE) valueEnd--;
 
     if (valueEnd - valueStart > max) return 'field-too-long';
-    ext[key] = decoder.decode(valueStart, valueEnd);
-    if (labelKeys !== null && isLabelKey(key)) labelKeys.push(key);
+    const label = labelKeys !== null && isLabelKey(key);
+    if (wanted === null || label || wanted.has(key)) {
+      ext[key] = decoder.decode(valueStart, valueEnd);
+      if (label) labelKeys.push(key);
+    } else if (skipped !== null) {
+      // Not read by any parser, but a label may still name it: remember where it was.
+      skipped.push(key, valueStart, valueEnd);
+    }
 
     if (!found) return '';
     keyStart = nextKey;
@@ -343,12 +358,27 @@ function octal(c: number): number {
  * A label text that is already a key (a real extension key, or an earlier label)
  * is skipped so folding never overwrites data; the first slot in line order wins.
  */
-function foldLabels(ext: Record<string, string>, labelKeys: readonly string[]): void {
+function foldLabels(ext: Record<string, string>, labelKeys: readonly string[], wanted: ReadonlySet<string> | null, line: string): void {
   for (const labelKey of labelKeys) {
     const label = ext[labelKey];
-    const value = ext[labelKey.slice(0, -5)];
+    // A label text no parser reads need not be folded. A wanted one that is also a real
+    // key of the line was kept by the scanner, so the `in ext` test below still sees it.
+    if (label === undefined || label === '' || (wanted !== null && !wanted.has(label))) continue;
+    const slot = labelKey.slice(0, -5);
+    const value = ext[slot] ?? (wanted !== null ? skippedValue(line, slot) : undefined);
     // `in` is safe here: ext has no prototype, so only own keys answer.
-    if (label === undefined || value === undefined || label === '' || label in ext) continue;
+    if (value === undefined || label in ext) continue;
     ext[label] = value;
   }
+}
+
+/** Keys the scanner skipped on the current line, as (key, value start, value end) triples. */
+const SKIPPED: Array<string | number> = [];
+
+/** The decoded value of a skipped key (the last occurrence wins, as for kept keys). */
+function skippedValue(line: string, key: string): string | undefined {
+  for (let i = SKIPPED.length - 3; i >= 0; i -= 3) {
+    if (SKIPPED[i] === key) return new ValueDecoder(line, true).decode(SKIPPED[i + 1] as number, SKIPPED[i + 2] as number);
+  }
+  return undefined;
 }

@@ -150,10 +150,11 @@ describe('CLI errors', () => {
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/uebac compile/);
   });
-  it('run without --out or --quiet is a usage error', () => {
+  it('run without --out writes the records to stdout and the summary to stderr', () => {
     const r = cli(['run', '--bundle', bundle, '--state', ':memory:', SAMPLE]);
-    expect(r.status).not.toBe(0);
-    expect(r.stderr).toMatch(/--out/);
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout.split('\n')[0]!)).toHaveProperty('type');
+    expect(r.stderr).toMatch(/^lines read/m);
   });
 });
 

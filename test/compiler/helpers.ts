@@ -67,6 +67,13 @@ export async function loadCompiled(ir: IR): Promise<{ program: Program; source: 
   return { program: mod.instantiate(new Map()), source, bundle, module: mod };
 }
 
+/** The real content compiled and loaded as `uebac run` would (fails loudly if it has errors). */
+export async function compiledContent(): Promise<Program> {
+  const { ir, diagnostics } = compileTexts(contentTexts());
+  if (!ir) throw new Error(`test setup: content does not compile: ${diagnostics.filter((d) => d.severity === 'error').map((d) => d.message).join('; ')}`);
+  return (await loadCompiled(ir)).program;
+}
+
 /** Run a program over the sample log; returns the output text and the summary. */
 export async function runOn(program: Program, inputs: string[] = [SAMPLE_USB]): Promise<{ out: string; summary: RunSummary }> {
   const out = join(tempDir(), 'records.jsonl');

@@ -52,6 +52,7 @@ describe('diagnostic code registry', () => {
       UEB0208: 'field-never-produced warning resolve',
       UEB0209: 'empty-context-table warning resolve',
       UEB0210: 'no-tests warning test',
+      UEB0211: 'id-name-collision error resolve',
       UEB0301: 'expression-syntax error check',
       UEB0302: 'unknown-field error check',
       UEB0303: 'unknown-function error check',

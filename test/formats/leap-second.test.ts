@@ -2,7 +2,7 @@
 // line must not be rejected as unparseable time (that would drop a real event).
 import { describe, expect, it } from 'vitest';
 import { compileTimeFormat, parseTimeAny } from '../../runtime/formats/timeformat.ts';
-import { compileTexts, contentTexts, loadCompiled } from '../compiler/helpers.ts';
+import { compiledContent } from '../compiler/helpers.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
@@ -31,8 +31,7 @@ describe('leap seconds', () => {
   it('the pack parsers accept a leap-second line instead of rejecting it as unparseable-time', async () => {
     const formats = ['MMM dd yyyy HH:mm:ss zZ', 'MMM dd yyyy HH:mm:ss', 'yyyy-MM-dd HH:mm:ss', 'MM/dd/yyyy HH:mm:ss', 'MM/dd/yyyy hh:mm:ss a', 'epoch'];
     expect(iso(parseTimeAny('12/31/2016 11:59:60 PM', formats))).toBe('2016-12-31T23:59:59.000Z');
-    const { ir } = compileTexts(contentTexts());
-    const { program } = await loadCompiled(ir!);
+    const program = await compiledContent();
     const line = (rt: string) => `CEF:0|Trend Micro|Apex Central|2019|700106|Data Loss Prevention|3|rt=${rt} suser=alice@example.com duser=bob@other.example act=pass Channel=1`;
     const normal = program.parse(line('Dec 31 2016 23:59:59 GMT+00:00'));
     expect(normal.ok, JSON.stringify(normal)).toBe(true);

@@ -42,7 +42,7 @@ const record = (name: string) => result.parsers.find((p) => p.name === name)!;
 
 describe('uebac import exabeam', () => {
   it('finds every parser, in .conf files and Markdown pages, and none of the templates', () => {
-    expect(result.parsers.map((p) => p.name).sort()).toEqual(['acme-fw-network-connection-allow', 'acme-fw-network-connection-deny', 'acme-vpn-app-login-success']);
+    expect(result.parsers.map((p) => p.name).sort()).toEqual(['acme-cloud-json-app-login-success', 'acme-fw-network-connection-allow', 'acme-fw-network-connection-deny', 'acme-vpn-app-login-success']);
   });
 
   it('turns Conditions into dispatch conditions and records the source of each parser', () => {
@@ -79,20 +79,34 @@ describe('uebac import exabeam', () => {
     expect((r as { event: Record<string, unknown> }).event).toMatchObject({ event_type: 'acme-vpn-app-login-success', time: Date.UTC(2026, 9, 5, 8), host: 'vpn1', user: 'carol', src_ip: '192.0.2.7' });
   });
 
+  it('reads JSON paths (ExtractionType = json): later paths win, regexes on path values, time by its key', () => {
+    const line = 'acme: {"service":"acme-cloud","event":"login","ts":"2026-10-05T08:00:00.000Z","actor":{"name":"dave","email":"dave@example.com"},'
+      + '"net":{"ip":"198.51.100.4:5544"},"targets":[{"type":"db","name":"crm"},{"type":"app","name":"portal"}],"client.agent":"curl/8"}';
+    const r = program.parse(line);
+    expect((r as { event: Record<string, unknown> }).event).toMatchObject({
+      event_type: 'acme-cloud-json-app-login-success', time: Date.UTC(2026, 9, 5, 8),
+      user: 'dave@example.com', src_ip: '198.51.100.4', src_port: '5544', app: 'portal', user_agent: 'curl/8',
+    });
+    const cloud = record('acme-cloud-json-app-login-success');
+    expect(cloud.issues.map((i) => i.reason)).toEqual(['json-path']); // the script expression $.items[(@.length-1)]
+    expect(cloud.warnings.map((w) => w.reason)).toContain('json-time-by-key');
+  });
+
   it('reports what it could not carry over per parser, with reason and position, and keeps the rest', () => {
     const deny = record('acme-fw-network-connection-deny');
     expect(deny.status).toBe('partial');
     const conf = join(FIXTURES, 'acme-firewall.conf');
     const lines = readFileSync(conf, 'utf8').split('\n');
-    expect(deny.issues.map((i) => i.reason).sort()).toEqual(['json-path', 'unicode-property']);
-    const jp = deny.issues.find((i) => i.reason === 'json-path')!;
-    expect(jp.at.file).toBe(conf);
-    expect(lines[jp.at.line - 1]).toContain('exa_json_path=$.rule.name');
+    expect(deny.issues.map((i) => i.reason)).toEqual(['unicode-property']);
+    const lost = deny.issues[0]!;
+    expect(lost.at.file).toBe(conf);
+    expect(lines[lost.at.line - 1]).toContain('name=({reason}\\p{L}+)');
+    expect(deny.doc!.fields.rule).toBe('jsonPath(exa_message, "$.rule.name")');
   });
 
   it('counts imported, partial and failed parsers for the report', () => {
     const s = summarise(result);
-    expect({ parsers: s.parsers, imported: s.imported, partial: s.partial, failed: s.failed }).toEqual({ parsers: 3, imported: 2, partial: 1, failed: 0 });
+    expect({ parsers: s.parsers, imported: s.imported, partial: s.partial, failed: s.failed }).toEqual({ parsers: 4, imported: 2, partial: 2, failed: 0 });
     expect(s.lostBy).toEqual([['json-path', 1], ['unicode-property', 1]]);
   });
 
@@ -100,9 +114,9 @@ describe('uebac import exabeam', () => {
     const dir = mkdtempSync(join(tmpdir(), 'uebac-import-cli-'));
     try {
       const summary = JSON.parse(execFileSync('node', [CLI, 'import', 'exabeam', FIXTURES, '-o', dir, '--json'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }));
-      expect(summary).toMatchObject({ parsers: 3, imported: 2, partial: 1, failed: 0 });
+      expect(summary).toMatchObject({ parsers: 4, imported: 2, partial: 2, failed: 0 });
       expect(readFileSync(join(dir, 'import-report.md'), 'utf8')).toContain('acme-fw-network-connection-deny — partial');
-      expect(JSON.parse(readFileSync(join(dir, 'import-report.json'), 'utf8')).parsers).toHaveLength(3);
+      expect(JSON.parse(readFileSync(join(dir, 'import-report.json'), 'utf8')).parsers).toHaveLength(4);
       execFileSync('node', [CLI, 'validate', dir], { stdio: 'pipe' });
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -8,7 +8,7 @@ import { renderRunSummary } from '../../cli/run-cmd.ts';
 import { readLines, type Line } from '../../runtime/lines.ts';
 import type { Program } from '../../runtime/program.ts';
 import { runPipeline, type RunSummary } from '../../runtime/run.ts';
-import { compileTexts, contentTexts, loadCompiled, SAMPLE_USB, tempDir } from '../compiler/helpers.ts';
+import { compiledContent, SAMPLE_USB, tempDir } from '../compiler/helpers.ts';
 
 const MARK = Buffer.from('deviceFacility=Apex One');
 let program: Program;
@@ -16,7 +16,7 @@ let dir: string;
 let original: Buffer;
 
 beforeAll(async () => {
-  program = (await loadCompiled(compileTexts(contentTexts()).ir!)).program;
+  program = await compiledContent();
   dir = tempDir();
   original = readFileSync(SAMPLE_USB);
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Program } from '../../runtime/program.ts';
 import { runPipeline, type RunOptions } from '../../runtime/run.ts';
-import { compileTexts, contentTexts, loadCompiled, ROOT, tempDir } from '../compiler/helpers.ts';
+import { compiledContent, ROOT, tempDir } from '../compiler/helpers.ts';
 
 const SAMPLE = join(ROOT, 'examples/sample/officescan.log');
 let program: Program;
@@ -14,7 +14,7 @@ let dir: string;
 let expected: string;
 
 beforeAll(async () => {
-  program = (await loadCompiled(compileTexts(contentTexts()).ir!)).program;
+  program = await compiledContent();
   dir = tempDir();
   const out = join(dir, 'expected.jsonl');
   await runPipeline(program, { inputs: [SAMPLE], out, state: ':memory:', resume: false, bundleHash: 'test' });

@@ -28,9 +28,9 @@ describe('escaping code builder (compiler/emit/code.ts)', () => {
   });
 
   it('prop() uses bracket access with a quoted key for __proto__ and non-identifiers', () => {
-    expect(prop(Code.raw('ev'), 'user').text).toBe('ev.user');
-    expect(prop(Code.raw('ev'), '__proto__').text).toBe('ev["__proto__"]');
-    expect(prop(Code.raw('ev'), 'a"]; x=1; ["').text).toBe('ev["a\\"]; x=1; [\\""]');
+    expect(prop(code`ev`, 'user').text).toBe('ev.user');
+    expect(prop(code`ev`, '__proto__').text).toBe('ev["__proto__"]');
+    expect(prop(code`ev`, 'a"]; x=1; ["').text).toBe('ev["a\\"]; x=1; [\\""]');
   });
 
   it('comment() cannot be closed by content; num() refuses non-finite numbers; plain strings cannot be interpolated', () => {

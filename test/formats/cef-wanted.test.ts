@@ -1,0 +1,63 @@
+// CEF scanning with the wanted-key set (the run path): the kept keys are exactly what a full
+// scan gives for those keys, labels still fold from skipped slots, and rejects stay rejects.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { parseCef } from '../../runtime/formats/cef.ts';
+
+function ext(line: string, wanted: string[] | null, maxFieldLength?: number): Record<string, string> | string {
+  const r = parseCef(line, { wanted: wanted ? new Set(wanted) : null, ...(maxFieldLength ? { maxFieldLength } : {}) });
+  return r.ok ? { ...r.record.ext } : r.reason;
+}
+
+/** The wanted subset of a full scan (labels are always kept). */
+function expected(line: string, wanted: string[]): Record<string, string> | string {
+  const full = ext(line, null);
+  if (typeof full === 'string') return full;
+  return Object.fromEntries(Object.entries(full).filter(([k]) => wanted.includes(k) || k.endsWith('Label')));
+}
+
+const DLP = String.raw`CEF:0|Trend Micro|Apex Central|2019|700106|Data Loss Prevention|3|rt=Nov 02 2026 09:15:03 GMT+00:00 cs2Label=Policy cs2=PCI\=1 Policy cs4Label=Incident_Source_(AD_Account) cs4=CORP\\alice cn3Label=Channel cn3=0 fname=q3 report.xlsx fsize=20480 suser=test user msg=Quarterly\nresults`;
+
+describe('parseCef with a wanted-key set', () => {
+  it('keeps only wanted keys and labels, decoded as a full scan decodes them', () => {
+    const wanted = ['rt', 'fname', 'msg'];
+    expect(ext(DLP, wanted)).toEqual(expected(DLP, wanted));
+    expect(ext(DLP, wanted)).not.toHaveProperty('suser');
+    expect((ext(DLP, wanted) as Record<string, string>).msg).toBe('Quarterly\nresults');
+  });
+
+  it('folds a wanted label from a slot the scanner skipped (escapes decoded)', () => {
+    const e = ext(DLP, ['Policy', 'Incident_Source_(AD_Account)']) as Record<string, string>;
+    expect(e.Policy).toBe('PCI=1 Policy');
+    expect(e['Incident_Source_(AD_Account)']).toBe('CORP\\alice');
+    expect(e).not.toHaveProperty('cs2');
+    expect(e).not.toHaveProperty('Channel');
+  });
+
+  it('a label never overwrites a real key, and the first slot with a label wins', () => {
+    const line = 'CEF:0|V|P|1|1|N|3|cs1Label=act cs1=x act=block cs2Label=Rule cs2=first cs3Label=Rule cs3=second';
+    expect(ext(line, ['act', 'Rule'])).toEqual(expected(line, ['act', 'Rule']));
+    expect((ext(line, ['act', 'Rule']) as Record<string, string>).Rule).toBe('first');
+  });
+
+  it('a skipped value that is too long still rejects the line', () => {
+    const line = `CEF:0|V|P|1|1|N|3|rt=1 junk=${'x'.repeat(200)} fname=a`;
+    expect(ext(line, ['rt', 'fname'], 100)).toBe('field-too-long');
+  });
+
+  it('duplicate keys: the last one wins, for kept keys and for skipped slots behind a label', () => {
+    const line = 'CEF:0|V|P|1|1|N|3|cs1Label=Who cs1=first cs1=second fname=a fname=b';
+    expect(ext(line, ['Who', 'fname'])).toEqual(expected(line, ['Who', 'fname']));
+  });
+
+  it('agrees with a full scan on random extensions', () => {
+    const key = fc.constantFrom('cs1', 'cs2', 'cs1Label', 'cs2Label', 'act', 'Rule', 'fname', 'msg', 'x');
+    const value = fc.constantFrom('a', 'b c', 'Rule', 'act', 'x\\=y', 'p\\\\q', '#011t', '');
+    const pairs = fc.array(fc.tuple(key, value), { maxLength: 12 });
+    const wanted = fc.subarray(['cs1', 'act', 'Rule', 'fname', 'msg', 'a', 'x']);
+    fc.assert(fc.property(pairs, wanted, (ps, w) => {
+      const line = `CEF:0|V|P|1|1|N|3|${ps.map(([k, v]) => `${k}=${v}`).join(' ')}`;
+      expect(ext(line, w)).toEqual(expected(line, w));
+    }), { numRuns: 2000 });
+  });
+});
