@@ -12,7 +12,7 @@ import { ContextError } from './context-dir.ts';
 import { parseCommand, runCommand, UsageError } from './run-cmd.ts';
 import { testCommand, type TestFormat } from './test-cmd.ts';
 import { keygenCommand, signCommand, trustCheck, TrustError } from './sign.ts';
-import { explainCommand } from './explain-cmd.ts';
+import { explainCommand, type ExplainFormat } from './explain-cmd.ts';
 import { coverageCommand } from './coverage-cmd.ts';
 import { serveCommand, type ServeCliOptions } from './serve-cmd.ts';
 import { reportCommand } from './report-cmd.ts';
@@ -133,7 +133,9 @@ async function main(argv: string[]): Promise<number> {
     .argument('<files...>', 'the log files of the run (replayed deterministically)')
     .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
     .option('--context <dir>', 'CSV context tables used for the run')
-    .action(async (session: string, files: string[], o: { bundle: string; context?: string }) => { code = await explainCommand(session, files, o); });
+    .option('-f, --format <format>', 'text, json (the report data of the session) or html (a one-session report)', (v: string) => { if (v !== 'text' && v !== 'json' && v !== 'html') throw new InvalidArgumentError('expected text, json or html'); return v; }, 'text')
+    .option('-o, --out <file>', 'write to FILE instead of stdout')
+    .action(async (session: string, files: string[], o: { bundle: string; context?: string; format: ExplainFormat; out?: string }) => { code = await explainCommand(session, files, o); });
 
   program.command('report').description('write one self-contained HTML page: notable sessions, timelines, model evidence, run summary')
     .argument('<records...>', 'JSONL records written by `uebac run` (.gz accepted)')

@@ -54,7 +54,7 @@ export function sessionOf(s: ScopeRecord, hits: Hit[], threshold: number | null)
 }
 
 function emptyTotals(): RunTotals {
-  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notableSessions: 0, notableAssetSequences: 0, openSessions: 0, evictedSessions: 0, evictedBins: 0 };
+  return { lines: 0, events: 0, rejected: {}, repaired: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notableSessions: 0, notableAssetSequences: 0, openSessions: 0, evictedSessions: 0, evictedBins: 0 };
 }
 
 function addCounts(into: Record<string, number>, from: Record<string, number>): void {
@@ -65,6 +65,7 @@ function addSummary(t: RunTotals, s: SummaryRecord): void {
   t.lines += s.lines;
   t.events += s.events;
   addCounts(t.rejected, s.rejected);
+  addCounts(t.repaired, s.repaired ?? {});
   t.rulesFired += s.rules_fired;
   addCounts(t.rulesFiredById, s.rules_fired_by_id);
   t.sessions += s.sessions;
@@ -165,7 +166,7 @@ export async function readRecords(files: readonly string[], opts: ReadOptions = 
   // still open in the state): counted, never silently lost.
   for (const [key, p] of pending) bad(p.file, p.line, 'rule-without-session', `${p.hits.length} rule record(s) of ${key.slice(2)} and no record closing it (cut off, or still open)`);
   const packList = [...packs.values()];
-  return {
+  return withHitCounts({
     title: opts.title ?? (packList.length === 1 ? `${packList[0]!.name} ${packList[0]!.version}` : 'uebac report'),
     schema,
     packs: packList,
@@ -174,5 +175,13 @@ export async function readRecords(files: readonly string[], opts: ReadOptions = 
     sessions,
     totals,
     records,
-  };
+  });
+}
+
+/** Fill in the per-rule counts of the listed sessions' hits. */
+export function withHitCounts(d: Omit<ReportData, 'hitsByRule' | 'hitCount'>): ReportData {
+  const hitsByRule: Record<string, number> = {};
+  let hitCount = 0;
+  for (const s of d.sessions) for (const h of s.hits) { hitsByRule[h.rule] = (hitsByRule[h.rule] ?? 0) + 1; hitCount++; }
+  return { ...d, hitsByRule, hitCount };
 }

@@ -68,12 +68,15 @@ export interface SessionView {
   mitre: string[];
   hits: Hit[];
   timeline?: EventRow[];
+  /** in a page: where this session's hits and timeline sit in the detail text (offset, length), parsed when shown */
+  detail?: [number, number];
 }
 
 export interface RunTotals {
   lines: number;
   events: number;
   rejected: Record<string, number>;
+  repaired: Record<string, number>;
   rulesFired: number;
   rulesFiredById: Record<string, number>;
   sessions: number;
@@ -101,4 +104,8 @@ export interface ReportData {
   /** from the runs' summary records (null when no file had one) */
   totals: RunTotals | null;
   records: { read: number; used: number; bad: number; badSample: BadRecord[]; badByReason: Record<string, number> };
+  /** rule → times it fired in the listed sessions (so the page needs no session's detail for it) */
+  hitsByRule: Record<string, number>;
+  /** rules fired in the listed sessions */
+  hitCount: number;
 }

@@ -23,6 +23,8 @@ export function runSummary(data: ReportData, rules: ReadonlyMap<string, RuleInfo
     lines.appendChild(table('lines', ['', 'lines'], [['read', fmtInt(t.lines)], ['parsed into events', fmtInt(t.events)], ['rejected', fmtInt(rejected)]], [1]));
     const reasons = Object.entries(t.rejected).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
     if (reasons.length) lines.append(h('h4', null, 'Rejected by reason'), table('rejects', ['reason', 'lines'], reasons.map(([r, n]) => [h('code', null, r), fmtInt(n)]), [1]));
+    const repaired = Object.entries(t.repaired ?? {}).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    if (repaired.length) lines.append(h('h4', null, 'Kept with bytes replaced'), table('repaired', ['reason', 'lines'], repaired.map(([r, n]) => [h('code', null, r), fmtInt(n)]), [1]));
     lines.appendChild(table('scopes', ['', 'count'], [['sessions closed', fmtInt(t.sessions)], ['notable sessions', fmtInt(t.notableSessions)], ['notable asset sequences', fmtInt(t.notableAssetSequences)], ...(t.openSessions ? [['sessions left open for the next batch', fmtInt(t.openSessions)]] : []), ...(t.evictedSessions || t.evictedBins ? [['sessions evicted (memory cap)', fmtInt(t.evictedSessions)], ['histogram bins evicted', fmtInt(t.evictedBins)]] : [])], [1]));
   } else {
     lines.appendChild(h('p', { class: 'note' }, 'These records carry no summary (written by an older uebac, or the run did not finish).'));
@@ -35,8 +37,7 @@ export function runSummary(data: ReportData, rules: ReadonlyMap<string, RuleInfo
   cols.appendChild(lines);
 
   // Rules fired per rule: the run's count and the notable sessions' share.
-  const inNotable = new Map<string, number>();
-  for (const s of data.sessions) for (const hit of s.hits) inNotable.set(hit.rule, (inNotable.get(hit.rule) ?? 0) + 1);
+  const inNotable = new Map<string, number>(Object.entries(data.hitsByRule));
   const fired = t ? t.rulesFiredById : Object.fromEntries(inNotable);
   const ruleRows = Object.entries(fired).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).map(([id, n]) => {
     const info = rules.get(id);

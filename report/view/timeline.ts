@@ -6,10 +6,12 @@ import type { Hit, RuleInfo, SessionView } from '../model.ts';
 import { barsOf, histogramChart, scoreChart, type ScorePoint } from './charts.ts';
 import { clear, fmtBytes, fmtDuration, fmtInt, fmtTime, h, techniqueLink } from './dom.ts';
 
-/** Score after each hit (same-millisecond hits merged into one point), from start to end. */
+/** Score after each event (same-millisecond hits merged into one point), from start to end. */
 export function scorePoints(s: SessionView): ScorePoint[] {
-  if (s.timeline && s.timeline.length) return s.timeline.map((e) => ({ t: e.t, score: e.score }));
-  const points: ScorePoint[] = [{ t: s.start, score: s.initialScore }];
+  // The score before the first event, a second earlier, so a first event's rules show as a rise.
+  const before = { t: s.start - 1000, score: s.initialScore };
+  if (s.timeline && s.timeline.length) return [before, ...s.timeline.map((e) => ({ t: e.t, score: e.score }))];
+  const points: ScorePoint[] = [before];
   let total = s.initialScore;
   for (const hit of [...s.hits].sort((a, b) => a.t - b.t)) {
     total += hit.score;
@@ -84,13 +86,13 @@ function eventsTable(s: SessionView, rules: ReadonlyMap<string, RuleInfo>): HTML
   const tbody = h('tbody');
   const head = h('thead', null, h('tr', null, h('th', null, 'Time (UTC)'), h('th', null, 'Event'), h('th', null, 'Host'), h('th', null, 'Source'), h('th', null, 'Rule'), h('th', { class: 'num' }, 'Score'), h('th', { class: 'num' }, 'Total'), h('th', null, 'Reason')));
   const hitRow = (hit: Hit, i: number, total: number) => h('tr', { class: 'hit', 'data-testid': 'hit' },
-    h('td', { class: 'time' }, fmtTime(hit.t)), h('td', null, hit.eventType), h('td', null, hit.host ?? '—'), h('td', null, source(hit)),
+    h('td', { class: 'time' }, fmtTime(hit.t)), h('td', { class: 'nowrap' }, hit.eventType), h('td', { class: 'nowrap' }, hit.host ?? '—'), h('td', null, source(hit)),
     ruleCell(hit, rules), h('td', { class: 'num plus' }, `+${hit.score}`), h('td', { class: 'num' }, total),
     h('td', { class: 'reason' }, hit.reason, hit.evidence?.histogram ? h('a', { href: `#hit-${i}`, class: 'ev-link' }, ' histogram ↓') : null));
   if (s.timeline) {
     for (const ev of s.timeline) {
       if (ev.hits.length === 0) {
-        tbody.appendChild(h('tr', { class: 'event' }, h('td', { class: 'time' }, fmtTime(ev.t)), h('td', null, ev.eventType), h('td', { colspan: 5, class: 'brief' }, ev.brief), h('td', { class: 'num' }, ev.score), h('td', null)));
+        tbody.appendChild(h('tr', { class: 'event' }, h('td', { class: 'time' }, fmtTime(ev.t)), h('td', { class: 'nowrap' }, ev.eventType), h('td', { colspan: 5, class: 'brief' }, ev.brief), h('td', { class: 'num' }, ev.score), h('td', null)));
       }
       let running = ev.score - ev.hits.reduce((a, i) => a + s.hits[i]!.score, 0);
       for (const i of ev.hits) tbody.appendChild(hitRow(s.hits[i]!, i, (running += s.hits[i]!.score)));

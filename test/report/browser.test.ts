@@ -5,8 +5,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launch, type Browser } from './browser.ts';
-import { demoRun, ROOT, uebac, uebacAsync, type DemoRun } from './fixture.ts';
+import { launch, type Browser } from '../../scripts/chromium.ts';
+import { demoRun, ROOT, SAMPLE, uebac, uebacAsync, type DemoRun } from './fixture.ts';
 
 const ARTIFACTS = join(ROOT, 'test-artifacts');
 
@@ -93,6 +93,25 @@ describe('report page in Chromium', () => {
     expect(starts).toEqual([...starts].sort());
     await page.fill('input[type=search]', 'EM-DED');
     expect(await users()).toEqual(['yara.collins']);
+    await page.close();
+  });
+
+  it('explain --format html: a one-session report listing every event of the session', async () => {
+    const id = 'quinn.james-20261030094807';
+    const session = (run.parsed as Rec[]).find((r) => r.type === 'session' && r.id === id) as unknown as { events: number; score: number };
+    const out = join(run.dir, 'explain.html');
+    const r = await uebacAsync(['explain', id, SAMPLE, '--bundle', run.dir, '--context', join(ROOT, 'examples/context'), '-f', 'html', '-o', out]);
+    expect(r.status, r.stderr).toBe(0);
+    const { page, problems } = await open(out);
+    expect(await page.getAttribute('[data-testid=timeline]', 'data-session')).toBe(id);
+    const rows = await page.$$eval('[data-testid=events] tbody tr', (trs) => trs.map((tr) => tr.className));
+    const mine = (run.parsed as Rec[]).filter((x) => x.type === 'rule' && x.asset === undefined && x.session === id);
+    expect(rows.filter((c) => c === 'hit').length).toBe(mine.length);
+    // Events that fired no rule get a row of their own; an event with rules is one row per rule.
+    expect(rows.filter((c) => c === 'event').length).toBeGreaterThan(0);
+    expect(rows.filter((c) => c === 'event').length + new Set(mine.map((x) => (x as unknown as { time: string }).time)).size).toBe(session.events);
+    expect(await page.textContent('.detail-head .badge')).toBe(`score ${session.score}`);
+    expect(problems).toEqual([]);
     await page.close();
   });
 

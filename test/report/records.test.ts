@@ -1,13 +1,14 @@
 // Records carry what a report needs: a header and a summary, the host and source line of
 // each triggering event, and the model's histogram as the rule saw it — all in the schema.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { histogramEvidence } from '../../runtime/evidence.ts';
 import { Instance } from '../../runtime/models.ts';
 import type { ModelSpec } from '../../runtime/program.ts';
 import schema from '../../schema/records.schema.json' with { type: 'json' };
-import { demoRun, SAMPLE, type DemoRun } from './fixture.ts';
+import { demoRun, ROOT, SAMPLE, uebacAsync, type DemoRun } from './fixture.ts';
 
 let run: DemoRun;
 beforeAll(async () => { run = await demoRun(); });
@@ -95,5 +96,23 @@ describe('histogram evidence is capped', () => {
     expect(h.bins).toEqual([['3', 2], ['9', 1], ['12', 1]]);
     expect(h.event_bin).toBe(String(Math.floor(Math.log10(1000) / 0.5)));
     expect(h).toMatchObject({ bin_width: 0.5, scale: 'log10' });
+  });
+});
+
+describe('uebac explain --format json', () => {
+  it('gives the session with every event, its rules and the score after each', async () => {
+    const id = 'zoe.richardson-20261029130435';
+    const r = await uebacAsync(['explain', id, SAMPLE, '--bundle', run.dir, '--context', join(ROOT, 'examples/context'), '-f', 'json']);
+    expect(r.status, r.stderr).toBe(0);
+    const data = JSON.parse(r.stdout) as { sessions: Array<{ id: string; score: number; events: number; hits: Array<{ rule: string }>; timeline: Array<{ score: number; hits: number[] }> }> };
+    const record = run.parsed.find((x) => x.type === 'session' && x.id === id) as unknown as { score: number; events: number };
+    const s = data.sessions[0]!;
+    expect(s.id).toBe(id);
+    expect(s.score).toBe(record.score);
+    expect(s.timeline.length).toBe(record.events);
+    expect(s.timeline.at(-1)!.score).toBe(record.score);
+    const rules = run.parsed.filter((x) => x.type === 'rule' && x.session === id && x.asset === undefined).map((x) => x.rule);
+    expect(s.hits.map((h) => h.rule)).toEqual(rules);
+    expect(s.timeline.flatMap((e) => e.hits)).toEqual(rules.map((_, i) => i));
   });
 });

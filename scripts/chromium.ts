@@ -1,5 +1,5 @@
-// Headless Debian Chromium through playwright-core: never a downloaded browser, a fresh
-// profile per launch, no network services.
+// Headless Debian Chromium through playwright-core for the report tests, benchmark and
+// screenshot: never a downloaded browser, a fresh profile per launch, no network services.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
