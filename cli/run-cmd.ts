@@ -171,7 +171,11 @@ export function renderRunSummary(s: RunSummary, out: string | null): string {
   if (timeFrom.length) lines.push(`time not in payload ${timeFrom.sort().map(([k, v]) => `${k}: ${v}`).join(', ')}`);
   lines.push(`rules triggered   ${s.rulesFired}  (${Object.keys(s.rulesFiredById).length} distinct rules)`);
   lines.push(`sessions          ${s.sessions}, notable ${s.notable.length}`);
-  if (s.evictedSessions || s.evictedBins) lines.push(`evicted           ${s.evictedSessions} sessions, ${s.evictedBins} histogram bins (caps reached)`);
+  const e = s.evicted ?? { modelInstances: 0, seenAnywhere: 0, daySequences: 0, assetSequences: 0 };
+  if (s.evictedSessions || s.evictedBins || e.modelInstances || e.seenAnywhere || e.daySequences || e.assetSequences) {
+    lines.push(`evicted           ${s.evictedSessions} sessions, ${s.evictedBins} histogram bins, ${e.modelInstances} model instances, ${e.seenAnywhere} seen-anywhere values, ${e.daySequences} day-sequences, ${e.assetSequences} asset sequences (memory caps reached)`);
+  }
+  if (s.regexOverBudget) lines.push(`regex guard       ${s.regexOverBudget} regex calls over the pack's regexBudgetMs (events kept; see SECURITY.md)`);
   if (s.openSessions) lines.push(`open sessions     ${s.openSessions}, kept in the state for the next batch (--finish closes them)`);
   if (out) lines.push(`records           ${out}`);
   for (const n of s.notes) lines.push(`note              ${n}`);

@@ -12,10 +12,12 @@ export interface PackDoc {
     notableThreshold?: number;
     session?: { inactivityMinutes?: number; maxHours?: number };
     riskTransfer?: { enabled?: boolean; fraction?: number; carryHours?: number };
-    limits?: { regexInputMaxLength?: number; maxFieldLength?: number; maxOpenSessions?: number; maxAssetSequences?: number };
+    limits?: { regexInputMaxLength?: number; maxFieldLength?: number; maxOpenSessions?: number; maxAssetSequences?: number; regexBudgetMs?: number; maxModelInstances?: number; maxSeenAnywhere?: number; maxTimeAheadHours?: number; maxDaySequences?: number };
     assetFields?: string[];
     timeZoneOffsetMinutes?: number;
   };
+  /** Regexes the ReDoS analysis could not decide, reviewed by a person (pattern as written in content). */
+  reviewedRegexes?: Array<{ pattern: string; reason: string }>;
 }
 export interface FieldDoc { type: 'string' | 'number' | 'boolean' | 'time' | 'ip' | 'list'; level?: string; description?: string; expr?: string }
 export interface EventTypeDoc { id: string; description?: string; fields: Record<string, FieldDoc> }

@@ -4,6 +4,7 @@
 import { ContextTable } from '../runtime/context.ts';
 import { assembleProgram, makeTables, renderReason, type FieldType } from '../runtime/assemble.ts';
 import type { Value } from '../runtime/helpers.ts';
+import { guardRegex, type RegexLike } from '../runtime/regex-guard.ts';
 import type { Event, ModelStats, Program, RuleRuntime } from '../runtime/program.ts';
 import type { Resolution } from './builtins/types.ts';
 import type { IR } from './compile.ts';
@@ -22,7 +23,7 @@ export function evalDependency(d: DepExpr, fired: (id: string) => boolean): bool
 
 export function interpretProgram(ir: IR, overrides?: ReadonlyMap<string, ContextTable>): Program {
   const tables = makeTables(ir.contexts, overrides);
-  const regexCache = new Map<string, RegExp>();
+  const regexCache = new Map<string, RegexLike>();
   const base = {
     maxRegexInput: ir.settings.maxRegexInput,
     res: (call: { res?: Resolution }) => call.res ?? {},
@@ -30,7 +31,7 @@ export function interpretProgram(ir: IR, overrides?: ReadonlyMap<string, Context
     regex: (source: string, flags: string) => {
       const k = `${flags}/${source}`;
       let re = regexCache.get(k);
-      if (!re) regexCache.set(k, (re = new RegExp(source, flags)));
+      if (!re) regexCache.set(k, (re = guardRegex(new RegExp(source, flags), ir.settings)));
       return re;
     },
   };

@@ -6,7 +6,7 @@ import { createDispatcher, type ParserRoute } from './dispatch.ts';
 import { createSyslogTimeParser } from './formats/syslog-time.ts';
 import { compileTimeFormat } from './formats/timeformat.ts';
 import * as h from './helpers.ts';
-import { capInput } from './regex-guard.ts';
+import { capInput, guardRegex } from './regex-guard.ts';
 import type { Value } from './helpers.ts';
 import { ABI_VERSION, type CounterSpec, type Event, type ModelSpec, type PackInfo, type PackSettings, type Program, type RuleRuntime, type RuleSpec } from './program.ts';
 
@@ -98,7 +98,7 @@ export function assembleProgram(parts: ProgramParts): Program {
   const routes: ParserRoute[] = parts.parsers.map((p) => {
     const formats = p.timeFormats.map((f) => compileTimeFormat(f, parts.timeZoneOffsetMinutes ?? 0));
     const epoch = compileTimeFormat('epoch');
-    const regexes = p.extract.map((x) => ({ re: new RegExp(x.source, x.flags), groups: x.groups }));
+    const regexes = p.extract.map((x) => ({ re: guardRegex(new RegExp(x.source, x.flags), settings), groups: x.groups }));
     return {
       id: p.id, format: p.format, vendors: p.vendors, products: p.products, signatures: p.signatures, contains: p.contains,
       extract: p.format === 'regex' ? (line: string) => {

@@ -1,6 +1,7 @@
 // The behavioural engine: sessions, sequences, asset sequences, aggregates, rule firing,
 // model training and scoring. Event time (never wall-clock time) drives everything, so the
 // same events always give the same records.
+import { TimeGuard } from './time-guard.ts';
 import type { Value } from './helpers.ts';
 import { DEFAULT_EVIDENCE_BINS, histogramEvidence, hostOf, type HistogramEvidence } from './evidence.ts';
 import { ModelStore } from './models.ts';
@@ -101,6 +102,8 @@ export interface EngineCounters {
   notableAssetSequences: number;
   sessionsEvicted: number;
   assetSequencesEvicted: number;
+  /** user day-sequences closed early at maxDaySequences (oldest first) */
+  sequencesEvicted: number;
 }
 
 export function isoTime(t: number): string {
@@ -126,10 +129,12 @@ export class Engine implements RuleRuntime {
   readonly history = new Map<string, number[]>();
   /** user → end and score of the last closed session (risk transfer) */
   readonly lastSession = new Map<string, { end: number; score: number }>();
-  readonly counters: EngineCounters = { events: 0, rulesFired: 0, sessionsClosed: 0, notableSessions: 0, assetSequencesClosed: 0, notableAssetSequences: 0, sessionsEvicted: 0, assetSequencesEvicted: 0 };
+  readonly counters: EngineCounters = { events: 0, rulesFired: 0, sessionsClosed: 0, notableSessions: 0, assetSequencesClosed: 0, notableAssetSequences: 0, sessionsEvicted: 0, assetSequencesEvicted: 0, sequencesEvicted: 0 };
   readonly firedByRule: number[];
   readonly maxRegexInput: number;
   private sweptHour = -Infinity;
+  /** quarantines events far ahead of the stream (runtime/time-guard.ts); the runner offers events to it */
+  readonly timeGuard: TimeGuard;
 
   // Per-event state.
   private session: Scope | null = null;
@@ -149,7 +154,9 @@ export class Engine implements RuleRuntime {
 
   constructor(readonly program: Program, readonly sink: EngineSink, options: EngineOptions = {}) {
     this.evidenceBins = options.evidenceBins ?? DEFAULT_EVIDENCE_BINS;
-    this.models = new ModelStore(program.models);
+    this.timeGuard = new TimeGuard(program.settings.maxTimeAheadHours);
+    const s = program.settings;
+    this.models = new ModelStore(program.models, { maxInstances: s.maxModelInstances ?? Infinity, maxAnywhere: s.maxSeenAnywhere ?? Infinity });
     this.countersByType = program.eventTypes.map((_, et) => program.counters.flatMap((c, i) => (c.eventTypes.includes(et) ? [i] : [])));
     this.modelsByType = program.eventTypes.map((_, et) => program.models.flatMap((m, i) => (m.eventTypes.includes(et) ? [i] : [])));
     this.firedByRule = program.rules.map(() => 0);
@@ -158,10 +165,11 @@ export class Engine implements RuleRuntime {
 
   /** Private fields a checkpoint must carry. */
   internalState(): Record<string, unknown> {
-    return { sweptHour: this.sweptHour };
+    return { sweptHour: this.sweptHour, watermark: Number.isFinite(this.timeGuard.watermark) ? this.timeGuard.watermark : null };
   }
   restoreInternal(j: Record<string, unknown>): void {
     this.sweptHour = j.sweptHour === null ? -Infinity : (j.sweptHour as number);
+    this.timeGuard.watermark = typeof j.watermark === 'number' ? j.watermark : -Infinity;
   }
 
   // ---- event processing -----------------------------------------------------------------
@@ -218,6 +226,12 @@ export class Engine implements RuleRuntime {
       seq = undefined;
     }
     if (!seq) {
+      if (this.sequences.size >= (this.program.settings.maxDaySequences ?? Infinity)) {
+        // The map is in creation order: close the oldest day-sequence early (as at day end).
+        const [oldUser, oldest] = this.sequences.entries().next().value as [string, Scope];
+        this.closeSequence(oldUser, oldest);
+        this.counters.sequencesEvicted++;
+      }
       seq = newScope(`${user}-${stamp(day * DAY)}`, user, day * DAY);
       this.sequences.set(user, seq);
     }

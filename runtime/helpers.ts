@@ -2,8 +2,9 @@
 // give identical answers. Missing values are `null`; see docs/language.md for the rules:
 // a function given `null` where it needs a value returns `null` (string results) or
 // `false` (predicates).
-import { capInput } from './regex-guard.ts';
+import { capInput, type RegexLike } from './regex-guard.ts';
 import { jsonPathValue } from './json-path.ts';
+export { guardRegexes } from './regex-guard.ts';
 
 export type Value = string | number | boolean | null | readonly string[];
 
@@ -188,7 +189,7 @@ export function mapList(list: Value, fn: (v: Value) => Value): readonly string[]
 }
 
 // ---- regexes (precompiled by the compiler; input capped against slow matching) ----------
-export function regexTest(re: RegExp, s: Value, maxInput: number): boolean {
+export function regexTest(re: RegexLike, s: Value, maxInput: number): boolean {
   if (typeof s !== 'string') return false;
   return re.test(capInput(s, maxInput));
 }
@@ -210,7 +211,7 @@ export function dayOfWeek(t: number): number {
 }
 
 /** First capture group of a regex match (the whole match when the regex has no group). */
-export function regexCapture(re: RegExp, s: Value, maxInput: number): string | null {
+export function regexCapture(re: RegexLike, s: Value, maxInput: number): string | null {
   if (typeof s !== 'string') return null;
   const m = re.exec(capInput(s, maxInput));
   if (!m) return null;

@@ -21,6 +21,8 @@ export class Instance {
   /** count → number of bins with that count, kept up to date so the percentile threshold never re-sorts all bins */
   private countOfCounts = new Map<number, number>();
   private cache: { p: number; t: number } | null = null;
+  /** Eviction order, built at the first eviction (instances under their cap never pay for it). */
+  private heap: BinHeap | null = null;
 
   private bump(count: number, delta: number): void {
     if (count <= 0) return;
@@ -45,7 +47,9 @@ export class Instance {
     const c = this.count(key);
     this.bump(c, -1);
     this.bump(c + 1, 1);
-    this.bins.set(key, (c + 1) * DAY_BITS + day);
+    const packed = (c + 1) * DAY_BITS + day;
+    this.bins.set(key, packed);
+    this.heap?.push(packed, key);
     this.n += 1;
     this.cache = null;
   }
@@ -81,17 +85,18 @@ export class Instance {
     return dropped;
   }
 
-  /** Evict the weakest bin (lowest count, then oldest, then smallest key) to respect the cap. */
+  /**
+   * Evict the weakest bin (lowest count, then oldest, then smallest key) to respect the cap.
+   * The packed value orders bins exactly so (count first, then day), so a min-heap of
+   * (packed, key) finds the victim in O(log n); entries made stale by later adds or aging are
+   * skipped when they surface.
+   */
   evictOne(binWidth = 0): void {
+    if (!this.heap || this.heap.size > 2 * this.bins.size + 64) this.heap = BinHeap.of(this.bins);
     let victim: string | null = null;
-    let worst = Infinity;
-    for (const [key, packed] of this.bins) {
-      const c = Math.floor(packed / DAY_BITS);
-      const rank = c * DAY_BITS + (packed % DAY_BITS);
-      if (rank < worst || (rank === worst && victim !== null && key < victim)) {
-        worst = rank;
-        victim = key;
-      }
+    while (this.heap.size > 0) {
+      const [packed, key] = this.heap.pop();
+      if (this.bins.get(key) === packed) { victim = key; break; }
     }
     if (victim !== null) {
       this.forget(victim, this.count(victim), binWidth);
@@ -117,6 +122,57 @@ export class Instance {
     }
     this.cache = { p, t };
     return t;
+  }
+}
+
+/** Binary min-heap of (packed count/day, key), ordered by packed value then key. */
+class BinHeap {
+  private readonly ranks: number[] = [];
+  private readonly keys: string[] = [];
+  get size(): number { return this.ranks.length; }
+
+  static of(bins: Map<string, number>): BinHeap {
+    const h = new BinHeap();
+    for (const [key, packed] of bins) { h.ranks.push(packed); h.keys.push(key); }
+    for (let i = (h.ranks.length >> 1) - 1; i >= 0; i--) h.down(i);
+    return h;
+  }
+
+  private less(i: number, j: number): boolean {
+    const a = this.ranks[i]!, b = this.ranks[j]!;
+    return a < b || (a === b && this.keys[i]! < this.keys[j]!);
+  }
+  private swap(i: number, j: number): void {
+    const r = this.ranks[i]!; this.ranks[i] = this.ranks[j]!; this.ranks[j] = r;
+    const k = this.keys[i]!; this.keys[i] = this.keys[j]!; this.keys[j] = k;
+  }
+  private down(i: number): void {
+    const n = this.ranks.length;
+    for (;;) {
+      const l = 2 * i + 1, r = l + 1;
+      let m = i;
+      if (l < n && this.less(l, m)) m = l;
+      if (r < n && this.less(r, m)) m = r;
+      if (m === i) return;
+      this.swap(i, m);
+      i = m;
+    }
+  }
+  push(rank: number, key: string): void {
+    this.ranks.push(rank); this.keys.push(key);
+    let i = this.ranks.length - 1;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (!this.less(i, p)) return;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+  pop(): [number, string] {
+    const top: [number, string] = [this.ranks[0]!, this.keys[0]!];
+    const lastR = this.ranks.pop()!, lastK = this.keys.pop()!;
+    if (this.ranks.length) { this.ranks[0] = lastR; this.keys[0] = lastK; this.down(0); }
+    return top;
   }
 }
 
@@ -189,7 +245,20 @@ export function normalQuantile(q: number): number {
 export interface ModelCounters {
   evictedBins: number;
   agedBins: number;
+  /** instances dropped at the per-model cap (least recently trained first) */
+  evictedInstances: number;
+  /** seenAnywhere keys dropped at the per-model cap (least recently seen first) */
+  evictedAnywhere: number;
 }
+
+export interface ModelLimits {
+  /** instances (scope values) kept per model */
+  maxInstances: number;
+  /** seenAnywhere keys kept per model */
+  maxAnywhere: number;
+}
+
+const NO_LIMITS: ModelLimits = { maxInstances: Infinity, maxAnywhere: Infinity };
 
 /** All instances of all models. */
 export class ModelStore {
@@ -197,9 +266,11 @@ export class ModelStore {
   readonly instances: Array<Map<string, Instance>>;
   /** per model: feature keys seen in any instance (for seenAnywhere) */
   readonly anywhere: Array<Map<string, number>>;
-  readonly counters: ModelCounters = { evictedBins: 0, agedBins: 0 };
+  readonly counters: ModelCounters = { evictedBins: 0, agedBins: 0, evictedInstances: 0, evictedAnywhere: 0 };
 
-  constructor(readonly models: readonly ModelSpec[]) {
+  // Both maps are kept in least-recently-used order (a touched entry is re-inserted), so the
+  // entry to evict is always the first one: O(1), no scan.
+  constructor(readonly models: readonly ModelSpec[], readonly limits: ModelLimits = NO_LIMITS) {
     this.instances = models.map(() => new Map());
     this.anywhere = models.map(() => new Map());
   }
@@ -215,9 +286,15 @@ export class ModelStore {
     const map = this.instances[modelIndex]!;
     let inst = map.get(scope);
     if (!inst) {
+      if (map.size >= this.limits.maxInstances) {
+        map.delete(map.keys().next().value!);
+        this.counters.evictedInstances++;
+      }
       inst = new Instance();
-      map.set(scope, inst);
+    } else {
+      map.delete(scope);
     }
+    map.set(scope, inst);
     const day = Math.floor(time / DAY_MS);
     const width = model.type === 'numerical' ? model.binWidth : 0;
     this.counters.agedBins += inst.age(day, model.agingDays, width);
@@ -232,7 +309,16 @@ export class ModelStore {
       inst.sumSq += x * x;
     }
     const any = this.anywhere[modelIndex]!;
-    any.set(key, (any.get(key) ?? 0) + 1);
+    const seen = any.get(key);
+    if (seen === undefined) {
+      if (any.size >= this.limits.maxAnywhere) {
+        any.delete(any.keys().next().value!);
+        this.counters.evictedAnywhere++;
+      }
+    } else {
+      any.delete(key);
+    }
+    any.set(key, (seen ?? 0) + 1);
   }
 
   stats(modelIndex: number, scope: string, feature: Value, p: number, time: number): ModelStats {

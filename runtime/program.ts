@@ -113,6 +113,18 @@ export interface PackSettings {
   maxAssetSequences: number;
   /** Which field names the asset an event belongs to, tried in order. */
   assetFields: readonly string[];
+  /** Events more than this many hours ahead of the latest accepted time are rejected (time-far-ahead). */
+  maxTimeAheadHours?: number;
+  /** Model instances kept per model (least recently trained evicted first). */
+  maxModelInstances?: number;
+  /** seenAnywhere keys kept per model. */
+  maxSeenAnywhere?: number;
+  /** Open user day-sequences (oldest closed early). */
+  maxDaySequences?: number;
+  /** Regexes (`flags/source`) not proven linear: they run under the guard (runtime/regex-guard.ts). */
+  guardedRegexes: readonly string[];
+  /** A guarded regex call slower than this is counted (run summary). */
+  regexBudgetMs: number;
 }
 
 export interface PackInfo {

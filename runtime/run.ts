@@ -6,9 +6,11 @@ import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { absolute, consumedRecord, hashPrefix, InputChangedError, planInput, rememberConsumed, STDIN, type ConsumedInput, type InputPlan } from './inputs.ts';
 import { headerRecord, summaryRecord } from './records.ts';
 import { readLines } from './lines.ts';
+import { regexGuardCounters, resetRegexGuardCounters } from './regex-guard.ts';
 import { openOutput, type Output } from './output.ts';
 import type { Event, ParseOutcome, Program } from './program.ts';
 import { TimeLookahead, type HoldLimits } from './time-lookahead.ts';
+import type { TimeGuard } from './time-guard.ts';
 import { restore, snapshot, StateStore, type Position } from './state.ts';
 
 export interface RunOptions {
@@ -59,6 +61,10 @@ export interface RunSummary {
   notableAssets: Array<{ id: string; asset: string; score: number }>;
   evictedSessions: number;
   evictedBins: number;
+  /** entries dropped at the memory caps in this batch: model instances, seenAnywhere keys, day-sequences, asset sequences */
+  evicted: { modelInstances: number; seenAnywhere: number; daySequences: number; assetSequences: number };
+  /** Guarded regex calls over the time budget (runtime/regex-guard.ts): the events are kept, the cost is reported. */
+  regexOverBudget: number;
   resumedFrom: number | null;
   /** sessions left open in the state for the next batch (closed by later input or --finish) */
   openSessions: number;
@@ -76,8 +82,12 @@ function identity(path: string): string {
   return `${path}:${st.ino}:${st.dev}`;
 }
 
+function capEvictions(engine: Engine): RunSummary['evicted'] {
+  return { modelInstances: engine.models.counters.evictedInstances, seenAnywhere: engine.models.counters.evictedAnywhere, daySequences: engine.counters.sequencesEvicted, assetSequences: engine.counters.assetSequencesEvicted };
+}
+
 function emptySummary(): RunSummary {
-  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {}, repaired: {} };
+  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, evicted: { modelInstances: 0, seenAnywhere: 0, daySequences: 0, assetSequences: 0 }, regexOverBudget: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {}, repaired: {} };
 }
 
 /**
@@ -86,7 +96,7 @@ function emptySummary(): RunSummary {
  * content, and open sessions stay open for the next batch unless `finish` is set.
  */
 export async function runPipeline(program: Program, opts: RunOptions): Promise<RunSummary> {
-  const store = opts.state === ':memory:' ? null : new StateStore(opts.state);
+  const store = opts.state === ':memory:' ? null : new StateStore(opts.state, { fresh: opts.fresh });
   try {
     return await runBatch(program, opts, store);
   } finally {
@@ -136,6 +146,18 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     },
   };
   const engine = new Engine(program, sink, { evidenceBins: opts.evidenceBins });
+  resetRegexGuardCounters();
+  const guard = engine.timeGuard as TimeGuard<Extract<ParseOutcome, { ok: true }>>;
+  const accept = (r: Extract<ParseOutcome, { ok: true }>) => {
+    anchor = r.event.time;
+    program.enrich(r.event, r.eventType);
+    engine.process(r.event, r.eventType);
+    summary.events++;
+    const from = r.event.time_source;
+    if (typeof from === 'string') summary.timeFrom[from] = (summary.timeFrom[from] ?? 0) + 1;
+  };
+  const reject = (reason: string) => { summary.rejected[reason] = (summary.rejected[reason] ?? 0) + 1; };
+  const overBudgetBefore = () => summary.regexOverBudget;
 
   let checkpoint = store ? store.load() : null;
   if (checkpoint && opts.fresh) { store!.clear(); checkpoint = null; }
@@ -179,7 +201,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       plans[p.file] = { kind: 'continue', path: current, start: p.offset, hash, lines: p.fileLines ?? 0 };
     }
   } else {
-    position = { file: 0, identity: '', offset: 0, outputOffset: 0, lines: 0, complete: false, batch, consumed, base: { sessionsEvicted: engine.counters.sessionsEvicted, evictedBins: engine.models.counters.evictedBins } };
+    position = { file: 0, identity: '', offset: 0, outputOffset: 0, lines: 0, complete: false, batch, consumed, base: { sessionsEvicted: engine.counters.sessionsEvicted, evictedBins: engine.models.counters.evictedBins, caps: capEvictions(engine) } };
   }
   // Check every remaining input before reading any, so a changed file refuses the batch up front.
   for (let f = position.file; f < opts.inputs.length; f++) if (!plans[f]) plans[f] = await planInput(opts.inputs[f]!, consumed);
@@ -208,17 +230,13 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   const lookahead = new TimeLookahead<At>((text) => program.parse(text), opts.hold);
   const settle = (r: ParseOutcome, at: At) => {
     if (r.ok) {
-      anchor = r.event.time;
       sourceFile = at.file;
       sourceLine = at.line;
       repaired = at.repaired;
-      program.enrich(r.event, r.eventType);
-      engine.process(r.event, r.eventType);
-      summary.events++;
-      const from = r.event.time_source;
-      if (typeof from === 'string') summary.timeFrom[from] = (summary.timeFrom[from] ?? 0) + 1;
+      // A time far ahead of the stream is quarantined: it must not move sessions or models.
+      guard.offer(r, r.event.time, accept, reject);
     } else {
-      summary.rejected[r.reason] = (summary.rejected[r.reason] ?? 0) + 1;
+      reject(r.reason);
     }
   };
   for (let f = position.file; f < opts.inputs.length; f++) {
@@ -243,8 +261,8 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
         position.fileLines = (position.fileLines ?? 0) + 1;
         sinceCheckpoint++;
       }
-      // Never between held lines and the line that gives them their time (they are not re-read).
-      if (store && lookahead.pending === 0 && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
+      // Not while lines are held: by the look-ahead (not re-read) or the time guard (read, not processed).
+      if (store && lookahead.pending === 0 && !guard.holding && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
       opts.onProgress?.(summary);
     }
     if (plan.kind === 'continue' && !resuming) summary.notes.push(summary.lines === linesBefore ? `${path}: already consumed (${plan.lines} lines), skipped` : `${path}: continued after the ${plan.lines} lines consumed earlier`);
@@ -252,11 +270,16 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     hash = null;
   }
   lookahead.end(settle);
+  guard.flush(reject);
   if (!store || opts.finish) engine.finish();
   const base = position.base ?? { sessionsEvicted: 0, evictedBins: 0 };
   summary.evictedSessions = engine.counters.sessionsEvicted - base.sessionsEvicted;
   summary.evictedBins = engine.models.counters.evictedBins - base.evictedBins;
+  const caps = capEvictions(engine);
+  const before = base.caps ?? { modelInstances: 0, seenAnywhere: 0, daySequences: 0, assetSequences: 0 };
+  summary.evicted = { modelInstances: caps.modelInstances - before.modelInstances, seenAnywhere: caps.seenAnywhere - before.seenAnywhere, daySequences: caps.daySequences - before.daySequences, assetSequences: caps.assetSequences - before.assetSequences };
   summary.openSessions = engine.sessions.size;
+  summary.regexOverBudget = overBudgetBefore() + Object.values(regexGuardCounters().overBudget).reduce((x, y) => x + y, 0);
   out.flush();
   if (store) {
     position = { ...position, file: opts.inputs.length, offset: 0, complete: true, sha256: undefined, fileLines: undefined };

@@ -2,6 +2,7 @@
 // SQLite (WAL) in one transaction together with the input position and output offset, so
 // a killed run resumes with no event lost and none counted twice.
 import Database from 'better-sqlite3';
+import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Engine, Scope } from './engine.ts';
 import type { ConsumedInput } from './inputs.ts';
 import { Instance } from './models.ts';
@@ -25,7 +26,7 @@ export interface Position {
   /** every input consumed since the state was created (input identity) */
   consumed?: ConsumedInput[];
   /** engine eviction counters when this batch started (the summary reports this batch's) */
-  base?: { sessionsEvicted: number; evictedBins: number };
+  base?: { sessionsEvicted: number; evictedBins: number; caps?: { modelInstances: number; seenAnywhere: number; daySequences: number; assetSequences: number } };
 }
 
 export interface Checkpoint {
@@ -95,38 +96,218 @@ export function restore(engine: Engine, j: Record<string, unknown>): void {
   engine.restoreInternal(j.internal as Record<string, unknown>);
 }
 
+/** A state file that cannot be used as it is: the message says why and what to do. */
+export class StateError extends Error {}
+
+/** Entries per stored row: no checkpoint needs one string the size of the whole state. */
+const CHUNK = 2000;
+const MARK = '$rows';
+
+/**
+ * Splits a snapshot into rows: the skeleton (every array longer than CHUNK replaced by a
+ * marker naming its part) and the arrays' elements, CHUNK per row.
+ */
+function toRows(value: Json): Array<[string, number, string]> {
+  const rows: Array<[string, number, string]> = [];
+  let parts = 0;
+  const walk = (v: Json, depth: number): Json => {
+    if (Array.isArray(v)) {
+      if (v.length > CHUNK) {
+        const part = `p${++parts}`;
+        for (let i = 0, seq = 0; i < v.length; i += CHUNK, seq++) rows.push([part, seq, JSON.stringify(v.slice(i, i + CHUNK))]);
+        return { [MARK]: part, n: v.length };
+      }
+      return depth < 3 ? v.map((x) => walk(x, depth + 1)) : v;
+    }
+    if (v && typeof v === 'object' && depth < 3) {
+      const o: Record<string, Json> = {};
+      for (const [k, x] of Object.entries(v)) o[k] = walk(x, depth + 1);
+      return o;
+    }
+    return v;
+  };
+  rows.unshift(['', 0, JSON.stringify(walk(value, 0))]);
+  return rows;
+}
+
+function fromRows(skeleton: Json, part: (name: string) => Json[]): Json {
+  const walk = (v: Json): Json => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object') {
+      const o = v as Record<string, Json>;
+      if (typeof o[MARK] === 'string') {
+        const items = part(o[MARK] as string);
+        if (items.length !== o.n) throw new StateError(`part ${String(o[MARK])} holds ${items.length} entries, the checkpoint recorded ${String(o.n)}`);
+        return items;
+      }
+      const out: Record<string, Json> = {};
+      for (const [k, x] of Object.entries(o)) out[k] = walk(x);
+      return out;
+    }
+    return v;
+  };
+  return walk(skeleton);
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/** The checks a checkpoint must pass before anything in it is trusted. */
+function validateCheckpoint(c: Checkpoint): string | null {
+  const p = c.position as unknown as Record<string, unknown>;
+  if (typeof c.bundleHash !== 'string' || c.bundleHash === '') return 'it names no bundle';
+  if (!p || typeof p !== 'object') return 'it has no input position';
+  for (const k of ['file', 'offset', 'outputOffset', 'lines'] as const) if (!isCount(p[k])) return `position.${k} is ${JSON.stringify(p[k])}, not a non-negative integer`;
+  if (typeof p.identity !== 'string') return 'position.identity is missing';
+  if (p.batch !== undefined && !(Array.isArray(p.batch) && p.batch.every((x) => typeof x === 'string'))) return 'position.batch is not a list of paths';
+  if (p.consumed !== undefined && !Array.isArray(p.consumed)) return 'position.consumed is not a list';
+  const st = c.state as Record<string, unknown> | null;
+  if (!st || typeof st !== 'object') return 'it holds no engine state';
+  for (const k of ['sessions', 'sequences', 'assets', 'history', 'lastSession', 'firedByRule', 'models', 'anywhere']) if (!Array.isArray(st[k])) return `state.${k} is missing`;
+  for (const k of ['counters', 'modelCounters', 'internal']) if (!st[k] || typeof st[k] !== 'object') return `state.${k} is missing`;
+  if (!c.summary || typeof c.summary !== 'object') return 'it holds no run summary';
+  return null;
+}
+
+const FRESH_HINT = 'start over with --fresh (or use another --state)';
+
+/**
+ * The checkpoint store. One process at a time: a lock file beside the database (`<path>.lock`,
+ * holding the owner's pid) refuses a second run; a lock left by a process that no longer exists
+ * is taken over. A file that is empty, not SQLite, damaged or holds an invalid checkpoint is an
+ * error unless `fresh`, which deletes it and starts a new one.
+ */
 export class StateStore {
   private readonly db: Database.Database;
+  private readonly lockPath: string;
 
-  constructor(path: string) {
-    this.db = new Database(path);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.exec(`CREATE TABLE IF NOT EXISTS checkpoint (
-      id INTEGER PRIMARY KEY CHECK (id = 1),
-      bundle_hash TEXT NOT NULL,
-      position TEXT NOT NULL,
-      summary TEXT NOT NULL,
-      state TEXT NOT NULL
-    )`);
+  constructor(readonly path: string, opts: { fresh?: boolean } = {}) {
+    this.lockPath = `${path}.lock`;
+    acquireLock(this.lockPath, path);
+    try {
+      if (opts.fresh) removeState(path);
+      else if (existsSync(path) && statSync(path).size === 0) throw new StateError(`state file ${path} is empty (0 bytes): it was truncated or is not a uebac state; ${FRESH_HINT}`);
+      this.db = openDatabase(path);
+    } catch (e) {
+      releaseLock(this.lockPath);
+      throw e;
+    }
   }
 
   load(): Checkpoint | null {
-    const row = this.db.prepare('SELECT bundle_hash, position, summary, state FROM checkpoint WHERE id = 1').get() as { bundle_hash: string; position: string; summary: string; state: string } | undefined;
-    if (!row) return null;
-    return { bundleHash: row.bundle_hash, position: JSON.parse(row.position) as Position, summary: JSON.parse(row.summary), state: JSON.parse(row.state) };
+    let c: Checkpoint;
+    try {
+      const row = this.db.prepare('SELECT bundle_hash, position, summary FROM checkpoint WHERE id = 1').get() as { bundle_hash: string; position: string; summary: string } | undefined;
+      if (!row) return null;
+      const part = this.db.prepare('SELECT data FROM state_rows WHERE part = ? ORDER BY seq');
+      const rows = (name: string) => (part.all(name) as Array<{ data: string }>).flatMap((r) => JSON.parse(r.data) as Json[]);
+      const skeleton = part.get('') as { data: string } | undefined;
+      if (!skeleton) throw new StateError('the engine state rows are missing');
+      c = { bundleHash: row.bundle_hash, position: JSON.parse(row.position) as Position, summary: JSON.parse(row.summary), state: fromRows(JSON.parse(skeleton.data), rows) };
+    } catch (e) {
+      throw new StateError(`state file ${this.path} is damaged (${(e as Error).message}); ${FRESH_HINT}`);
+    }
+    const problem = validateCheckpoint(c);
+    if (problem) throw new StateError(`state file ${this.path} is invalid: ${problem}; ${FRESH_HINT}`);
+    return c;
   }
 
   save(c: Checkpoint): void {
-    this.db.prepare('INSERT OR REPLACE INTO checkpoint (id, bundle_hash, position, summary, state) VALUES (1, ?, ?, ?, ?)')
-      .run(c.bundleHash, JSON.stringify(c.position), JSON.stringify(c.summary), JSON.stringify(c.state));
+    const rows = toRows(c.state);
+    const insert = this.db.prepare('INSERT INTO state_rows (part, seq, data) VALUES (?, ?, ?)');
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM state_rows');
+      for (const r of rows) insert.run(...r);
+      this.db.prepare('INSERT OR REPLACE INTO checkpoint (id, bundle_hash, position, summary) VALUES (1, ?, ?, ?)')
+        .run(c.bundleHash, JSON.stringify(c.position), JSON.stringify(c.summary));
+    })();
   }
 
   clear(): void {
-    this.db.exec('DELETE FROM checkpoint');
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM checkpoint');
+      this.db.exec('DELETE FROM state_rows');
+    })();
   }
 
   close(): void {
     this.db.close();
+    releaseLock(this.lockPath);
   }
+}
+
+function openDatabase(path: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
+    if (tables.length && !tables.includes('checkpoint')) throw new StateError(`it holds tables (${tables.slice(0, 3).join(', ')}) but no uebac checkpoint`);
+    if (tables.includes('checkpoint')) {
+      const cols = (db.prepare('PRAGMA table_info(checkpoint)').all() as Array<{ name: string }>).map((c) => c.name);
+      if (cols.includes('state')) throw new StateError('it was written by an older uebac (one-string checkpoint format)');
+    }
+    db.exec(`CREATE TABLE IF NOT EXISTS checkpoint (
+      id INTEGER PRIMARY KEY CHECK (id = 1),
+      bundle_hash TEXT NOT NULL,
+      position TEXT NOT NULL,
+      summary TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS state_rows (
+      part TEXT NOT NULL,
+      seq INTEGER NOT NULL,
+      data TEXT NOT NULL,
+      PRIMARY KEY (part, seq)
+    )`);
+    db.pragma('quick_check'); // a torn or overwritten file fails here, not halfway through a load
+    return db;
+  } catch (e) {
+    db?.close();
+    const why = e instanceof StateError ? e.message : `SQLite: ${(e as Error).message}`;
+    throw new StateError(`state file ${path} cannot be used (${why}); ${FRESH_HINT}`);
+  }
+}
+
+function removeState(path: string): void {
+  for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function acquireLock(lockPath: string, statePath: string): void {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(lockPath, 'wx', 0o600);
+      writeSync(fd, `${process.pid}\n`);
+      closeSync(fd);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new StateError(`cannot lock state file ${statePath}: ${(e as Error).message}`);
+    }
+    const owner = Number.parseInt(readFileSafe(lockPath), 10);
+    if (Number.isSafeInteger(owner) && owner > 0 && pidAlive(owner)) {
+      throw new StateError(`state file ${statePath} is in use by process ${owner} (lock ${lockPath}); wait for that run to end, or give this run another --state`);
+    }
+    rmSync(lockPath, { force: true }); // left by a run that died: take it over
+  }
+  throw new StateError(`cannot lock state file ${statePath}: another run keeps taking ${lockPath}`);
+}
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function releaseLock(lockPath: string): void {
+  if (readFileSafe(lockPath).trim() === String(process.pid)) rmSync(lockPath, { force: true });
 }

@@ -1,6 +1,7 @@
 // Built-ins that need more than their argument values: literal names (context tables,
 // models, rules, event types), precompiled regexes, event time, session state.
 import * as h from '../../runtime/helpers.ts';
+import type { RegexLike } from '../../runtime/regex-guard.ts';
 import { code, num, str } from '../emit/code.ts';
 import { DIAG } from '../diagnostics/codes.ts';
 import type { Expr } from '../expr/ast.ts';
@@ -19,7 +20,7 @@ function tableArg(call: CallNode, cx: CheckContext): void {
 
 /** A built-in whose second argument is a literal regex, precompiled and ReDoS-checked. */
 function regexBuiltin(name: string, aliases: string[], returns: 'boolean' | 'string', helper: 'regexTest' | 'regexCapture', doc: string, example: string): Builtin {
-  const run = h[helper] as (re: RegExp, s: h.Value, max: number) => h.Value;
+  const run = h[helper] as (re: RegexLike, s: h.Value, max: number) => h.Value;
   return {
     name, aliases, category: 'string', signature: `${name}(string, 'regex') → ${returns}`, minArgs: 2, maxArgs: 2, params: ['string', 'string'], returns, doc, example,
     check(call, cx) {

@@ -1,6 +1,7 @@
 // What every built-in function provides: signature and docs (for the checker and
 // docs/language.md), an interpreter implementation and a code emitter.
 import type { Value } from '../../runtime/helpers.ts';
+import type { RegexLike } from '../../runtime/regex-guard.ts';
 import type { Event, RuleRuntime } from '../../runtime/program.ts';
 import type { Expr } from '../expr/ast.ts';
 import type { Code } from '../emit/code.ts';
@@ -68,7 +69,7 @@ export interface InterpContext {
   /** Parsers only: raw key lookup. */
   raw?: (key: string) => Value;
   table(name: string): import('../../runtime/context.ts').ContextTable;
-  regex(source: string, flags: string): RegExp;
+  regex(source: string, flags: string): RegexLike;
 }
 
 export interface Builtin {

@@ -644,19 +644,19 @@ export const DIAG = {
   REGEX_UNDECIDED: {
     code: 'UEB0405',
     name: 'regex-undecided',
-    severity: 'warning',
+    severity: 'error',
     phase: 'regex',
     summary: 'regular expression could not be proven safe in time',
     explanation:
       'The backtracking analyser (recheck) gave up before deciding whether the pattern is ' +
       'safe, usually because of lookarounds, back-references or a very large pattern. The ' +
-      'regex is still capped at run time, but nobody has shown it is linear. A pattern that ' +
-      'has been reviewed can be recorded as such in the pack (`reviewed_regexes`), which ' +
-      'silences this warning for exactly that pattern.',
+      'regex is an error: nobody has shown it is linear. A pattern that has been reviewed can ' +
+      'be listed in pack.yaml under `reviewedRegexes` (pattern and reason), which accepts ' +
+      'exactly that pattern; it then runs under the run-time regex guard.',
     example: "regex: '(?<=user=)(?<user>(?:[^ \\\\]|\\\\.)+)(?= |$)'",
     fix:
       'Simplify the pattern (fewer lookarounds and nested groups), or review it and add it ' +
-      'to `reviewed_regexes` in pack.yaml with a note saying why it is linear.',
+      'to `reviewedRegexes` in pack.yaml with a reason saying why it is linear.',
   },
 
   // ── 05xx: context data ─────────────────────────────────────────────────

@@ -10,13 +10,13 @@ import { checkExpression } from '../expr/check.ts';
 import { parseExpression } from '../expr/parse.ts';
 import { didYouMean } from '../expr/suggest.ts';
 import { expressionLocator, type SourceFile } from '../load.ts';
-import { checkRegexSafety } from '../regex/safety.ts';
+import { screenRegex } from './screen-regex.ts';
 import type { Session } from './session.ts';
 import type { ExprSlot, Unit } from './unit.ts';
 
 export function checkExpressions(unit: Unit, session: Session): void {
   for (const slot of unit.exprs) checkSlot(unit, session, slot);
-  for (const r of unit.regexes) checkRegex(session, r.file, r.range, r.source, r.flags);
+  for (const r of unit.regexes) screenRegex(unit, session, r.file, r.range, r.source, r.flags);
 }
 
 function checkSlot(unit: Unit, session: Session, slot: ExprSlot): void {
@@ -52,29 +52,7 @@ function checkSlot(unit: Unit, session: Session, slot: ExprSlot): void {
   checkExpression(parsed.ast, { fields: slot.fields, modelStats: slot.modelStats }, cx);
   walk(parsed.ast, (n) => {
     const re = n.kind === 'call' ? n.res?.regex : undefined;
-    if (re && n.kind === 'call') checkRegex(session, file, toRange(n.args[1]!.span), re.source, re.flags);
+    if (re && n.kind === 'call') screenRegex(unit, session, file, toRange(n.args[1]!.span), re.source, re.flags);
   });
   slot.set(parsed.ast);
-}
-
-function checkRegex(session: Session, file: SourceFile, range: Range, source: string, flags: string): void {
-  try {
-    new RegExp(source, flags);
-  } catch (e) {
-    session.report(file, range, DIAG.REGEX_SYNTAX, `invalid regular expression: ${(e as Error).message}`);
-    return;
-  }
-  const safety = checkRegexSafety(source, flags);
-  if (safety.safe) return;
-  if (safety.reason === 'unknown') {
-    session.report(file, range, DIAG.REGEX_UNDECIDED, `regex could not be proven free of catastrophic backtracking (${(safety as { detail?: string }).detail ?? 'undecided'})`,
-      'simplify it (avoid nested or adjacent overlapping quantifiers and lookarounds); the run-time input cap still bounds its cost');
-    return;
-  }
-  // Exponential and cubic-or-worse backtracking are errors; quadratic is a warning, since
-  // the run-time input cap (regexInputMaxLength) bounds its cost per value.
-  const { complexity, degree } = safety as { complexity?: string; degree?: number };
-  const fatal = complexity === 'exponential' || (degree ?? 2) >= 3;
-  session.report(file, range, fatal ? DIAG.REGEX_REDOS : DIAG.REGEX_POLYNOMIAL, `regex can backtrack catastrophically (${complexity === 'polynomial' && degree ? `degree ${degree} polynomial` : complexity ?? 'super-linear'}); attack string: ${safety.attack ?? '?'}`,
-    'remove nested or overlapping quantifiers, e.g. (a+)+ → a+, \\s*\\s* → \\s*; anchor alternatives');
 }

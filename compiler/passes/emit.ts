@@ -262,7 +262,7 @@ ${lines(rules.map((e) => code`${e},`), '      ')}
   });
 }
 
-const RE = [${regexes.map((r) => regex(r.source, r.flags))}];
+const RE = h.guardRegexes([${regexes.map((r) => regex(r.source, r.flags))}], SETTINGS);
 `;
   return src.text;
 }

@@ -1,6 +1,7 @@
 // Pass: the pack's identity and settings (with defaults), its context tables as data, and the content hash.
 import { createHash } from 'node:crypto';
 import type { PackSettings } from '../../runtime/program.ts';
+import { DEFAULT_REGEX_BUDGET_MS } from '../../runtime/regex-guard.ts';
 import type { Session } from './session.ts';
 import type { Unit } from './unit.ts';
 
@@ -8,6 +9,8 @@ const DEFAULT_SETTINGS: PackSettings = {
   notableThreshold: 90, inactivityMinutes: 240, maxSessionHours: 24,
   riskTransfer: { enabled: false, fraction: 0, carryHours: 24 },
   maxRegexInput: 4096, maxFieldLength: 65536, maxOpenSessions: 100_000, maxAssetSequences: 100_000,
+  maxModelInstances: 100_000, maxSeenAnywhere: 200_000, maxDaySequences: 100_000,
+  guardedRegexes: [], regexBudgetMs: DEFAULT_REGEX_BUDGET_MS,
   assetFields: ['src_host', 'host'],
 };
 
@@ -25,6 +28,12 @@ export function readPack(unit: Unit, _session: Session): void {
     maxOpenSessions: s.limits?.maxOpenSessions ?? DEFAULT_SETTINGS.maxOpenSessions,
     maxAssetSequences: s.limits?.maxAssetSequences ?? DEFAULT_SETTINGS.maxAssetSequences,
     assetFields: s.assetFields ?? DEFAULT_SETTINGS.assetFields,
+    maxTimeAheadHours: s.limits?.maxTimeAheadHours ?? 24,
+    maxModelInstances: s.limits?.maxModelInstances ?? DEFAULT_SETTINGS.maxModelInstances,
+    maxSeenAnywhere: s.limits?.maxSeenAnywhere ?? DEFAULT_SETTINGS.maxSeenAnywhere,
+    maxDaySequences: s.limits?.maxDaySequences ?? DEFAULT_SETTINGS.maxDaySequences,
+    guardedRegexes: [], // filled by the expression pass (screen-regex.ts)
+    regexBudgetMs: s.limits?.regexBudgetMs ?? DEFAULT_SETTINGS.regexBudgetMs,
   };
   unit.ir.contexts = unit.graph.contexts.map(({ value: c }) => ({
     name: c.id, shape: c.shape, match: c.match ?? 'exact', organisation: c.organisation ?? false, columns: c.columns,

@@ -22,7 +22,8 @@ import { join } from 'node:path';
 import { checkSync, type Diagnostics, type Parameters } from 'recheck';
 
 export type SafetyResult =
-  | { safe: true }
+  /** `unproven`: only the fuzzer looked (lookaround, back-references) and found no attack. */
+  | { safe: true; unproven?: true }
   | {
       safe: false;
       reason: 'vulnerable' | 'unknown';
@@ -36,6 +37,8 @@ export type SafetyResult =
       hotspot?: { start: number; end: number };
       /** Why the result is 'unknown' (timeout, unsupported syntax, …). */
       detail?: string;
+      /** Set when the verdict comes from the bounded repetition analysis (see relaxBoundedRepeats). */
+      via?: string;
     };
 
 /** Upper bound per check; a timeout yields reason 'unknown'. */
@@ -56,7 +59,9 @@ const RECHECK_VERSION = (() => {
 })();
 // Under the user's home (not a shared /tmp), so another local user cannot mark a regex safe.
 const CACHE_DIR = process.env.UEBAC_CACHE_DIR ?? join(homedir(), '.cache', 'uebac');
-const CACHE_FILE = CACHE_DIR ? join(CACHE_DIR, `regex-safety-recheck-${RECHECK_VERSION}.json`) : '';
+// POLICY names the grading below: a change to it must not reuse verdicts of the old one.
+const POLICY = 'v2-bounded';
+const CACHE_FILE = CACHE_DIR ? join(CACHE_DIR, `regex-safety-recheck-${RECHECK_VERSION}-${POLICY}.json`) : '';
 let cache: Map<string, SafetyResult> | undefined;
 
 function loadCache(): Map<string, SafetyResult> {
@@ -89,6 +94,12 @@ export interface SafetyOptions {
   timeoutMs?: number;
   /** Answer from the cache only: a miss is 'unknown' (not screened) and is not cached. */
   cacheOnly?: boolean;
+  /**
+   * The content lists this regex as reviewed: a timeout is accepted as it is. Otherwise an
+   * automaton timeout (which depends on the machine's load) is retried with a longer limit,
+   * and a cached one is checked again, because undecided regexes are errors.
+   */
+  reviewed?: boolean;
 }
 
 let defaults: SafetyOptions = {};
@@ -103,19 +114,103 @@ export function setRegexSafetyDefaults(opts: SafetyOptions): SafetyOptions {
   return before;
 }
 
-export function checkRegexSafety(source: string, flags: string, opts: SafetyOptions = defaults): SafetyResult {
+/**
+ * Records a verdict without running the checker (in memory only). Tests use it to reach
+ * the undecided path deterministically: real timeouts depend on the machine's load.
+ */
+export function rememberVerdict(source: string, flags: string, result: SafetyResult): void {
+  loadCache().set(`${flags}/${source}`, result);
+}
+
+export function checkRegexSafety(source: string, flags: string, options: SafetyOptions = {}): SafetyResult {
+  const opts = { ...defaults, ...options };
   // '/' cannot occur in flags, so the key is unambiguous.
   const key = `${flags}/${source}`;
   const map = loadCache();
   const hit = map.get(key);
-  if (hit) return hit;
-  if (opts.cacheOnly) return { safe: false, reason: 'unknown', detail: 'not screened: the time budget for the screen was used up' };
-  const result = toResult(runChecker(source, flags, opts.timeoutMs ?? TIMEOUT_MS), opts.timeoutMs ?? TIMEOUT_MS);
+  const retry = !opts.reviewed && opts.timeoutMs === undefined && !needsFuzzer(source);
+  if (hit && !(retry && isTimeout(hit))) return hit;
+  if (opts.cacheOnly) return hit ?? { safe: false, reason: 'unknown', detail: 'not screened: the time budget for the screen was used up' };
+  let result = judge(source, flags, opts.timeoutMs ?? TIMEOUT_MS);
+  // A load spike on a shared machine can time out even a simple regex: once more, longer.
+  if (retry && isTimeout(result)) result = judge(source, flags, RETRY_TIMEOUT_MS);
   map.set(key, result);
-  // Undecided verdicts are cached too (re-fuzzing them would cost seconds per compile); they
-  // stay visible as a warning on every validate, so nothing is silently accepted.
+  // Undecided verdicts are cached too (re-fuzzing them costs seconds per compile); a cached
+  // timeout is reused only where a timeout is acceptable (reviewed regexes, the importer).
   scheduleSave(map);
   return result;
+}
+
+const RETRY_TIMEOUT_MS = 8000;
+
+/**
+ * Lookaround and back-references go to the fuzzer, which often runs to its limit: its timeout
+ * is the normal outcome, not a load spike, so it is not retried (such regexes need a review).
+ */
+function needsFuzzer(source: string): boolean {
+  return /\(\?<?[=!]|\\[1-9]|\\k</.test(source);
+}
+
+function isTimeout(r: SafetyResult): boolean {
+  return !r.safe && r.reason === 'unknown' && /timed out/.test(r.detail ?? '');
+}
+
+/**
+ * recheck's automaton checker treats a bounded repetition as finite, so `(a|a){1,40}$` or
+ * `^(a{1,50}){1,50}$` come out "safe" although each costs up to 2^40 steps per start
+ * position. recheck's full analysis (`auto`) hands such regexes to the fuzzer, which finds the
+ * attack but also calls harmless ones like `\d{1,64}x` cubic. We judge them deterministically
+ * instead: the regex is analysed again with every large bound relaxed to `*` / `+`; if the
+ * relaxed form is exponential or polynomial of degree ≥ 3, the bounded body is ambiguous and
+ * the bound only caps an exponent that is already far too large, so the original is reported
+ * with the relaxed form's attack. A relaxed quadratic (`\d+x`) stays safe: the bound makes it
+ * linear.
+ */
+function judge(source: string, flags: string, timeoutMs: number): SafetyResult {
+  const direct = toResult(runChecker(source, flags, timeoutMs), timeoutMs);
+  if (!direct.safe) return direct;
+  const relaxed = relaxBoundedRepeats(source);
+  if (relaxed === source) return direct;
+  const r = toResult(runChecker(relaxed, flags, timeoutMs), timeoutMs);
+  if (r.safe) return direct;
+  if (r.reason === 'unknown') return { ...r, detail: `${r.detail} (bounded repetitions relaxed to * / +)` };
+  if (r.complexity === 'exponential' || (r.degree ?? 2) >= 3) {
+    const { hotspot: _ignored, ...rest } = r; // offsets refer to the relaxed source
+    return { ...rest, via: 'bounded repetition' };
+  }
+  return direct;
+}
+
+/** Repetition bounds at or above this are relaxed; `{1,7}` in an IPv6 pattern stays exact. */
+export const LARGE_REPEAT = 10;
+
+/**
+ * `x{n,m}` / `x{n,}` / `x{n}` with a bound ≥ LARGE_REPEAT → `x*` (n = 0) or `x+`. Escapes and
+ * character classes are skipped; a `{` that is not a quantifier stays literal.
+ */
+export function relaxBoundedRepeats(source: string): string {
+  let out = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const ch = source[i]!;
+    if (ch === '\\') { out += source.slice(i, i + 2); i++; continue; }
+    if (inClass) { if (ch === ']') inClass = false; out += ch; continue; }
+    if (ch === '[') { inClass = true; out += ch; continue; }
+    if (ch === '{') {
+      const m = /^\{(\d+)(,(\d*))?\}/.exec(source.slice(i, i + 24));
+      if (m) {
+        const min = Number(m[1]);
+        const max = m[2] === undefined ? min : m[3] === '' ? Infinity : Number(m[3]);
+        if (Math.max(min, max === Infinity ? min : max) >= LARGE_REPEAT) {
+          out += min === 0 ? '*' : '+';
+          i += m[0].length - 1;
+          continue;
+        }
+      }
+    }
+    out += ch;
+  }
+  return out;
 }
 
 // Writing the whole file after every check is quadratic for thousands of regexes: write at
@@ -143,8 +238,10 @@ function runChecker(source: string, flags: string, timeoutMs: number): Diagnosti
   const params: Parameters = { timeout: timeoutMs, checker: 'automaton' };
   try {
     const first = checkSync(source, flags, params);
-    if (first.status === 'unknown' && first.error.kind === 'unsupported') {
-      return checkSync(source, flags, { ...params, checker: 'fuzz', timeout: Math.min(FUZZ_TIMEOUT_MS, timeoutMs) });
+    // Lookaround and back-references are beyond the automaton; a timeout there usually means a
+    // large NFA, which recheck's own auto mode also hands to the fuzzer.
+    if (first.status === 'unknown' && (first.error.kind === 'unsupported' || first.error.kind === 'timeout')) {
+      return checkSync(source, flags, { ...params, checker: 'fuzz', timeout: Math.min(FUZZ_TIMEOUT_MS * Math.max(1, timeoutMs / TIMEOUT_MS), timeoutMs) });
     }
     return first;
   } catch (err) {
@@ -157,7 +254,7 @@ function toResult(d: Diagnostics | Error, timeoutMs: number): SafetyResult {
   if (d instanceof Error) return { safe: false, reason: 'unknown', detail: `ReDoS checker failed: ${d.message}` };
   switch (d.status) {
     case 'safe':
-      return { safe: true };
+      return d.checker === 'fuzz' ? { safe: true, unproven: true } : { safe: true };
     case 'unknown': {
       const e = d.error;
       const detail = e.kind === 'timeout' ? `analysis timed out after ${timeoutMs} ms` : 'message' in e ? `${e.kind}: ${e.message}` : e.kind;

@@ -2,6 +2,7 @@
 // checkpoint (engine state + spool seq + sink position + held events, one SQLite
 // transaction) every N lines or T seconds. What a checkpoint covers is then acknowledged
 // upstream and compacted out of the spool.
+import { TIME_HORIZON } from '../time-guard.ts';
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { Engine, type RuleRecord, type ScopeRecord } from '../engine.ts';
 import type { Program } from '../program.ts';
@@ -161,6 +162,7 @@ export class Processor {
     m.linesProcessed.inc();
     const r = this.program.parse(line);
     if (!r.ok) { m.rejected.inc({ reason: r.reason }); return; }
+    if (!(r.event.time < TIME_HORIZON)) { m.rejected.inc({ reason: 'time-out-of-range' }); return; } // runtime/time-guard.ts
     this.anchor = r.event.time;
     this.program.enrich(r.event, r.eventType);
     m.eventsParsed.inc();

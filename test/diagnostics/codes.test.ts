@@ -66,7 +66,7 @@ describe('diagnostic code registry', () => {
       UEB0402: 'regex-redos error regex',
       UEB0403: 'regex-java-only error regex',
       UEB0404: 'regex-polynomial warning regex',
-      UEB0405: 'regex-undecided warning regex',
+      UEB0405: 'regex-undecided error regex',
       UEB0501: 'context-csv error context',
       UEB0502: 'context-undeclared error context',
       UEB0503: 'context-bad-cidr error context',
