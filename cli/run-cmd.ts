@@ -3,7 +3,9 @@ import { dirname, resolve } from 'node:path';
 import { loadBundle } from '../runtime/bundle.ts';
 import { isoTime } from '../runtime/engine.ts';
 import { readLines } from '../runtime/lines.ts';
+import type { ParseOutcome } from '../runtime/program.ts';
 import { runPipeline, type RunSummary } from '../runtime/run.ts';
+import { TimeLookahead } from '../runtime/time-lookahead.ts';
 import { loadContextDir } from './context-dir.ts';
 import { describeError, InputError } from './errors.ts';
 import { checkInputFiles, closeOutputFile, ensureDir, openOutputFile } from './files.ts';
@@ -63,6 +65,23 @@ export async function parseCommand(files: string[], opts: { bundle: string; reje
   let parsed = 0;
   const repaired: Record<string, number> = {};
   const out: string[] = [];
+  type At = { file: string; line: number; text: string; repaired?: string };
+  const settle = (r: ParseOutcome, at: At) => {
+    if (r.ok) {
+      program.enrich(r.event, r.eventType);
+      parsed++;
+      const rec: Record<string, unknown> = { event_type: r.event.event_type, time: isoTime(r.event.time), parser: r.parser };
+      for (const [k, v] of Object.entries(r.event)) if (k !== 'event_type' && k !== 'time' && v !== null) rec[k] = v;
+      if (at.repaired) rec.repaired = at.repaired;
+      out.push(JSON.stringify(rec));
+    } else {
+      counts[r.reason] = (counts[r.reason] ?? 0) + 1;
+      rejects?.write(JSON.stringify({ file: at.file, line: at.line, reason: r.reason, ...(r.parser ? { parser: r.parser } : {}), ...(at.repaired ? { repaired: at.repaired } : {}), text: at.text.slice(0, 4096) }) + '\n');
+    }
+  };
+  // Same look-ahead as `run`: lines without a time before the first event wait for it.
+  const lookahead = new TimeLookahead<At>((text) => program.parse(text));
+  const flush = () => { if (out.length) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; } };
   for (const file of files) {
     let lineNo = 0;
     for await (const batch of readLines(file)) {
@@ -70,22 +89,13 @@ export async function parseCommand(files: string[], opts: { bundle: string; reje
         read++;
         lineNo++;
         if (line.repaired) repaired[line.repaired] = (repaired[line.repaired] ?? 0) + 1;
-        const r = program.parse(line.text);
-        if (r.ok) {
-          program.enrich(r.event, r.eventType);
-          parsed++;
-          const rec: Record<string, unknown> = { event_type: r.event.event_type, time: isoTime(r.event.time), parser: r.parser };
-          for (const [k, v] of Object.entries(r.event)) if (k !== 'event_type' && k !== 'time' && v !== null) rec[k] = v;
-          if (line.repaired) rec.repaired = line.repaired;
-          out.push(JSON.stringify(rec));
-        } else {
-          counts[r.reason] = (counts[r.reason] ?? 0) + 1;
-          rejects?.write(JSON.stringify({ file, line: lineNo, reason: r.reason, ...(r.parser ? { parser: r.parser } : {}), ...(line.repaired ? { repaired: line.repaired } : {}), text: line.text.slice(0, 4096) }) + '\n');
-        }
+        lookahead.push(line.text, { file, line: lineNo, text: line.text, repaired: line.repaired }, settle);
       }
-      if (out.length) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; }
+      flush();
     }
   }
+  lookahead.end(settle);
+  flush();
   if (rejects) await closeOutputFile(rejects, opts.rejects!, '--rejects');
   const rejected = read - parsed;
   process.stderr.write(`read ${read} lines: ${parsed} parsed, ${rejected} rejected${rejected ? ` (${Object.entries(counts).sort().map(([k, v]) => `${k}: ${v}`).join(', ')})` : ''}${repairedNote(repaired)}\n`);

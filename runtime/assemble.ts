@@ -13,7 +13,7 @@ import { ABI_VERSION, type CounterSpec, type Event, type ModelSpec, type PackInf
 export type FieldType = 'string' | 'number' | 'boolean' | 'time' | 'ip' | 'list';
 
 /** Where an event's time came from when the payload had none (null: the payload). */
-export type TimeSource = null | 'syslog-header' | 'previous-event';
+export type TimeSource = null | 'syslog-header' | 'previous-event' | 'next-event';
 
 export interface EventTypePart {
   name: string;

@@ -9,6 +9,7 @@ import { readLines } from './lines.ts';
 import { regexGuardCounters, resetRegexGuardCounters } from './regex-guard.ts';
 import { openOutput, type Output } from './output.ts';
 import type { Event, ParseOutcome, Program } from './program.ts';
+import { TimeLookahead, type HoldLimits } from './time-lookahead.ts';
 import type { TimeGuard } from './time-guard.ts';
 import { restore, snapshot, StateStore, type Position } from './state.ts';
 
@@ -36,6 +37,8 @@ export interface RunOptions {
   evidenceBins?: number;
   /** Time anchor for RFC 3164 headers without a year before the first dated event (epoch ms). */
   timeAnchor?: number;
+  /** Bound on lines without a time held for the stream's first event (default DEFAULT_HOLD). */
+  hold?: HoldLimits;
 }
 
 export interface NotableSummary {
@@ -67,7 +70,7 @@ export interface RunSummary {
   openSessions: number;
   /** per-input notes: continued after a consumed prefix, skipped as already consumed */
   notes: string[];
-  /** Events whose payload had no time, by where the time came from (syslog-header, previous-event). */
+  /** Events whose payload had no time, by where the time came from (syslog-header, previous-event, next-event). */
   timeFrom: Record<string, number>;
   /** Lines kept with replaced bytes, by reason (invalid-utf8); their rule records say `repaired`. */
   repaired: Record<string, number>;
@@ -222,6 +225,20 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     lastCheckpoint = Date.now();
   };
 
+  // Lines without a time before the stream's first event wait for it (runtime/time-lookahead.ts).
+  type At = { file: string; line: number; repaired?: string };
+  const lookahead = new TimeLookahead<At>((text) => program.parse(text), opts.hold);
+  const settle = (r: ParseOutcome, at: At) => {
+    if (r.ok) {
+      sourceFile = at.file;
+      sourceLine = at.line;
+      repaired = at.repaired;
+      // A time far ahead of the stream is quarantined: it must not move sessions or models.
+      guard.offer(r, r.event.time, accept, reject);
+    } else {
+      reject(r.reason);
+    }
+  };
   for (let f = position.file; f < opts.inputs.length; f++) {
     const path = opts.inputs[f]!;
     const plan = plans[f]!;
@@ -231,35 +248,28 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     }
     if (f !== position.file || !resuming) position = { ...position, file: f, identity: identity(path), offset: plan.start, fileLines: plan.lines };
     sourceFile = path;
-    sourceLine = position.fileLines ?? 0;
+    let fileLine = position.fileLines ?? 0;
     hash = plan.hash;
     const linesBefore = summary.lines;
     for await (const chunk of readLines(path, position.offset, hash)) {
       for (const line of chunk) {
         summary.lines++;
-        sourceLine++;
-        repaired = line.repaired;
-        if (repaired) summary.repaired[repaired] = (summary.repaired[repaired] ?? 0) + 1;
-        const r = program.parse(line.text);
-        if (r.ok) {
-          // A time far ahead of the stream is quarantined: it must not move sessions or models.
-          guard.offer(r, r.event.time, accept, reject);
-        } else {
-          summary.rejected[r.reason] = (summary.rejected[r.reason] ?? 0) + 1;
-        }
+        if (line.repaired) summary.repaired[line.repaired] = (summary.repaired[line.repaired] ?? 0) + 1;
+        lookahead.push(line.text, { file: path, line: ++fileLine, repaired: line.repaired }, settle);
         position.offset = line.end;
         position.lines = summary.lines;
         position.fileLines = (position.fileLines ?? 0) + 1;
         sinceCheckpoint++;
       }
-      // Not while an event is held by the time guard: it is read but not yet processed.
-      if (store && !guard.holding && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
+      // Not while lines are held: by the look-ahead (not re-read) or the time guard (read, not processed).
+      if (store && lookahead.pending === 0 && !guard.holding && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
       opts.onProgress?.(summary);
     }
     if (plan.kind === 'continue' && !resuming) summary.notes.push(summary.lines === linesBefore ? `${path}: already consumed (${plan.lines} lines), skipped` : `${path}: continued after the ${plan.lines} lines consumed earlier`);
     consumed = rememberConsumed(consumed, consumedRecord(path, position.offset, hash, position.fileLines ?? 0));
     hash = null;
   }
+  lookahead.end(settle);
   guard.flush(reject);
   if (!store || opts.finish) engine.finish();
   const base = position.base ?? { sessionsEvicted: 0, evictedBins: 0 };

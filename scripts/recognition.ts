@@ -11,6 +11,8 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { compileDir, compileToDir } from '../compiler/compile.ts';
 import { loadBundle } from '../runtime/bundle.ts';
+import type { ParseOutcome } from '../runtime/program.ts';
+import { TimeLookahead } from '../runtime/time-lookahead.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 
@@ -41,24 +43,27 @@ const program = module.instantiate(new Map());
 
 let total = 0, recognised = 0, timed = 0, timeOk = 0;
 const sources: Record<string, number> = {};
+const settle = (r: ParseOutcome, c: Case) => {
+  total++;
+  if (!r.ok) { process.stdout.write(`REJECT ${r.reason.padEnd(22)} ${c.source}\n`); return; }
+  recognised++;
+  const from = (r.event.time_source as string | null) ?? 'payload';
+  sources[from] = (sources[from] ?? 0) + 1;
+  let note = '';
+  if (c.expectedTime) {
+    timed++;
+    const ok = Date.parse(c.expectedTime) === r.event.time;
+    if (ok) timeOk++;
+    note = ok ? 'time ok' : `time ${new Date(r.event.time).toISOString()} ≠ ${c.expectedTime}`;
+  }
+  process.stdout.write(`ok     ${r.event.event_type.padEnd(22)} ${from.padEnd(15)} ${note.padEnd(10)} ${c.source}\n`);
+};
+// One stream per PATH, with the runtime's look-ahead for lines without a time (as `uebac run`).
 for (const path of args) {
   program.setTimeAnchor(year === undefined ? null : Date.UTC(year, 6, 1));
-  for (const c of cases(path)) {
-    total++;
-    const r = program.parse(c.line);
-    if (!r.ok) { process.stdout.write(`REJECT ${r.reason.padEnd(22)} ${c.source}\n`); continue; }
-    recognised++;
-    const from = (r.event.time_source as string | null) ?? 'payload';
-    sources[from] = (sources[from] ?? 0) + 1;
-    let note = '';
-    if (c.expectedTime) {
-      timed++;
-      const ok = Date.parse(c.expectedTime) === r.event.time;
-      if (ok) timeOk++;
-      note = ok ? 'time ok' : `time ${new Date(r.event.time).toISOString()} ≠ ${c.expectedTime}`;
-    }
-    process.stdout.write(`ok     ${r.event.event_type.padEnd(22)} ${from.padEnd(15)} ${note.padEnd(10)} ${c.source}\n`);
-  }
+  const lookahead = new TimeLookahead<Case>((text) => program.parse(text));
+  for (const c of cases(path)) lookahead.push(c.line, c, settle);
+  lookahead.end(settle);
 }
 rmSync(dir, { recursive: true, force: true });
 const pct = (a: number, b: number) => (b === 0 ? 'n/a' : `${((100 * a) / b).toFixed(1)} %`);

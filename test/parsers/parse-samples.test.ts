@@ -246,13 +246,13 @@ describe('fuzz: mutated sample lines', () => {
           for (const { seed, ms } of batch) {
             const line = mutate(seeds[seed]!, ms);
             let r: ParseOutcome;
-            const started = performance.now();
+            // No time bound here (speed belongs to bench/): the regex cap that keeps one line from
+            // stalling the pipeline is checked by work done in test/security/defences.test.ts.
             try {
               r = program.parse(line);
             } catch (e) {
               throw new Error(`program.parse threw ${String(e)} on ${JSON.stringify(line.slice(0, 300))}`);
             }
-            expect(performance.now() - started).toBeLessThan(2000);
             if (r.ok) {
               parsed++;
               expect(ALL_EVENT_TYPES).toContain(r.event.event_type);

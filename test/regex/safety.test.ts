@@ -52,10 +52,8 @@ describe('checkRegexSafety', { timeout: 20_000 }, () => {
 
   it('caches by source and flags', () => {
     const first = checkRegexSafety('^(x+)+y$', '');
-    const t0 = performance.now();
     const second = checkRegexSafety('^(x+)+y$', '');
-    expect(performance.now() - t0).toBeLessThan(5);
-    expect(second).toBe(first);
+    expect(second).toBe(first); // the same object: served from the cache, not checked again
     expect(checkRegexSafety('^(x+)+y$', 'i')).not.toBe(first);
   });
 
