@@ -7,6 +7,7 @@
 //   path: where the body goes in the pack (or, with `context: true`, in a --context directory)
 //   remove: a base file to delete first          symlink: T — make `path` a link to T (a missing file)
 //   context: true — read the context directory   tests: N — run the content tests (--min-tests N)
+//   undecided: R — the regex checker times out on R (recorded, since real time-outs depend on load)
 //
 // UPDATE_GOLDEN=1 npx vitest run test/diagnostics/golden.test.ts rewrites the expected blocks.
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -17,6 +18,7 @@ import { compileDir } from '../../compiler/compile.ts';
 import { readContextDir } from '../../compiler/context-data.ts';
 import { CODES } from '../../compiler/diagnostics/codes.ts';
 import { renderHuman } from '../../compiler/diagnostics/render-human.ts';
+import { rememberVerdict } from '../../compiler/regex/safety.ts';
 import type { Diagnostic } from '../../compiler/diagnostics/types.ts';
 import { interpretProgram } from '../../compiler/interpreter.ts';
 import { coverageGaps, runParserTests, runRuleTest } from '../../compiler/testing.ts';
@@ -68,6 +70,7 @@ function diagnose(f: Fixture): { diagnostics: Diagnostic[]; root: string } {
   mkdirSync(dirname(target), { recursive: true });
   if (f.header.symlink) symlinkSync(f.header.symlink, target);
   else writeFileSync(target, f.body);
+  if (f.header.undecided) rememberVerdict(f.header.undecided, '', { safe: false, reason: 'unknown', detail: 'analysis timed out after 2000 ms' });
   const { ir, diagnostics, files } = compileDir(pack);
   const out = [...diagnostics];
   if (f.header.context === 'true' && ir) out.push(...readContextDir(join(root, 'context'), ir.contexts).diagnostics);
