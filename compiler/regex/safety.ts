@@ -100,6 +100,11 @@ export interface SafetyOptions {
    * and a cached one is checked again, because undecided regexes are errors.
    */
   reviewed?: boolean;
+  /**
+   * Limit (ms) for a second try after a timeout. Defaults to a long one when `timeoutMs` is
+   * not given; a caller with its own short limit (the importer) passes one to opt in.
+   */
+  retryTimeoutMs?: number;
 }
 
 let defaults: SafetyOptions = {};
@@ -128,12 +133,13 @@ export function checkRegexSafety(source: string, flags: string, options: SafetyO
   const key = `${flags}/${source}`;
   const map = loadCache();
   const hit = map.get(key);
-  const retry = !opts.reviewed && opts.timeoutMs === undefined && !needsFuzzer(source);
+  const retryMs = opts.reviewed ? undefined : opts.retryTimeoutMs ?? (opts.timeoutMs === undefined ? RETRY_TIMEOUT_MS : undefined);
+  const retry = retryMs !== undefined && !needsFuzzer(source);
   if (hit && !(retry && isTimeout(hit))) return hit;
   if (opts.cacheOnly) return hit ?? { safe: false, reason: 'unknown', detail: 'not screened: the time budget for the screen was used up' };
   let result = judge(source, flags, opts.timeoutMs ?? TIMEOUT_MS);
   // A load spike on a shared machine can time out even a simple regex: once more, longer.
-  if (retry && isTimeout(result)) result = judge(source, flags, RETRY_TIMEOUT_MS);
+  if (retry && isTimeout(result)) result = judge(source, flags, retryMs);
   map.set(key, result);
   // Undecided verdicts are cached too (re-fuzzing them costs seconds per compile); a cached
   // timeout is reused only where a timeout is acceptable (reviewed regexes, the importer).

@@ -57,6 +57,14 @@ describe('checkRegexSafety', { timeout: 20_000 }, () => {
     expect(checkRegexSafety('^(x+)+y$', 'i')).not.toBe(first);
   });
 
+  it('retries a timed-out check with the longer limit a caller with a short limit asks for', () => {
+    // 1 ms always times out (recheck's worker alone takes longer); the importer's screen
+    // relies on the retry so that a load spike does not turn an ordinary regex into an error.
+    const src = String.raw`\suser=(([^\\\s]+)\\)?([^\s\\]+)|\saccount=(\w+)retry`;
+    expect(checkRegexSafety(src, '', { timeoutMs: 1 })).toMatchObject({ safe: false, reason: 'unknown' });
+    expect(checkRegexSafety(src, '', { timeoutMs: 1, retryTimeoutMs: 8000 })).toEqual({ safe: true });
+  });
+
   it('reports invalid input as unknown instead of throwing', () => {
     expect(checkRegexSafety('([a-', '')).toMatchObject({ safe: false, reason: 'unknown' });
   });
