@@ -48,8 +48,8 @@ export class FileFollower {
   }
 
   start(): void {
-    this.poll();
     this.log(`following ${this.path}${this.pos ? ` from byte ${this.pos.offset}` : ''}`);
+    this.poll();
   }
 
   private schedule(): void {
