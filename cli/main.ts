@@ -68,10 +68,11 @@ async function main(argv: string[]): Promise<number> {
     .argument('[dir]', 'content directory', 'content')
     .option('-o, --out <dir>', 'output directory', 'dist')
     .option('-f, --format <format>', 'diagnostics format: human, json or sarif', format, 'human' as Format)
+    .option('--context <dir>', "check the organisation's context CSVs too (as validate --context); tables they fill no longer count as empty")
     .option('--sign <key>', 'sign OUT/manifest.json with this Ed25519 private key (PEM) → OUT/manifest.sig')
-    .action(async (dir: string, o: { out: string; format: Format; sign?: string }) => {
+    .action(async (dir: string, o: { out: string; format: Format; context?: string; sign?: string }) => {
       rmSync(join(o.out, 'manifest.sig'), { force: true }); // never leave a stale signature beside a new manifest
-      code = await (await import('./compile-cmd.ts')).compileCommand(dir, o.out, o.format);
+      code = await (await import('./compile-cmd.ts')).compileCommand(dir, o.out, o);
       if (code === 0 && o.sign) (await import('./sign.ts')).signCommand(o.out, o.sign);
     });
 
