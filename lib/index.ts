@@ -1,11 +1,15 @@
 // The library API of uebac (`import … from 'uebac'`): compile content, load a bundle, parse
 // lines, run the engine. `uebac/runtime` exports the same runtime functions without the
 // compiler, for programs that only run compiled bundles.
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { compileDir, compileToDir } from '../compiler/compile.ts';
 import { readContextDir, suppliedTables } from '../compiler/context-data.ts';
 import { renderHuman, renderSummary } from '../compiler/diagnostics/render-human.ts';
 import type { Diagnostic } from '../compiler/diagnostics/types.ts';
 import type { Manifest } from '../runtime/bundle.ts';
+import { signBundle, SIGNATURE_FILE } from '../runtime/signing.ts';
+import { configDir, ensureLocalSigningKey } from '../runtime/trust.ts';
 
 export * from './runtime.ts';
 export { COMPILER_VERSION } from '../compiler/compile.ts';
@@ -16,6 +20,12 @@ export interface CompileOptions {
   out?: string;
   /** The organisation's context CSVs: checked too, and the tables they fill no longer warn as empty. */
   context?: string;
+  /**
+   * Sign the written bundle (manifest.sig) with this Ed25519 private key (PEM file); by default
+   * with the local signing key in the trust directory (created if missing), as `uebac compile`;
+   * `false` leaves it unsigned.
+   */
+  sign?: string | false;
 }
 
 export interface CompileResult {
@@ -27,6 +37,8 @@ export interface CompileResult {
   warnings: number;
   /** The manifest written to `out` (null without `out`, or with errors). */
   manifest: Manifest | null;
+  /** The key id the written bundle is signed with (null: not written, or unsigned). */
+  signedBy: string | null;
 }
 
 /** `uebac validate` (without `out`) or `uebac compile` (with it) on a content directory. */
@@ -35,8 +47,12 @@ export async function compile(contentDir: string, opts: CompileOptions = {}): Pr
   if (opts.context !== undefined && ir) diagnostics.push(...readContextDir(opts.context, ir.contexts).diagnostics);
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
-  const manifest = ir && errors === 0 && opts.out !== undefined ? await compileToDir(ir, opts.out) : null;
-  return { ok: ir !== null && errors === 0, diagnostics, errors, warnings, manifest };
+  if (!ir || errors > 0 || opts.out === undefined) return { ok: ir !== null && errors === 0, diagnostics, errors, warnings, manifest: null, signedBy: null };
+  rmSync(join(opts.out, SIGNATURE_FILE), { force: true }); // never a stale signature beside a new manifest
+  const manifest = await compileToDir(ir, opts.out);
+  const key = opts.sign === false ? null : opts.sign ?? ensureLocalSigningKey(configDir()).path;
+  const signedBy = key === null ? null : signBundle(opts.out, readFileSync(key)).keyId;
+  return { ok: true, diagnostics, errors, warnings, manifest, signedBy };
 }
 
 /**

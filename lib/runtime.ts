@@ -1,16 +1,15 @@
 // The runtime half of the library API (`uebac/runtime`): load a compiled bundle and stream
 // lines through it. Nothing here loads the compiler or its packages.
-import { readFileSync } from 'node:fs';
 import { readContextDir } from '../compiler/context-data.ts';
 import type { Diagnostic } from '../compiler/diagnostics/types.ts';
-import { loadBundle as loadBundleFiles, type Manifest } from '../runtime/bundle.ts';
+import { loadTrustedBundle, type Manifest } from '../runtime/bundle.ts';
 import type { ContextTable } from '../runtime/context.ts';
 import { Engine, type RuleRecord, type ScopeRecord } from '../runtime/engine.ts';
 import type { BundleModule, Event, ParseOutcome, Program } from '../runtime/program.ts';
 import { runPipeline, type RunSummary } from '../runtime/run.ts';
-import { verifyBundle } from '../runtime/signing.ts';
 import type { TimeGuard } from '../runtime/time-guard.ts';
 import { TimeLookahead } from '../runtime/time-lookahead.ts';
+import { trustPolicy } from '../runtime/trust.ts';
 
 export type { Manifest } from '../runtime/bundle.ts';
 export type { Evidence, RuleRecord, ScopeRecord } from '../runtime/engine.ts';
@@ -18,6 +17,7 @@ export type { Event } from '../runtime/program.ts';
 export type { RunSummary } from '../runtime/run.ts';
 export type { Diagnostic, Position, Range, Severity } from '../compiler/diagnostics/types.ts';
 export { BundleError } from '../runtime/bundle.ts';
+export { TrustError } from '../runtime/trust.ts';
 
 /** The organisation's context tables could not be used; `diagnostics` say where and why. */
 export class ContextDirError extends Error {
@@ -27,19 +27,18 @@ export class ContextDirError extends Error {
   }
 }
 
-/** A bundle refused by `trust`: unsigned, signed by another key, or modified after signing. */
-export class UntrustedBundleError extends Error {
-  constructor(message: string, readonly reason: string) {
-    super(message);
-    this.name = 'UntrustedBundleError';
-  }
-}
-
 export interface LoadBundleOptions {
   /** A directory of CSV context tables (as `uebac run --context`) that replace the pack's. */
   context?: string;
-  /** Path of an Ed25519 public key (PEM): refuse the bundle unless its manifest.sig verifies. */
-  trust?: string;
+  /**
+   * Ed25519 public keys (PEM files) to trust instead of the trust directory (`~/.config/uebac`:
+   * the local signing key and `trusted/*.pub`), as `--trust`.
+   */
+  trust?: string | string[];
+  /** Load a bundle that is unsigned or signed by an untrusted key (`warn` is told); a tampered one is still refused. */
+  allowUnsigned?: boolean;
+  /** Where the warning about an unverified bundle goes (default: process.emitWarning). */
+  warn?: (message: string) => void;
 }
 
 /** A compiled bundle, checked (manifest, ABI, sha256, optional signature) and imported. */
@@ -50,13 +49,15 @@ export interface Bundle {
   instantiate(): Program;
 }
 
-/** Loads the bundle written by `uebac compile` (or `compile()`) into `dir`. */
+/**
+ * Loads the bundle written by `uebac compile` (or `compile()`) into `dir`, as the CLI does:
+ * its signature checked against the trusted keys (a TrustError when refused), then the
+ * manifest, ABI and sha256 (a BundleError), then the context tables (a ContextDirError).
+ */
 export async function loadBundle(dir: string, opts: LoadBundleOptions = {}): Promise<Bundle> {
-  if (opts.trust !== undefined) {
-    const r = verifyBundle(dir, readFileSync(opts.trust));
-    if (!r.ok) throw new UntrustedBundleError(`untrusted bundle ${dir}: ${r.message}`, r.reason);
-  }
-  const { manifest, module } = await loadBundleFiles(dir);
+  const trust = opts.trust === undefined ? undefined : Array.isArray(opts.trust) ? opts.trust : [opts.trust];
+  const policy = trustPolicy({ trust, allowUnsigned: opts.allowUnsigned });
+  const { manifest, module } = await loadTrustedBundle(dir, policy, opts.warn ?? ((m) => process.emitWarning(m)));
   let tables: ReadonlyMap<string, ContextTable> = new Map();
   if (opts.context !== undefined) {
     const read = readContextDir(opts.context, manifest.contextTables);

@@ -101,7 +101,8 @@ describe('the packed package', () => {
 
   it('the library types resolve through `exports` and catch a wrong use', () => {
     const tsc = join(ROOT, 'node_modules/typescript/bin/tsc');
-    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, types: [] }, files: ['typed.ts'] }));
+    // A Node.js project: it has @types/node (taken from this checkout), as the declarations use Buffer.
+    writeFileSync(join(app, 'tsconfig.json'), JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2022', strict: true, noEmit: true, typeRoots: [join(ROOT, 'node_modules/@types')], types: ['node'] }, files: ['typed.ts'] }));
     const good = [
       "import { compile, type CompileResult } from 'uebac';",
       "import { createEngine, loadBundle, parse, type EngineRecord, type Parsed } from 'uebac/runtime';",
