@@ -190,8 +190,8 @@ async function main(): Promise<void> {
     rows.push(
       { name: `scaling: e2e with +${packs.syntheticRules} synthetic rules (${packs.realRules} real)`, rate: rate(pipe['e2e/rules']!.count.lines, t('e2e/rules'), 'lines'), ratio: times(ra), target: '≤ 1.10× vs real pack', met: ra <= 1.1 },
       { name: `scaling: parse with +${packs.syntheticParsers} CEF parsers (${packs.realParsers} real)`, rate: rate(pipe['parse/parsers']!.count.lines, t('parse/parsers'), 'lines'), ratio: times(rb), target: '≤ 2× vs real pack', met: rb <= 2 },
-      { name: 'cold compile (compileDir + emit + esbuild, fresh process, empty regex-verdict cache)', rate: '—', ratio: millis(cr.cold.totalMs), target: '≤ 1 s', met: cr.cold.totalMs <= 1000 },
-      { name: 'cold compile, regex verdicts cached on disk (fresh process)', rate: '—', ratio: millis(again.cold.totalMs), target: '≤ 1 s', met: again.cold.totalMs <= 1000 },
+      { name: 'cold compile (compileDir + emit + esbuild, fresh process, empty regex-verdict cache)', rate: '—', ratio: millis(cr.cold.totalMs), target: '≤ 1.5 s', met: cr.cold.totalMs <= 1500 },
+      { name: 'cold compile, regex verdicts cached on disk (fresh process)', rate: '—', ratio: millis(again.cold.totalMs), target: '≤ 1.5 s', met: again.cold.totalMs <= 1500 },
       { name: 'memory: heap per histogram bin', rate: '—', ratio: `${bins.bytesPerBin.toFixed(0)} B/bin`, target: '≤ 150 B', met: bins.bytesPerBin <= 150 },
       { name: `memory: peak RSS, end to end, ${sizes.users.toLocaleString('en-US')} users${sizes.concurrentMemory ? ' (run concurrently)' : ''}`, rate: rate(many.count.lines, many.ms, 'lines'), ratio: bytes(many.peakRss), target: '—', met: null },
     );

@@ -1,25 +1,17 @@
 // The `uebac` command line: a thin layer over the compiler and runtime libraries.
-import { EXIT, exitQuietlyOnBrokenPipe, reportError } from './errors.ts';
-import { InputChangedError } from '../runtime/inputs.ts';
-import { StateError } from '../runtime/state.ts';
+// Each command's module is imported when that command runs, so `uebac run` never loads the
+// compiler's dependencies (ajv, peggy, recheck, esbuild) and starts as fast as the runtime.
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { COMPILER_VERSION } from '../compiler/compile.ts';
 import { SCHEMAS } from '../compiler/schemas.ts';
-import { BundleError } from '../runtime/bundle.ts';
-import { compileCommand, type Format } from './compile-cmd.ts';
-import { validateCommand, type ValidateOptions } from './validate-cmd.ts';
-import { ContextError } from './context-dir.ts';
-import { parseCommand, runCommand, UsageError } from './run-cmd.ts';
-import { testCommand, type TestFormat } from './test-cmd.ts';
-import { keygenCommand, signCommand, trustCheck, TrustError } from './sign.ts';
-import { explainCommand, type ExplainFormat } from './explain-cmd.ts';
-import { coverageCommand } from './coverage-cmd.ts';
-import { serveCommand, type ServeCliOptions } from './serve-cmd.ts';
-import { reportCommand } from './report-cmd.ts';
-import { RecordsError } from '../report/data.ts';
-import { importExabeamCommand } from './import-cmd.ts';
+import { EXIT, exitQuietlyOnBrokenPipe, InputError, reportError } from './errors.ts';
+import type { Format } from './compile-cmd.ts';
+import type { ValidateOptions } from './validate-cmd.ts';
+import type { TestFormat } from './test-cmd.ts';
+import type { ExplainFormat } from './explain-cmd.ts';
+import type { ServeCliOptions } from './serve-cmd.ts';
+import { versionText } from './version.ts';
 
 function format(v: string): Format {
   if (v !== 'human' && v !== 'json' && v !== 'sarif') throw new InvalidArgumentError('expected human, json or sarif');
@@ -59,7 +51,7 @@ async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command('uebac')
     .description('Compile behavioral detection content (YAML) into one bundle and stream logs through it.')
-    .version(COMPILER_VERSION)
+    .version(versionText(), '-V, --version', 'print the package version and the bundle ABI it runs')
     .exitOverride()
     .option('--debug', 'print stack traces on errors (for bug reports)')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
@@ -70,17 +62,18 @@ async function main(argv: string[]): Promise<number> {
     .option('--context <dir>', "check the organisation's context CSVs too; tables they fill no longer warn as empty")
     .option('--strict', 'fail (exit 1) on any warning')
     .option('--max-warnings <n>', 'fail (exit 1) on more than N warnings', nonNegativeInt)
-    .action((dir: string, o: ValidateOptions) => { code = validateCommand(dir, o); });
+    .action(async (dir: string, o: ValidateOptions) => { code = (await import('./validate-cmd.ts')).validateCommand(dir, o); });
 
   program.command('compile').description('compile content into OUT/bundle.mjs and OUT/manifest.json')
     .argument('[dir]', 'content directory', 'content')
     .option('-o, --out <dir>', 'output directory', 'dist')
     .option('-f, --format <format>', 'diagnostics format: human, json or sarif', format, 'human' as Format)
+    .option('--context <dir>', "check the organisation's context CSVs too (as validate --context); tables they fill no longer count as empty")
     .option('--sign <key>', 'sign OUT/manifest.json with this Ed25519 private key (PEM) → OUT/manifest.sig')
-    .action(async (dir: string, o: { out: string; format: Format; sign?: string }) => {
+    .action(async (dir: string, o: { out: string; format: Format; context?: string; sign?: string }) => {
       rmSync(join(o.out, 'manifest.sig'), { force: true }); // never leave a stale signature beside a new manifest
-      code = await compileCommand(dir, o.out, o.format);
-      if (code === 0 && o.sign) signCommand(o.out, o.sign);
+      code = await (await import('./compile-cmd.ts')).compileCommand(dir, o.out, o);
+      if (code === 0 && o.sign) (await import('./sign.ts')).signCommand(o.out, o.sign);
     });
 
   program.command('parse').description('parse log lines into events (one JSON object per accepted line)')
@@ -89,7 +82,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--rejects <file>', 'write rejected lines with their reason (JSONL)')
     .option('--year <yyyy>', 'year for syslog headers without one, until the first dated event')
     .option('--max-unreadable <share>', 'fail (exit 1) when more than this share of lines is not readable log (no-parser, unknown-source, invalid-utf8)', share, 0.5)
-    .action(async (files: string[], o: { bundle: string; rejects?: string; year?: string; maxUnreadable: number }) => { code = await parseCommand(files, o); });
+    .action(async (files: string[], o: { bundle: string; rejects?: string; year?: string; maxUnreadable: number }) => { code = await (await import('./run-cmd.ts')).parseCommand(files, o); });
 
   program.command('run').description('stream logs through the bundle: rules, sessions, models → JSONL')
     .argument('<files...>', 'log files (- for stdin, .gz accepted)')
@@ -106,8 +99,8 @@ async function main(argv: string[]): Promise<number> {
     .option('--max-unreadable <share>', 'fail (exit 1) when more than this share of lines is not readable log (no-parser, unknown-source, invalid-utf8)', share, 0.5)
     .option('--year <yyyy>', 'year for syslog headers without one, until the first dated event')
     .action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; fresh?: boolean; finish?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean; trust?: string; year?: string; maxUnreadable: number }) => {
-      if (o.trust) trustCheck(o.bundle, o.trust);
-      code = await runCommand(files, { ...o, checkpointEvents: o.checkpointEvents });
+      if (o.trust) (await import('./sign.ts')).trustCheck(o.bundle, o.trust);
+      code = await (await import('./run-cmd.ts')).runCommand(files, { ...o, checkpointEvents: o.checkpointEvents });
     });
 
   program.command('serve').description('long-running runtime: syslog (TCP/UDP/TLS) in, spool, rules and sessions, JSONL out; SIGTERM drains and exits')
@@ -129,14 +122,14 @@ async function main(argv: string[]): Promise<number> {
     .option('--checkpoint-seconds <s>', 'checkpoint at least every S seconds', positiveNumber, 5)
     .option('--rotate-mb <n>', 'start a new record segment after N MiB', positiveNumber, 64)
     .option('--rotate-minutes <n>', 'start a new record segment after N minutes (0: size only)', nonNegative, 0)
-    .action(async (o: ServeCliOptions) => { code = await serveCommand(o); });
+    .action(async (o: ServeCliOptions) => { code = await (await import('./serve-cmd.ts')).serveCommand(o); });
 
   program.command('test').description('run content tests: parser samples and stateful rule tests')
     .argument('[dir]', 'content directory', 'content')
     .option('-f, --format <format>', 'human, junit, json or sarif', (v: string) => { if (!['human', 'junit', 'json', 'sarif'].includes(v)) throw new InvalidArgumentError('expected human, junit, json or sarif'); return v; }, 'human')
     .option('--min-tests <n>', 'require a positive and a negative test per rule, and at least N tests', positiveInt)
     .option('--filter <text>', 'only tests whose name contains TEXT')
-    .action(async (dir: string, o: { format: TestFormat; minTests?: number; filter?: string }) => { code = await testCommand(dir, o); });
+    .action(async (dir: string, o: { format: TestFormat; minTests?: number; filter?: string }) => { code = await (await import('./test-cmd.ts')).testCommand(dir, o); });
 
   program.command('explain').description("print one session's timeline: events, rules fired with evidence, running score")
     .argument('<session>', 'session id, e.g. mallory.stone-20261030111805')
@@ -145,19 +138,19 @@ async function main(argv: string[]): Promise<number> {
     .option('--context <dir>', 'CSV context tables used for the run')
     .option('-f, --format <format>', 'text, json (the report data of the session) or html (a one-session report)', (v: string) => { if (v !== 'text' && v !== 'json' && v !== 'html') throw new InvalidArgumentError('expected text, json or html'); return v; }, 'text')
     .option('-o, --out <file>', 'write to FILE instead of stdout')
-    .action(async (session: string, files: string[], o: { bundle: string; context?: string; format: ExplainFormat; out?: string }) => { code = await explainCommand(session, files, o); });
+    .action(async (session: string, files: string[], o: { bundle: string; context?: string; format: ExplainFormat; out?: string }) => { code = await (await import('./explain-cmd.ts')).explainCommand(session, files, o); });
 
   program.command('report').description('write one self-contained HTML page: notable sessions, timelines, model evidence, run summary')
     .argument('<records...>', 'JSONL records written by `uebac run` (.gz accepted)')
     .option('-o, --out <file>', 'HTML output', 'report.html')
     .option('--title <text>', 'page title (default: the pack name)')
     .option('--min-score <n>', 'also list sessions scoring at least N that are not notable', positiveInt)
-    .action(async (files: string[], o: { out: string; title?: string; minScore?: number }) => { code = await reportCommand(files, o); });
+    .action(async (files: string[], o: { out: string; title?: string; minScore?: number }) => { code = await (await import('./report-cmd.ts')).reportCommand(files, o); });
 
   program.command('coverage').description('write an ATT&CK Navigator layer and Markdown coverage tables')
     .argument('[dir]', 'content directory', 'content')
     .option('-o, --out <dir>', 'output directory', 'dist/coverage')
-    .action((dir: string, o: { out: string }) => { code = coverageCommand(dir, o.out); });
+    .action(async (dir: string, o: { out: string }) => { code = (await import('./coverage-cmd.ts')).coverageCommand(dir, o.out); });
 
   program.command('import').description('translate parsers from another product into uebac content')
     .command('exabeam').description('Exabeam parser HOCON (.conf files, or the content library\'s Markdown pages) → parser and event-type YAML')
@@ -167,18 +160,18 @@ async function main(argv: string[]): Promise<number> {
     .option('--screen-budget <seconds>', 'total time for the ReDoS screen; regexes left over are carried over unscreened and reported', positiveInt, 600)
     .option('--screen-timeout <ms>', 'time limit per regex for the ReDoS screen', positiveInt, 500)
     .option('--json', 'print the summary as JSON on stdout')
-    .action((paths: string[], o: { out: string; check: boolean; screenBudget: number; screenTimeout: number; json?: boolean }) => { code = importExabeamCommand(paths, o); });
+    .action(async (paths: string[], o: { out: string; check: boolean; screenBudget: number; screenTimeout: number; json?: boolean }) => { code = (await import('./import-cmd.ts')).importExabeamCommand(paths, o); });
 
   program.command('keygen').description('write an Ed25519 key pair for bundle signing: PREFIX.key (0600) and PREFIX.pub')
     .argument('<prefix>', 'output path prefix')
-    .action((prefix: string) => { keygenCommand(prefix); });
+    .action(async (prefix: string) => { (await import('./sign.ts')).keygenCommand(prefix); });
 
   program.command('schema').description('print the JSON Schema of a content kind (or list the kinds)')
     .argument('[kind]', `one of: ${Object.keys(SCHEMAS).join(', ')}`)
     .action((kind?: string) => {
       if (!kind) { process.stdout.write(Object.keys(SCHEMAS).join('\n') + '\n'); return; }
       const s = (SCHEMAS as Record<string, unknown>)[kind];
-      if (!s) throw new UsageError(`unknown kind \`${kind}\` (one of: ${Object.keys(SCHEMAS).join(', ')})`);
+      if (!s) throw new InputError(`unknown kind \`${kind}\` (one of: ${Object.keys(SCHEMAS).join(', ')})`);
       process.stdout.write(JSON.stringify(s, null, 2) + '\n');
     });
 
@@ -186,8 +179,8 @@ async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv);
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
-    const input = e instanceof UsageError || e instanceof BundleError || e instanceof ContextError || e instanceof TrustError || e instanceof RecordsError || e instanceof InputChangedError || e instanceof StateError;
-    return reportError(e, input ? EXIT.usage : undefined);
+    const { isInputError } = await import('./input-errors.ts');
+    return reportError(e, isInputError(e) ? EXIT.usage : undefined);
   }
   return code;
 }

@@ -1,12 +1,14 @@
 // The compiler's IR: what the passes build from the content graph and what the emitter and
 // the interpreter consume. Expressions are typed ASTs (types and resolutions on the nodes).
+import pkg from '../package.json' with { type: 'json' };
 import type { TableData } from '../runtime/context.ts';
 import type { CounterFn, CounterScope, PackInfo, PackSettings } from '../runtime/program.ts';
 import type { Type } from './builtins/types.ts';
 import type { DepExpr, Expr } from './expr/ast.ts';
 import type { Item, ModelDoc, ParserDoc, TestDoc } from './graph.ts';
 
-export const COMPILER_VERSION = '0.1.0';
+/** The package version: what manifests and SARIF name as the compiler. */
+export const COMPILER_VERSION: string = pkg.version;
 
 export interface IRField { name: string; type: Type }
 export interface IREventType { name: string; fields: IRField[]; derived: Array<{ name: string; type: Type; ast: Expr }> }

@@ -94,9 +94,10 @@ export function assembleProgram(parts: ProgramParts): Program {
   // gets the year of its neighbours and a line without any time gets the previous event's.
   // `last` is the previous event's time (the fallback); `anchor` also accepts a seeded year.
   const clock: { anchor: number | null; last: number | null } = { anchor: null, last: null };
-  const headerTimeOf = createSyslogTimeParser(parts.timeZoneOffsetMinutes ?? 0);
+  const zoneOffset = parts.timeZoneOffsetMinutes ?? settings.timeZoneOffsetMinutes ?? 0;
+  const headerTimeOf = createSyslogTimeParser(zoneOffset);
   const routes: ParserRoute[] = parts.parsers.map((p) => {
-    const formats = p.timeFormats.map((f) => compileTimeFormat(f, parts.timeZoneOffsetMinutes ?? 0));
+    const formats = p.timeFormats.map((f) => compileTimeFormat(f, zoneOffset));
     const epoch = compileTimeFormat('epoch');
     const regexes = p.extract.map((x) => ({ re: guardRegex(new RegExp(x.source, x.flags), settings), groups: x.groups }));
     return {

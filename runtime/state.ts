@@ -272,7 +272,34 @@ function removeState(path: string): void {
   for (const f of [path, `${path}-wal`, `${path}-shm`]) rmSync(f, { force: true });
 }
 
-function pidAlive(pid: number): boolean {
+/**
+ * The kernel's view of a process: its state letter and start time (clock ticks since boot),
+ * from /proc/<pid>/stat; null when there is no such process or no /proc.
+ */
+function procStat(pid: number): { state: string; start: string } | null {
+  const text = readFileSafe(`/proc/${pid}/stat`);
+  // comm (field 2) may hold spaces and parentheses: the fields after it follow the last ')'.
+  const rest = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return rest.length > 19 ? { state: rest[0]!, start: rest[19]! } : null;
+}
+
+/** The lock's content: pid and, where /proc exists, the process start time (pid reuse). */
+function lockContent(): string {
+  const start = procStat(process.pid)?.start;
+  return start ? `${process.pid} ${start}\n` : `${process.pid}\n`;
+}
+
+/**
+ * Whether the lock's owner still runs. A killed owner that its parent has not reaped yet is a
+ * zombie (state Z): dead for our purpose. A live process with the owner's pid but another
+ * start time is a later process that reused the pid: the owner is gone.
+ */
+function ownerAlive(pid: number, start: string | undefined): boolean {
+  if (existsSync('/proc/self/stat')) {
+    const st = procStat(pid);
+    if (!st || st.state === 'Z' || st.state === 'X') return false;
+    return start === undefined || st.start === start;
+  }
   try {
     process.kill(pid, 0);
     return true;
@@ -285,14 +312,15 @@ function acquireLock(lockPath: string, statePath: string): void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(lockPath, 'wx', 0o600);
-      writeSync(fd, `${process.pid}\n`);
+      writeSync(fd, lockContent());
       closeSync(fd);
       return;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw new StateError(`cannot lock state file ${statePath}: ${(e as Error).message}`);
     }
-    const owner = Number.parseInt(readFileSafe(lockPath), 10);
-    if (Number.isSafeInteger(owner) && owner > 0 && pidAlive(owner)) {
+    const [pidText, start] = readFileSafe(lockPath).trim().split(/\s+/);
+    const owner = Number.parseInt(pidText ?? '', 10);
+    if (Number.isSafeInteger(owner) && owner > 0 && ownerAlive(owner, start)) {
       throw new StateError(`state file ${statePath} is in use by process ${owner} (lock ${lockPath}); wait for that run to end, or give this run another --state`);
     }
     rmSync(lockPath, { force: true }); // left by a run that died: take it over
@@ -309,5 +337,5 @@ function readFileSafe(path: string): string {
 }
 
 function releaseLock(lockPath: string): void {
-  if (readFileSafe(lockPath).trim() === String(process.pid)) rmSync(lockPath, { force: true });
+  if (readFileSafe(lockPath).trim().split(/\s+/)[0] === String(process.pid)) rmSync(lockPath, { force: true });
 }

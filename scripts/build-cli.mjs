@@ -1,9 +1,16 @@
-// Bundles the TypeScript CLI into build/cli.mjs so `npx uebac` starts fast without a TS loader.
+// Bundles the TypeScript CLI into build/cli.mjs (+ build/chunks/) so `npx uebac` starts fast without a TS loader.
+import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
+// Code splitting keeps each command's modules (and the packages they import) in their own
+// chunk, loaded by the command that needs it: `uebac run` never loads the compiler.
+rmSync('build/chunks', { recursive: true, force: true });
 await build({
-  entryPoints: ['cli/main.ts'],
-  outfile: 'build/cli.mjs',
+  entryPoints: { cli: 'cli/main.ts' },
+  outdir: 'build',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',

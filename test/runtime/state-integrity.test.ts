@@ -1,8 +1,8 @@
 // State integrity: one run per state file, and a state that is empty, damaged or invalid is
 // an error (with what to do) unless --fresh; checkpoints are stored in rows, not one string.
 import Database from 'better-sqlite3';
-import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Program } from '../../runtime/program.ts';
@@ -57,6 +57,25 @@ describe('state lock', () => {
     writeFileSync(`${state}.lock`, `${dead}\n`);
     const r = await run(state);
     expect(r.summary.events).toBeGreaterThan(0);
+  });
+
+  it.runIf(existsSync('/proc/self/stat'))('takes over a lock whose owner is a zombie (killed, not reaped yet) or whose pid now names a later process', async () => {
+    // `true` exits at once; its parent execs into sleep and never reaps it, so it stays a zombie.
+    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    try {
+      const zombie = Number((await new Promise<Buffer>((r) => parent.stdout.once('data', r))).toString().trim());
+      for (let i = 0; i < 100 && !/\) Z /.test(readFileSync(`/proc/${zombie}/stat`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /);
+      const state = join(dir, 'zombie.db');
+      writeFileSync(`${state}.lock`, `${zombie}\n`);
+      expect((await run(state)).summary.events).toBeGreaterThan(0);
+    } finally {
+      parent.kill('SIGKILL');
+    }
+    // A live pid (this process) with another start time: the process that wrote the lock is gone.
+    const reused = join(dir, 'reused.db');
+    writeFileSync(`${reused}.lock`, `${process.pid} 1\n`);
+    expect((await run(reused)).summary.events).toBeGreaterThan(0);
   });
 });
 

@@ -42,16 +42,28 @@ export async function stopServe(s: Served): Promise<void> {
   if (r.code !== 0) throw new Error(`serve exited with ${r.code ?? r.signal}:\n${s.stderr()}`);
 }
 
+/**
+ * Send lines over one TCP connection. Rejects (never hangs) when the receiver goes away
+ * mid-stream: a write waiting for 'drain' on a reset connection would otherwise wait forever.
+ */
 export async function sendTcp(port: number, lines: string[], framing: 'lf' | 'octet', paceEvery = 0): Promise<void> {
   const socket = connect(port, '127.0.0.1');
-  await new Promise<void>((r, f) => { socket.once('connect', r); socket.once('error', f); });
+  let failure: Error | null = null;
+  socket.on('error', (e) => { failure = e; });
+  const closed = new Promise<void>((r) => socket.once('close', () => r()));
+  const untilClosed = (p: Promise<unknown>) => Promise.race([p, closed]);
+  const check = () => { if (failure || socket.destroyed) throw failure ?? new Error('connection closed by the receiver'); };
+  await untilClosed(new Promise((r) => socket.once('connect', r)));
+  check();
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     const ok = socket.write(framing === 'lf' ? l + '\n' : `${Buffer.byteLength(l)} ${l}`);
-    if (!ok) await new Promise((r) => socket.once('drain', r));
+    if (!ok) await untilClosed(new Promise((r) => socket.once('drain', r)));
+    check();
     if (paceEvery && i % paceEvery === paceEvery - 1) await new Promise((r) => setTimeout(r, 5));
   }
-  await new Promise<void>((r) => socket.end(r));
+  await untilClosed(new Promise<void>((r) => socket.end(r)));
+  if (failure) throw failure;
 }
 
 export async function sendUdp(port: number, lines: string[]): Promise<void> {
