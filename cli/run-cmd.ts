@@ -1,6 +1,9 @@
 // `uebac parse` and `uebac run`: load a bundle, stream logs through it.
 import { dirname, resolve } from 'node:path';
-import { loadBundle } from '../runtime/bundle.ts';
+import { loadTrustedBundle } from '../runtime/bundle.ts';
+import { admitBundle, lineagePath, readLineage, rollbackReason } from '../runtime/lineage.ts';
+import { TrustError } from '../runtime/trust.ts';
+import { cliTrustPolicy, warnOnStderr, type TrustCliOptions } from './trust-options.ts';
 import { isoTime } from '../runtime/engine.ts';
 import { readLines } from '../runtime/lines.ts';
 import type { ParseOutcome } from '../runtime/program.ts';
@@ -53,9 +56,9 @@ export function yearAnchor(year: string | undefined): number | undefined {
   return Date.UTC(Number(year), 6, 1);
 }
 
-export async function parseCommand(files: string[], opts: { bundle: string; rejects?: string; year?: string; maxUnreadable?: number }): Promise<number> {
+export async function parseCommand(files: string[], opts: { bundle: string; rejects?: string; year?: string; maxUnreadable?: number } & TrustCliOptions): Promise<number> {
   requireInputs(files);
-  const { module } = await loadBundle(opts.bundle);
+  const { module } = await loadTrustedBundle(opts.bundle, cliTrustPolicy(opts), warnOnStderr);
   const program = module.instantiate(new Map());
   const anchor = yearAnchor(opts.year);
   if (anchor !== undefined) program.setTimeAnchor(anchor);
@@ -111,7 +114,7 @@ function repairedNote(repaired: Record<string, number>): string {
   return n ? `; ${n} repaired (${Object.entries(repaired).sort().map(([k, v]) => `${k}: ${v}`).join(', ')})` : '';
 }
 
-export interface RunCliOptions {
+export interface RunCliOptions extends TrustCliOptions {
   bundle: string;
   state: string;
   out?: string;
@@ -128,7 +131,14 @@ export interface RunCliOptions {
 
 export async function runCommand(files: string[], opts: RunCliOptions): Promise<number> {
   requireInputs(files);
-  const { module, manifest } = await loadBundle(opts.bundle);
+  const { module, manifest, trust } = await loadTrustedBundle(opts.bundle, cliTrustPolicy(opts), warnOnStderr);
+  // Rollback is judged before the state is touched and recorded once the run went through.
+  const history = opts.state === ':memory:' ? null : lineagePath(resolve(opts.state));
+  if (history) {
+    const why = rollbackReason(readLineage(history), manifest);
+    if (why && !opts.allowRollback) throw new TrustError(`rollback refused: ${why}; a state only moves forward (deploy a newer pack version, use another --state, or pass --allow-rollback)`, 'rollback');
+    if (why) warnOnStderr(`warning: rollback allowed (--allow-rollback): ${why}`);
+  }
   const overrides = opts.context ? loadContextDir(opts.context, manifest) : new Map();
   const program = module.instantiate(overrides);
   const tty = process.stderr.isTTY && !opts.quiet;
@@ -150,6 +160,7 @@ export async function runCommand(files: string[], opts: RunCliOptions): Promise<
     } : undefined,
   }).catch((e: unknown) => { throw stateError(e, opts.state); });
   if (tty) process.stderr.write('\r\x1b[K');
+  if (history) admitBundle(history, manifest, trust.verified ? trust.keyId : null, true);
   // Records go to stdout unless --out names a file; the summary then goes to stderr.
   if (!opts.quiet) (opts.out ? process.stdout : process.stderr).write(renderRunSummary(summary, opts.out ?? null));
   const share = unreadableShare(summary.lines, summary.rejected);

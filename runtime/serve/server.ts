@@ -6,6 +6,8 @@ import type { Server } from 'node:http';
 import { dirname, join } from 'node:path';
 import type { ContextTable } from '../context.ts';
 import { StateStore } from '../state.ts';
+import { admitBundle, lineagePath } from '../lineage.ts';
+import { policyFromPem, type TrustPolicy } from '../trust.ts';
 import { loadBundleSnapshot, type LoadedBundle } from './bundle-source.ts';
 import { ServeMetrics, startMetricsServer } from './metrics.ts';
 import { Processor, type AlertSink } from './processor.ts';
@@ -19,7 +21,12 @@ export interface ServeOptions {
   spool?: string;
   outDir?: string;
   context?(bundle: LoadedBundle): ReadonlyMap<string, ContextTable>;
+  /** which bundles may run (runtime/trust.ts); null or absent: no signature check (library use) */
+  trust?: TrustPolicy | null;
+  /** the same with one public key */
   trustPem?: Buffer | null;
+  /** accept a bundle older than one this state already ran */
+  allowRollback?: boolean;
   tcp?: Endpoint[];
   udp?: Endpoint[];
   tls?: TlsFiles;
@@ -71,7 +78,17 @@ export class ServeRuntime {
     mkdirSync(this.stateDir, { recursive: true });
     this.store = new StateStore(o.state);
     this.spool = new Spool(o.spool ?? join(this.stateDir, 'spool.db'));
-    this.bundle = await loadBundleSnapshot(o.bundleDir, this.stateDir, o.trustPem ?? null);
+    try {
+      this.bundle = await loadBundleSnapshot(o.bundleDir, this.stateDir, o.trust ?? (o.trustPem ? policyFromPem(o.trustPem, '--trust') : null));
+      if (this.bundle.trust && !this.bundle.trust.verified) this.log(this.bundle.trust.warning);
+      // Before the state is restored or migrated: an older bundle must not take it over.
+      const rolledBack = admitBundle(lineagePath(o.state), this.bundle.manifest, this.bundle.trust?.verified ? this.bundle.trust.keyId : null, o.allowRollback ?? false);
+      if (rolledBack) this.log(rolledBack);
+    } catch (e) {
+      this.spool.close();
+      this.store.close(); // releases the state lock: a refused bundle leaves nothing held
+      throw e;
+    }
     const program = this.bundle.module.instantiate(o.context?.(this.bundle) ?? new Map());
     this.processor = new Processor({ program, bundleHash: this.bundle.manifest.bundleHash }, {
       store: this.store,
