@@ -61,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     .version(versionText(), '-V, --version', 'print the package version and the bundle ABI it runs')
     .exitOverride()
     .option('--debug', 'print stack traces on errors (for bug reports)')
+    .option('--no-color', 'plain text: no ANSI colours (NO_COLOR=1 too); colour is used only on a terminal, or with FORCE_COLOR=1')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   program.command('validate').description('check content: schemas, references, expressions, regexes')

@@ -9,6 +9,7 @@ import { readLines } from '../runtime/lines.ts';
 import type { ParseOutcome } from '../runtime/program.ts';
 import { runPipeline, type RunSummary } from '../runtime/run.ts';
 import { TimeLookahead } from '../runtime/time-lookahead.ts';
+import { colorEnabled, painter, type Style } from './color.ts';
 import { loadContextDir } from './context-dir.ts';
 import { describeError, InputError } from './errors.ts';
 import { checkInputFiles, closeOutputFile, ensureDir, openOutputFile } from './files.ts';
@@ -162,14 +163,15 @@ export async function runCommand(files: string[], opts: RunCliOptions): Promise<
   if (tty) process.stderr.write('\r\x1b[K');
   if (history) admitBundle(history, manifest, trust.verified ? trust.keyId : null, true);
   // Records go to stdout unless --out names a file; the summary then goes to stderr.
-  if (!opts.quiet) (opts.out ? process.stdout : process.stderr).write(renderRunSummary(summary, opts.out ?? null));
+  const summaryStream = opts.out ? process.stdout : process.stderr;
+  if (!opts.quiet) summaryStream.write(renderRunSummary(summary, opts.out ?? null, painter(colorEnabled(summaryStream))));
   const share = unreadableShare(summary.lines, summary.rejected);
   const max = opts.maxUnreadable ?? 0.5;
   if (share > max) { process.stderr.write(unreadableMessage(files, share, max, summary.rejected)); return 1; }
   return 0;
 }
 
-export function renderRunSummary(s: RunSummary, out: string | null): string {
+export function renderRunSummary(s: RunSummary, out: string | null, paint: (style: Style, text: string) => string = painter(false)): string {
   const lines: string[] = [];
   const rejected = Object.values(s.rejected).reduce((a, b) => a + b, 0);
   lines.push(`lines read        ${s.lines}${s.resumedFrom !== null ? ` (resumed after line ${s.resumedFrom})` : ''}`);
@@ -193,9 +195,9 @@ export function renderRunSummary(s: RunSummary, out: string | null): string {
   lines.push('');
   if (s.notable.length === 0) lines.push('No notable sessions.');
   else {
-    lines.push('Notable sessions:');
+    lines.push(paint('bold', 'Notable sessions:'));
     for (const n of [...s.notable].sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))) {
-      lines.push(`  ${n.user}  score ${n.score}  ${n.start} → ${n.end}  (${n.id})`);
+      lines.push(`  ${paint('bold', n.user)}  ${paint('red', `score ${n.score}`)}  ${n.start} → ${n.end}  (${n.id})`);
       for (const t of n.top) lines.push(`    +${t.score}  ${t.rule}: ${t.reason}`);
     }
   }
