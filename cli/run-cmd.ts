@@ -11,6 +11,7 @@ import { runPipeline, type RunSummary } from '../runtime/run.ts';
 import { TimeLookahead } from '../runtime/time-lookahead.ts';
 import { colorEnabled, painter, type Style } from './color.ts';
 import { loadContextDir } from './context-dir.ts';
+import { createProgress, inputSizes } from './progress.ts';
 import { describeError, InputError } from './errors.ts';
 import { checkInputFiles, closeOutputFile, ensureDir, openOutputFile } from './files.ts';
 
@@ -142,8 +143,8 @@ export async function runCommand(files: string[], opts: RunCliOptions): Promise<
   }
   const overrides = opts.context ? loadContextDir(opts.context, manifest) : new Map();
   const program = module.instantiate(overrides);
-  const tty = process.stderr.isTTY && !opts.quiet;
-  const started = performance.now();
+  // Progress only for a person watching a terminal; pipes, files and tests never see it.
+  const progress = process.stderr.isTTY && !opts.quiet ? createProgress((t) => process.stderr.write(t), inputSizes(files), { resumed: opts.resume }) : null;
   prepareStatePath(opts.state);
   const summary = await runPipeline(program, {
     inputs: files,
@@ -155,12 +156,9 @@ export async function runCommand(files: string[], opts: RunCliOptions): Promise<
     bundleHash: manifest.bundleHash,
     checkpointEvents: opts.checkpointEvents,
     timeAnchor: yearAnchor(opts.year),
-    onProgress: tty ? (s) => {
-      const secs = (performance.now() - started) / 1000;
-      process.stderr.write(`\r${s.lines} lines (${Math.round(s.lines / Math.max(secs, 0.001))}/s), ${s.events} events, ${s.notable.length} notable sessions`);
-    } : undefined,
-  }).catch((e: unknown) => { throw stateError(e, opts.state); });
-  if (tty) process.stderr.write('\r\x1b[K');
+    onProgress: progress ? (s, at) => progress.update(at, { lines: s.lines, events: s.events, notable: s.notable.length }) : undefined,
+  }).catch((e: unknown) => { progress?.end(); throw stateError(e, opts.state); });
+  progress?.end();
   if (history) admitBundle(history, manifest, trust.verified ? trust.keyId : null, true);
   // Records go to stdout unless --out names a file; the summary then goes to stderr.
   const summaryStream = opts.out ? process.stdout : process.stderr;
