@@ -185,6 +185,13 @@ async function main(argv: string[]): Promise<number> {
       (await import('./sign.ts')).keygenCommand(prefix);
     });
 
+  program.command('list').description('list the rules (score, model, MITRE, event types), models, parsers or event types of a bundle or content directory')
+    .argument('<kind>', 'rules, models, parsers or event-types')
+    .option('-b, --bundle <dir>', "compiled bundle directory (its manifest.json is read)", 'dist')
+    .option('--content <dir>', 'list from a content directory instead (compiled in memory, nothing written)')
+    .option('-f, --format <format>', 'text or json', (v: string) => { if (v !== 'text' && v !== 'json') throw new InvalidArgumentError('expected text or json'); return v; }, 'text')
+    .action(async (kind: string, o: { bundle: string; content?: string; format: 'text' | 'json' }) => { code = await (await import('./list-cmd.ts')).listCommand(kind, o); });
+
   program.command('schema').description('print the JSON Schema of a content kind (or list the kinds)')
     .argument('[kind]', `one of: ${Object.keys(SCHEMAS).join(', ')}`)
     .action((kind?: string) => {
