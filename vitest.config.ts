@@ -11,6 +11,8 @@ export default defineConfig({
     globalSetup: ['test/global-setup.ts'],
     // One regex-safety cache per test run: shared by every test file and CLI child process,
     // never influenced by verdicts cached on this machine before.
-    env: { UEBAC_CACHE_DIR: join(tmpdir(), `uebac-test-cache-${process.pid}`) },
+    // One trust directory too: `compile` signs with its local key, `run` trusts it, and the
+    // user's own ~/.config/uebac is never read or written by tests.
+    env: { UEBAC_CACHE_DIR: join(tmpdir(), `uebac-test-cache-${process.pid}`), UEBAC_CONFIG_DIR: join(tmpdir(), `uebac-test-config-${process.pid}`) },
   },
 });

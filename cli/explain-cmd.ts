@@ -2,12 +2,13 @@
 // timeline: every event, the rules it fired with their evidence, and the running score — as
 // text, as JSON (the report data of that session) or as a one-session HTML report.
 import { writeFileSync } from 'node:fs';
-import { loadBundle } from '../runtime/bundle.ts';
+import { loadTrustedBundle } from '../runtime/bundle.ts';
 import { isoTime } from '../runtime/engine.ts';
 import { renderHtml } from '../report/html.ts';
 import { brief, replayReport, replaySession, type Replay } from '../report/replay.ts';
 import { loadContextDir } from './context-dir.ts';
 import { UsageError } from './run-cmd.ts';
+import { cliTrustPolicy, warnOnStderr, type TrustCliOptions } from './trust-options.ts';
 
 export type ExplainFormat = 'text' | 'json' | 'html';
 
@@ -28,10 +29,10 @@ function text(sessionId: string, replay: Replay, threshold: number): string {
   return `Session ${sessionId} — final score ${final}${final >= threshold ? ' (notable)' : ''}\n${lines.join('\n')}\n`;
 }
 
-export async function explainCommand(sessionId: string, files: string[], opts: { bundle: string; context?: string; format?: ExplainFormat; out?: string }): Promise<number> {
+export async function explainCommand(sessionId: string, files: string[], opts: { bundle: string; context?: string; format?: ExplainFormat; out?: string } & TrustCliOptions): Promise<number> {
   if (files.length === 0) throw new UsageError('explain replays the logs: give the same input files as the run');
   const format = opts.format ?? 'text';
-  const { module, manifest } = await loadBundle(opts.bundle);
+  const { module, manifest } = await loadTrustedBundle(opts.bundle, cliTrustPolicy(opts), warnOnStderr);
   const program = module.instantiate(opts.context ? loadContextDir(opts.context, manifest) : new Map());
   const replay = await replaySession(program, files, sessionId, manifest.bundleHash);
   if (replay.events.length === 0) {

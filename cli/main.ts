@@ -2,8 +2,8 @@
 // Each command's module is imported when that command runs, so `uebac run` never loads the
 // compiler's dependencies (ajv, peggy, recheck, esbuild) and starts as fast as the runtime.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { SCHEMAS } from '../compiler/schemas.ts';
 import { EXIT, exitQuietlyOnBrokenPipe, InputError, reportError } from './errors.ts';
 import type { Format } from './compile-cmd.ts';
@@ -12,6 +12,8 @@ import type { TestFormat } from './test-cmd.ts';
 import type { ExplainFormat } from './explain-cmd.ts';
 import type { ServeCliOptions } from './serve-cmd.ts';
 import { versionText } from './version.ts';
+import { configDir } from '../runtime/trust.ts';
+import { withTrustOptions, type TrustCliOptions } from './trust-options.ts';
 
 function format(v: string): Format {
   if (v !== 'human' && v !== 'json' && v !== 'sarif') throw new InvalidArgumentError('expected human, json or sarif');
@@ -47,6 +49,11 @@ function collect(v: string, list: string[]): string[] {
   return [...list, v];
 }
 
+/** Where `uebac keygen` writes by default: the user's config directory, never the working tree. */
+function defaultKeyPrefix(): string {
+  return join(configDir(), 'signing');
+}
+
 async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command('uebac')
@@ -54,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     .version(versionText(), '-V, --version', 'print the package version and the bundle ABI it runs')
     .exitOverride()
     .option('--debug', 'print stack traces on errors (for bug reports)')
+    .option('--no-color', 'plain text: no ANSI colours (NO_COLOR=1 too); colour is used only on a terminal, or with FORCE_COLOR=1')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   program.command('validate').description('check content: schemas, references, expressions, regexes')
@@ -68,22 +76,31 @@ async function main(argv: string[]): Promise<number> {
     .argument('[dir]', 'content directory', 'content')
     .option('-o, --out <dir>', 'output directory', 'dist')
     .option('-f, --format <format>', 'diagnostics format: human, json or sarif', format, 'human' as Format)
-    .option('--sign <key>', 'sign OUT/manifest.json with this Ed25519 private key (PEM) → OUT/manifest.sig')
-    .action(async (dir: string, o: { out: string; format: Format; sign?: string }) => {
+    .option('--context <dir>', "check the organisation's context CSVs too (as validate --context); tables they fill no longer count as empty")
+    .option('--sign <key>', 'sign OUT/manifest.json with this Ed25519 private key (PEM) → OUT/manifest.sig (default: the local signing key in ~/.config/uebac, created if missing)')
+    .option('--no-sign', 'leave the bundle unsigned (runtimes then need --allow-unsigned)')
+    .action(async (dir: string, o: { out: string; format: Format; context?: string; sign?: string | false }) => {
       rmSync(join(o.out, 'manifest.sig'), { force: true }); // never leave a stale signature beside a new manifest
-      code = await (await import('./compile-cmd.ts')).compileCommand(dir, o.out, o.format);
-      if (code === 0 && o.sign) (await import('./sign.ts')).signCommand(o.out, o.sign);
+      code = await (await import('./compile-cmd.ts')).compileCommand(dir, o.out, o);
+      if (code !== 0 || o.sign === false) return;
+      const { signCommand } = await import('./sign.ts');
+      if (typeof o.sign === 'string') { signCommand(o.out, o.sign); return; }
+      // Trusted by runtimes of this user on this machine only; production pins its CI key with --trust.
+      const { configDir, ensureLocalSigningKey } = await import('../runtime/trust.ts');
+      const local = ensureLocalSigningKey(configDir());
+      if (local.created) process.stderr.write(`created the local signing key ${local.path} (trusted by uebac on this machine for this user)\n`);
+      signCommand(o.out, local.path, o.format === 'human' ? undefined : () => {});
     });
 
-  program.command('parse').description('parse log lines into events (one JSON object per accepted line)')
+  withTrustOptions(program.command('parse').description('parse log lines into events (one JSON object per accepted line)')
     .argument('<files...>', 'log files (- for stdin, .gz accepted)')
     .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
     .option('--rejects <file>', 'write rejected lines with their reason (JSONL)')
     .option('--year <yyyy>', 'year for syslog headers without one, until the first dated event')
     .option('--max-unreadable <share>', 'fail (exit 1) when more than this share of lines is not readable log (no-parser, unknown-source, invalid-utf8)', share, 0.5)
-    .action(async (files: string[], o: { bundle: string; rejects?: string; year?: string; maxUnreadable: number }) => { code = await (await import('./run-cmd.ts')).parseCommand(files, o); });
+    , false).action(async (files: string[], o: { bundle: string; rejects?: string; year?: string; maxUnreadable: number } & TrustCliOptions) => { code = await (await import('./run-cmd.ts')).parseCommand(files, o); });
 
-  program.command('run').description('stream logs through the bundle: rules, sessions, models → JSONL')
+  withTrustOptions(program.command('run').description('stream logs through the bundle: rules, sessions, models → JSONL')
     .argument('<files...>', 'log files (- for stdin, .gz accepted)')
     .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
     .option('-s, --state <path>', 'SQLite state file, or :memory:', '.uebac/state.db')
@@ -93,22 +110,19 @@ async function main(argv: string[]): Promise<number> {
     .option('--finish', 'close open sessions at the end (a persistent --state otherwise keeps them open for the next batch)')
     .option('--context <dir>', 'CSV context tables overriding the pack\'s')
     .option('--checkpoint-events <n>', 'checkpoint every N lines', positiveInt)
-    .option('--trust <pubkey>', 'refuse the bundle unless manifest.sig verifies with this Ed25519 public key (PEM)')
     .option('-q, --quiet', 'no summary')
     .option('--max-unreadable <share>', 'fail (exit 1) when more than this share of lines is not readable log (no-parser, unknown-source, invalid-utf8)', share, 0.5)
     .option('--year <yyyy>', 'year for syslog headers without one, until the first dated event')
-    .action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; fresh?: boolean; finish?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean; trust?: string; year?: string; maxUnreadable: number }) => {
-      if (o.trust) (await import('./sign.ts')).trustCheck(o.bundle, o.trust);
+    , true).action(async (files: string[], o: { bundle: string; state: string; out?: string; resume?: boolean; fresh?: boolean; finish?: boolean; context?: string; checkpointEvents?: number; quiet?: boolean; year?: string; maxUnreadable: number } & TrustCliOptions) => {
       code = await (await import('./run-cmd.ts')).runCommand(files, { ...o, checkpointEvents: o.checkpointEvents });
     });
 
-  program.command('serve').description('long-running runtime: syslog (TCP/UDP/TLS), followed files and NATS JetStream in, spool, rules and sessions, JSONL and NATS alerts out; SIGHUP swaps the bundle, SIGTERM drains and exits')
+  withTrustOptions(program.command('serve').description('long-running runtime: syslog (TCP/UDP/TLS), followed files and NATS JetStream in, spool, rules and sessions, JSONL and NATS alerts out; SIGHUP swaps the bundle, SIGTERM drains and exits')
     .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
     .option('-s, --state <path>', 'SQLite state file (the spool, bundle snapshots and records go beside it)', '.uebac/serve/state.db')
     .option('-o, --out <dir>', 'directory of JSONL record segments (default: records/ beside the state)')
     .option('--spool <path>', 'spool database (default: spool.db beside the state)')
     .option('--context <dir>', 'CSV context tables overriding the pack\'s')
-    .option('--trust <pubkey>', 'refuse bundles unless manifest.sig verifies with this Ed25519 public key (PEM)')
     .option('--tcp <[host:]port>', 'syslog over TCP, LF or octet-counting framing (repeatable; host defaults to 127.0.0.1)', collect, [])
     .option('--udp <[host:]port>', 'syslog over UDP (repeatable)', collect, [])
     .option('--tls-cert <pem>', 'serve the TCP listeners over TLS with this certificate')
@@ -131,7 +145,7 @@ async function main(argv: string[]): Promise<number> {
     .option('--year <yyyy>', 'year for RFC 3164 headers before the first dated event (a new state only)')
     .option('--watch-bundle <seconds>', 'look for a new bundle in --bundle this often (SIGHUP reloads at once)', positiveNumber, 2)
     .option('--no-watch-bundle', 'reload the bundle only on SIGHUP')
-    .action(async (o: ServeCliOptions) => { code = await (await import('./serve-cmd.ts')).serveCommand(o); });
+    , true).action(async (o: ServeCliOptions) => { code = await (await import('./serve-cmd.ts')).serveCommand(o); });
 
   program.command('test').description('run content tests: parser samples and stateful rule tests')
     .argument('[dir]', 'content directory', 'content')
@@ -140,14 +154,14 @@ async function main(argv: string[]): Promise<number> {
     .option('--filter <text>', 'only tests whose name contains TEXT')
     .action(async (dir: string, o: { format: TestFormat; minTests?: number; filter?: string }) => { code = await (await import('./test-cmd.ts')).testCommand(dir, o); });
 
-  program.command('explain').description("print one session's timeline: events, rules fired with evidence, running score")
+  withTrustOptions(program.command('explain').description("print one session's timeline: events, rules fired with evidence, running score")
     .argument('<session>', 'session id, e.g. mallory.stone-20261030111805')
     .argument('<files...>', 'the log files of the run (replayed deterministically)')
     .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
     .option('--context <dir>', 'CSV context tables used for the run')
     .option('-f, --format <format>', 'text, json (the report data of the session) or html (a one-session report)', (v: string) => { if (v !== 'text' && v !== 'json' && v !== 'html') throw new InvalidArgumentError('expected text, json or html'); return v; }, 'text')
     .option('-o, --out <file>', 'write to FILE instead of stdout')
-    .action(async (session: string, files: string[], o: { bundle: string; context?: string; format: ExplainFormat; out?: string }) => { code = await (await import('./explain-cmd.ts')).explainCommand(session, files, o); });
+    , false).action(async (session: string, files: string[], o: { bundle: string; context?: string; format: ExplainFormat; out?: string } & TrustCliOptions) => { code = await (await import('./explain-cmd.ts')).explainCommand(session, files, o); });
 
   program.command('report').description('write one self-contained HTML page: notable sessions, timelines, model evidence, run summary')
     .argument('<records...>', 'JSONL records written by `uebac run` (.gz accepted)')
@@ -172,8 +186,21 @@ async function main(argv: string[]): Promise<number> {
     .action(async (paths: string[], o: { out: string; check: boolean; screenBudget: number; screenTimeout: number; json?: boolean }) => { code = (await import('./import-cmd.ts')).importExabeamCommand(paths, o); });
 
   program.command('keygen').description('write an Ed25519 key pair for bundle signing: PREFIX.key (0600) and PREFIX.pub')
-    .argument('<prefix>', 'output path prefix')
-    .action(async (prefix: string) => { (await import('./sign.ts')).keygenCommand(prefix); });
+    .argument('[prefix]', `output path prefix (default: ${defaultKeyPrefix()}, outside any repository)`)
+    .action(async (prefix?: string) => {
+      if (prefix === undefined) {
+        prefix = defaultKeyPrefix();
+        mkdirSync(dirname(prefix), { recursive: true, mode: 0o700 }); // a private key's directory is the owner's only
+      }
+      (await import('./sign.ts')).keygenCommand(prefix);
+    });
+
+  program.command('list').description('list the rules (score, model, MITRE, event types), models, parsers or event types of a bundle or content directory')
+    .argument('<kind>', 'rules, models, parsers or event-types')
+    .option('-b, --bundle <dir>', "compiled bundle directory (its manifest.json is read)", 'dist')
+    .option('--content <dir>', 'list from a content directory instead (compiled in memory, nothing written)')
+    .option('-f, --format <format>', 'text or json', (v: string) => { if (v !== 'text' && v !== 'json') throw new InvalidArgumentError('expected text or json'); return v; }, 'text')
+    .action(async (kind: string, o: { bundle: string; content?: string; format: 'text' | 'json' }) => { code = await (await import('./list-cmd.ts')).listCommand(kind, o); });
 
   program.command('schema').description('print the JSON Schema of a content kind (or list the kinds)')
     .argument('[kind]', `one of: ${Object.keys(SCHEMAS).join(', ')}`)

@@ -1,18 +1,17 @@
 // `uebac serve`: the long-running runtime. Parses options, starts ServeRuntime, maps
 // SIGTERM/SIGINT to a graceful stop (exit 0) and SIGHUP to a bundle reload.
-import { readFileSync } from 'node:fs';
 import { ServeRuntime, type ServeOptions } from '../runtime/serve/server.ts';
 import { parseEndpoint, type Endpoint } from '../runtime/serve/syslog.ts';
 import { loadContextDir } from './context-dir.ts';
 import { UsageError, yearAnchor } from './run-cmd.ts';
+import { cliTrustPolicy, type TrustCliOptions } from './trust-options.ts';
 
-export interface ServeCliOptions {
+export interface ServeCliOptions extends TrustCliOptions {
   bundle: string;
   state: string;
   out?: string;
   spool?: string;
   context?: string;
-  trust?: string;
   tcp: string[];
   udp: string[];
   tlsCert?: string;
@@ -55,7 +54,8 @@ export function serveOptions(o: ServeCliOptions): ServeOptions {
     spool: o.spool,
     outDir: o.out,
     context: o.context ? (b) => loadContextDir(o.context!, b.manifest) : undefined,
-    trustPem: o.trust ? readFileSync(o.trust) : null,
+    trust: cliTrustPolicy(o),
+    allowRollback: o.allowRollback ?? false,
     tcp,
     udp,
     tls: o.tlsCert ? { cert: o.tlsCert, key: o.tlsKey!, ca: o.tlsCa } : undefined,

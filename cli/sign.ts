@@ -1,16 +1,11 @@
-// `uebac keygen`, `uebac compile --sign KEY` and `uebac run --trust PUBKEY`: thin wrappers
-// over runtime/signing.ts.
+// `uebac keygen`, `uebac compile --sign KEY` and a one-key trust check: thin wrappers over
+// runtime/signing.ts (the trust policy of run/parse/explain/serve is runtime/trust.ts).
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { generateKeyPair, signBundle, SigningError, verifyBundle, type SignatureFile, type VerifyFailure } from '../runtime/signing.ts';
+import { generateKeyPair, signBundle, SigningError, verifyBundle, type SignatureFile } from '../runtime/signing.ts';
+import { TrustError } from '../runtime/trust.ts';
 
-/** A bundle refused by --trust (or a key that cannot be used); the message is one line. */
-export class TrustError extends Error {
-  constructor(message: string, readonly reason: VerifyFailure | 'key-file') {
-    super(message.replace(/[\r\n]+/g, ' '));
-    this.name = 'TrustError';
-  }
-}
+export { TrustError };
 
 function writeNew(path: string, data: string, mode: number): void {
   // 'wx': never overwrite an existing key; mode applies to the new file (umask may only narrow it).
@@ -32,7 +27,7 @@ export function keygenCommand(outPrefix: string, log: (s: string) => void = (s) 
   const { privateKeyPem, publicKeyPem, keyId } = generateKeyPair();
   writeNew(privatePath, privateKeyPem, 0o600);
   writeNew(publicPath, publicKeyPem, 0o644);
-  log(`wrote ${privatePath} (private: keep it in the CI secret store) and ${publicPath} (give it to runtimes: uebac run --trust ${publicPath}); key id ${keyId}\n`);
+  log(`wrote ${privatePath} (private: keep it in the CI secret store) and ${publicPath} (give it to runtimes: uebac run --trust ${publicPath}, or put it in the trust directory's trusted/); key id ${keyId}\n`);
   return { privatePath, publicPath, keyId };
 }
 

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ContextTable } from './context.ts';
 import { ABI_VERSION, type BundleModule, type Program } from './program.ts';
+import { checkTrust, type TrustPolicy, type TrustVerdict } from './trust.ts';
 
 export interface Manifest {
   pack: { id: string; version: string; name: string };
@@ -47,6 +48,18 @@ export async function loadBundle(dir: string): Promise<{ manifest: Manifest; mod
   const module = (await import(`${pathToFileURL(file).href}?sha=${hash}`)) as BundleModule;
   if (module.ABI !== ABI_VERSION) throw new BundleError(`bundle.mjs has ABI ${module.ABI}, expected ${ABI_VERSION}`);
   return { manifest, module, source };
+}
+
+/**
+ * The bundle at `dir`, verified against `policy` before any of its code is imported (see
+ * runtime/trust.ts): refused with a TrustError, or loaded with `warn` told when it runs
+ * unverified because the policy allows unsigned bundles.
+ */
+export async function loadTrustedBundle(dir: string, policy: TrustPolicy, warn: (message: string) => void): Promise<{ manifest: Manifest; module: BundleModule; source: string; trust: TrustVerdict }> {
+  readManifest(dir); // a missing bundle or an ABI mismatch says so before any signature talk
+  const trust = checkTrust(dir, policy);
+  if (!trust.verified) warn(trust.warning);
+  return { ...(await loadBundle(dir)), trust };
 }
 
 export function instantiateBundle(module: BundleModule, overrides?: ReadonlyMap<string, ContextTable>): Program {

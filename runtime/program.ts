@@ -126,6 +126,8 @@ export interface PackSettings {
   guardedRegexes: readonly string[];
   /** A guarded regex call slower than this is counted (run summary). */
   regexBudgetMs: number;
+  /** Offset (minutes east of UTC) for timestamps that carry no zone; absent in older bundles = 0. */
+  timeZoneOffsetMinutes?: number;
 }
 
 export interface PackInfo {

@@ -124,7 +124,7 @@ export function verifyBundle(dir: string, trustedPublicKeyPem: string | Buffer):
   const manifestPath = join(dir, MANIFEST_FILE);
   if (!existsSync(manifestPath)) return fail('no-manifest', `no bundle at ${dir}: ${manifestPath} is missing`);
   const sigPath = join(dir, SIGNATURE_FILE);
-  if (!existsSync(sigPath)) return fail('unsigned', `bundle ${dir} is not signed (${SIGNATURE_FILE} is missing); sign it with \`uebac compile --sign KEY\``);
+  if (!existsSync(sigPath)) return fail('unsigned', `bundle ${dir} is not signed (${SIGNATURE_FILE} is missing)`);
 
   let sig: SignatureFile;
   try {

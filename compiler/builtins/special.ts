@@ -165,7 +165,7 @@ const aggregates: Builtin[] = [
   aggregate('count', 'count', 'session', 'Events in the current user session (including this one) of the listed event types (default: the rule\'s) that have the current value of the field. `count(f) == 1` holds on the first such event of the session.', 'count(usb_asset) == 1'),
   aggregate('sum', 'sum', 'session', 'Sum of a numeric field over the session\'s events of the listed types, including this one.', 'sum(bytes) > 10000000', ['sessionSum']),
   aggregate('distinctCount', 'distinct', 'session', 'Number of distinct values of the field in the session.', 'distinctCount(external_domain) > 5', ['DistinctCount']),
-  aggregate('sequenceCount', 'count', 'sequence', 'Like count(), over the user\'s day-sequence (UTC day) instead of the session.', 'sequenceCount(url) == 1'),
+  aggregate('sequenceCount', 'count', 'sequence', 'Like count(), over the user\'s day-sequence (UTC day) instead of the session.', 'sequenceCount(web_domain) == 1'),
   aggregate('sequenceSum', 'sum', 'sequence', 'Sum of a numeric field over the user\'s day-sequence (UTC day), including this event.', "sequenceSum(bytes_in, 'web-activity-allowed') >= 20971520"),
   aggregate('sequenceDistinctCount', 'distinct', 'sequence', 'Distinct values of the field in the user\'s day-sequence.', 'sequenceDistinctCount(host) > 3'),
   aggregate('countBy', 'count', 'asset', 'Like count(), over the 24-hour asset sequence named by `key`.', 'countBy(alert_name, dlp_asset) == 1', ['CountBy']),

@@ -361,15 +361,17 @@ export const DIAG = {
       'parser accepts is also accepted by the earlier one), this parser never gets a line. ' +
       'The message names the parser that shadows it.',
     example: [
-      '# parsers/trendmicro-officescan/cef-any.yaml   (earlier)',
-      'conditions: ["CEF:", "Trend Micro|OfficeScan"]',
+      '# parsers/cef-any.yaml   (tried first: priority 10)',
+      'priority: 10',
+      'select: { vendor: [Trend Micro], product: [Apex Central] }',
       '',
-      '# parsers/trendmicro-officescan/cef-dlp.yaml   (shadowed)',
-      'conditions: ["CEF:", "Trend Micro|OfficeScan", "|DLP|"]',
+      '# parsers/cef-dlp.yaml   (shadowed: default priority 100)',
+      'select: { vendor: [Trend Micro], product: [Apex Central], signature: ["DLP"] }',
     ].join('\n'),
     fix:
-      'Make the earlier parser more specific, move the specific parser before the broad one, ' +
-      'or delete the parser that is never used.',
+      'Parsers are tried in ascending `priority` (lowest number first, ties by id): give the ' +
+      'specific parser a smaller priority number than the broad one (here `priority: 9` on ' +
+      '`cef-dlp`), make the earlier parser more specific, or delete the parser that is never used.',
   },
   FIELD_NEVER_PRODUCED: {
     code: 'UEB0208',

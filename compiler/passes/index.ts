@@ -7,6 +7,7 @@
 // Code generation (./emit.ts) runs on the finished IR.
 import type { Diagnostic } from '../diagnostics/types.ts';
 import type { IR } from '../ir.ts';
+import type { SafetyResult } from '../regex/safety.ts';
 import { loadContentDir, type SourceFile } from '../load.ts';
 import { checkDuplicates } from './check-duplicate-ids.ts';
 import { checkExpressions } from './check-expressions.ts';
@@ -36,22 +37,29 @@ export const STAGES: ReadonlyArray<{ name: string; passes: readonly Pass[] }> = 
   { name: 'lint', passes: [lintShadowedParsers, lintUnproducedFields, lintEmptyTables] },
 ];
 
-export interface CompileResult { ir: IR | null; diagnostics: Diagnostic[]; files: SourceFile[] }
+export interface CompileResult extends FilesResult { files: SourceFile[] }
+
+export interface FilesResult {
+  ir: IR | null;
+  diagnostics: Diagnostic[];
+  /** Every regex verdict the screen used, by `flags/source` (what a pack's verdict file records). */
+  regexVerdicts: ReadonlyMap<string, SafetyResult>;
+}
 
 /** Load, validate, resolve and check the content directory. */
 export function compileDir(root: string, options: CompileOptions = {}): CompileResult {
   const { files, diagnostics } = loadContentDir(root);
-  return { ...compileFiles(files, diagnostics, options), files };
+  return { ...compileFiles(files, diagnostics, { contentRoot: root, ...options }), files };
 }
 
 /** Run every stage over loaded files; `diagnostics` may already hold the loader's. */
-export function compileFiles(files: SourceFile[], diagnostics: Diagnostic[] = [], options: CompileOptions = {}): { ir: IR | null; diagnostics: Diagnostic[] } {
+export function compileFiles(files: SourceFile[], diagnostics: Diagnostic[] = [], options: CompileOptions = {}): FilesResult {
   const session = new Session(diagnostics);
   const unit = emptyUnit(files);
   unit.options = options;
   for (const stage of STAGES) {
     for (const pass of stage.passes) pass(unit, session);
-    if (session.hasErrors()) return { ir: null, diagnostics };
+    if (session.hasErrors()) return { ir: null, diagnostics, regexVerdicts: unit.regexVerdicts };
   }
-  return { ir: unit.ir, diagnostics };
+  return { ir: unit.ir, diagnostics, regexVerdicts: unit.regexVerdicts };
 }

@@ -34,6 +34,7 @@ export function readPack(unit: Unit, _session: Session): void {
     maxDaySequences: s.limits?.maxDaySequences ?? DEFAULT_SETTINGS.maxDaySequences,
     guardedRegexes: [], // filled by the expression pass (screen-regex.ts)
     regexBudgetMs: s.limits?.regexBudgetMs ?? DEFAULT_SETTINGS.regexBudgetMs,
+    timeZoneOffsetMinutes: s.timeZoneOffsetMinutes ?? 0,
   };
   unit.ir.contexts = unit.graph.contexts.map(({ value: c }) => ({
     name: c.id, shape: c.shape, match: c.match ?? 'exact', organisation: c.organisation ?? false, columns: c.columns,

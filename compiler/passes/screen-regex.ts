@@ -4,7 +4,9 @@ import { DEFAULT_REGEX_BUDGET_MS, regexKey } from '../../runtime/regex-guard.ts'
 import { DIAG } from '../diagnostics/codes.ts';
 import type { Range } from '../diagnostics/types.ts';
 import type { SourceFile } from '../load.ts';
-import { checkRegexSafety } from '../regex/safety.ts';
+import { join, posix } from 'node:path';
+import { checkRegexSafety, type SafetyResult } from '../regex/safety.ts';
+import { readVerdicts, VERDICT_FILE } from '../regex/verdicts.ts';
 import { translateExabeamRegex } from '../regex/translate.ts';
 import type { Session } from './session.ts';
 import type { Unit } from './unit.ts';
@@ -37,6 +39,21 @@ function reviewedRegexes(unit: Unit): Set<string> {
   return set;
 }
 
+const shippedByUnit = new WeakMap<Unit, Map<string, SafetyResult>>();
+
+/** The verdicts the pack ships beside its pack.yaml (empty without a content root or file). */
+function shippedVerdicts(unit: Unit): Map<string, SafetyResult> {
+  let map = shippedByUnit.get(unit);
+  if (map) return map;
+  const root = unit.options.contentRoot;
+  const packFile = unit.graph.pack?.file.path ?? unit.files.find((f) => (f.value as { kind?: unknown } | undefined)?.kind === 'pack')?.path;
+  map = root !== undefined && packFile !== undefined && unit.options.shippedRegexVerdicts !== false
+    ? readVerdicts(join(root, posix.dirname(packFile), VERDICT_FILE))
+    : new Map();
+  shippedByUnit.set(unit, map);
+  return map;
+}
+
 function guard(unit: Unit, key: string): void {
   const list = unit.ir.settings.guardedRegexes as string[];
   if (!list.includes(key)) { list.push(key); list.sort(); }
@@ -52,7 +69,8 @@ export function screenRegex(unit: Unit, session: Session, file: SourceFile, rang
   }
   const key = regexKey(re);
   const reviewed = reviewedRegexes(unit).has(key);
-  const safety = checkRegexSafety(source, flags, { reviewed });
+  const safety = checkRegexSafety(source, flags, { reviewed, shipped: shippedVerdicts(unit).get(`${flags}/${source}`) });
+  unit.regexVerdicts.set(`${flags}/${source}`, safety);
   if (safety.safe) {
     if (safety.unproven) guard(unit, key); // fuzzed, not proven: run it guarded
     return;

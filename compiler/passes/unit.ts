@@ -6,6 +6,7 @@ import type { ContentGraph, ContextDoc, Item, RuleDoc } from '../graph.ts';
 import type { IR, IREventType } from '../ir.ts';
 import type { SourceFile } from '../load.ts';
 import type { Range } from '../diagnostics/types.ts';
+import type { SafetyResult } from '../regex/safety.ts';
 
 /** An expression found by resolve-references, waiting for check-expressions. */
 export interface ExprSlot {
@@ -28,6 +29,10 @@ export interface RegexSlot { file: SourceFile; range: Range; source: string; fla
 export interface CompileOptions {
   /** Context tables the deployment fills (validate --context): they are not warned about as empty. */
   suppliedTables?: ReadonlySet<string>;
+  /** The content directory (compileDir sets it): the pack's shipped regex verdicts are read from it. */
+  contentRoot?: string;
+  /** Use the regex verdicts the pack ships (default true); false checks every regex afresh. */
+  shippedRegexVerdicts?: boolean;
 }
 
 export interface Unit {
@@ -45,6 +50,8 @@ export interface Unit {
   ir: IR;
   exprs: ExprSlot[];
   regexes: RegexSlot[];
+  /** Every regex verdict the screen used, by `flags/source` (what a verdict file records). */
+  regexVerdicts: Map<string, SafetyResult>;
 }
 
 /** A placeholder expression; every one is replaced by check-expressions. */
@@ -79,5 +86,6 @@ export function emptyUnit(files: SourceFile[]): Unit {
     },
     exprs: [],
     regexes: [],
+    regexVerdicts: new Map(),
   };
 }

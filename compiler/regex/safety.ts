@@ -19,7 +19,15 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from '
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { checkSync, type Diagnostics, type Parameters } from 'recheck';
+import type { Diagnostics, Parameters } from 'recheck';
+
+// recheck is ~3 MB of JavaScript: loaded on the first regex that actually needs checking, so a
+// compile whose verdicts are all known (shipped with the pack or cached) never parses it.
+let checkSyncFn: typeof import('recheck').checkSync | undefined;
+function checkSync(source: string, flags: string, params: Parameters): Diagnostics {
+  checkSyncFn ??= (createRequire(import.meta.url)('recheck') as typeof import('recheck')).checkSync;
+  return checkSyncFn(source, flags, params);
+}
 
 export type SafetyResult =
   /** `unproven`: only the fuzzer looked (lookaround, back-references) and found no attack. */
@@ -50,7 +58,7 @@ const MAX_ATTACK_CHARS = 80;
 // Results are kept in memory and in a small JSON file shared by every compile on this
 // machine (keyed by recheck's version), so a pack's regexes are analysed once, not on
 // every `uebac validate` / `compile` / `test`. UEBAC_CACHE_DIR moves it; set it to '' to disable.
-const RECHECK_VERSION = (() => {
+export const RECHECK_VERSION = (() => {
   try {
     return (createRequire(import.meta.url)('recheck/package.json') as { version: string }).version;
   } catch {
@@ -60,7 +68,7 @@ const RECHECK_VERSION = (() => {
 // Under the user's home (not a shared /tmp), so another local user cannot mark a regex safe.
 const CACHE_DIR = process.env.UEBAC_CACHE_DIR ?? join(homedir(), '.cache', 'uebac');
 // POLICY names the grading below: a change to it must not reuse verdicts of the old one.
-const POLICY = 'v2-bounded';
+export const POLICY = 'v2-bounded';
 const CACHE_FILE = CACHE_DIR ? join(CACHE_DIR, `regex-safety-recheck-${RECHECK_VERSION}-${POLICY}.json`) : '';
 let cache: Map<string, SafetyResult> | undefined;
 
@@ -105,6 +113,14 @@ export interface SafetyOptions {
    * not given; a caller with its own short limit (the importer) passes one to opt in.
    */
   retryTimeoutMs?: number;
+  /**
+   * The verdict the pack ships for this exact regex (compiler/regex/verdicts.ts), used instead
+   * of running the checker: it was recorded for the same source, flags, checker version and
+   * policy. A shipped timeout is re-checked like a cached one.
+   */
+  shipped?: SafetyResult;
+  /** Run the checker even when a verdict is known, and remember nothing (re-verification). */
+  fresh?: boolean;
 }
 
 let defaults: SafetyOptions = {};
@@ -134,7 +150,14 @@ export function checkRegexSafety(source: string, flags: string, options: SafetyO
   const map = loadCache();
   const hit = map.get(key);
   const retryMs = opts.reviewed ? undefined : opts.retryTimeoutMs ?? (opts.timeoutMs === undefined ? RETRY_TIMEOUT_MS : undefined);
-  const retry = retryMs !== undefined && !needsFuzzer(source);
+  // A fuzzer timeout is retried only for a caller that asked for retries explicitly (the
+  // importer, whose first limit is short): for the compiler it is the normal outcome.
+  const retry = retryMs !== undefined && (opts.retryTimeoutMs !== undefined || !needsFuzzer(source));
+  if (opts.fresh) {
+    const result = judge(source, flags, opts.timeoutMs ?? TIMEOUT_MS);
+    return retry && isTimeout(result) ? judge(source, flags, retryMs) : result;
+  }
+  if (opts.shipped && !(retry && isTimeout(opts.shipped))) return opts.shipped;
   if (hit && !(retry && isTimeout(hit))) return hit;
   if (opts.cacheOnly) return hit ?? { safe: false, reason: 'unknown', detail: 'not screened: the time budget for the screen was used up' };
   let result = judge(source, flags, opts.timeoutMs ?? TIMEOUT_MS);

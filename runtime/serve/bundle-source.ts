@@ -7,12 +7,14 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, 
 import { join } from 'node:path';
 import { loadBundle, readManifest, type Manifest } from '../bundle.ts';
 import type { BundleModule } from '../program.ts';
-import { verifyBundle } from '../signing.ts';
+import { checkTrust, TrustError, type TrustPolicy, type TrustVerdict } from '../trust.ts';
 
 export interface LoadedBundle {
   dir: string;
   manifest: Manifest;
   module: BundleModule;
+  /** how the signature check went; null when no policy was given (library use) */
+  trust: TrustVerdict | null;
 }
 
 /** A cheap fingerprint of DIR's files (size + mtime) to notice a new bundle being put there. */
@@ -25,7 +27,7 @@ export function dirSignature(dir: string): string {
   }).join('|');
 }
 
-export async function loadBundleSnapshot(dir: string, stateDir: string, trustPem: Buffer | null): Promise<LoadedBundle> {
+export async function loadBundleSnapshot(dir: string, stateDir: string, trust: TrustPolicy | null): Promise<LoadedBundle> {
   const manifestBytes = readFileSync(join(dir, 'manifest.json'));
   const bundleBytes = readFileSync(join(dir, 'bundle.mjs'));
   const sha = createHash('sha256').update(bundleBytes).digest('hex');
@@ -42,14 +44,18 @@ export async function loadBundleSnapshot(dir: string, stateDir: string, trustPem
     renameSync(tmp, snap);
   }
   readManifest(snap); // ABI check with a clear message before anything else
-  if (trustPem) {
-    const r = verifyBundle(snap, trustPem);
-    if (!r.ok) {
+  let verdict: TrustVerdict | null = null;
+  if (trust) {
+    try {
+      verdict = checkTrust(snap, trust);
+    } catch (e) {
       rmSync(snap, { recursive: true, force: true });
-      throw new Error(`untrusted bundle: ${r.message}`);
+      // Name the deployed directory, not the snapshot, so the message points at what to fix.
+      if (e instanceof TrustError) throw new TrustError(e.message.split(snap).join(dir), e.reason);
+      throw e;
     }
   }
   const { manifest, module } = await loadBundle(snap);
-  return { dir: snap, manifest, module };
+  return { dir: snap, manifest, module, trust: verdict };
 }
 

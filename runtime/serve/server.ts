@@ -8,7 +8,9 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { readManifest } from '../bundle.ts';
 import type { ContextTable } from '../context.ts';
 import type { Engine } from '../engine.ts';
+import { admitBundle, lineagePath } from '../lineage.ts';
 import { restore, snapshot, StateStore } from '../state.ts';
+import { policyFromPem, type TrustPolicy } from '../trust.ts';
 import { dirSignature, loadBundleSnapshot, type LoadedBundle } from './bundle-source.ts';
 import { FileFollower } from './follow.ts';
 import { ServeMetrics, startMetricsServer } from './metrics.ts';
@@ -25,7 +27,12 @@ export interface ServeOptions {
   spool?: string;
   outDir?: string;
   context?(bundle: LoadedBundle): ReadonlyMap<string, ContextTable>;
+  /** which bundles may run (runtime/trust.ts); null or absent: no signature check (library use) */
+  trust?: TrustPolicy | null;
+  /** the same with one public key */
   trustPem?: Buffer | null;
+  /** accept a bundle older than one this state already ran */
+  allowRollback?: boolean;
   tcp?: Endpoint[];
   udp?: Endpoint[];
   tls?: TlsFiles;
@@ -103,7 +110,13 @@ export class ServeRuntime {
     this.store = new StateStore(o.state);
     this.spool = new Spool(o.spool ?? join(this.stateDir, 'spool.db'));
     this.watchedSignature = dirSignature(o.bundleDir);
-    this.bundle = await loadBundleSnapshot(o.bundleDir, this.stateDir, o.trustPem ?? null);
+    try {
+      this.bundle = await this.loadAdmitted();
+    } catch (e) {
+      this.spool.close();
+      this.store.close(); // releases the state lock: a refused bundle leaves nothing held
+      throw e;
+    }
     const program = this.bundle.module.instantiate(o.context?.(this.bundle) ?? new Map());
     const checkpointLines = o.checkpointLines ?? 50_000;
     const checkpointMs = o.checkpointMs ?? 5000;
@@ -172,6 +185,25 @@ export class ServeRuntime {
     return listening;
   }
 
+  private get trustPolicy(): TrustPolicy | null {
+    const o = this.opts;
+    return o.trust ?? (o.trustPem ? policyFromPem(o.trustPem, '--trust') : null);
+  }
+
+  /**
+   * The bundle in DIR, verified (manifest, ABI, hash, signature policy) and admitted by the
+   * state's lineage (an older bundle than one this state ran is refused unless allowed).
+   */
+  private async loadAdmitted(): Promise<LoadedBundle> {
+    const o = this.opts;
+    const bundle = await loadBundleSnapshot(o.bundleDir, this.stateDir, this.trustPolicy);
+    if (bundle.trust && !bundle.trust.verified) this.log(bundle.trust.warning);
+    // Before the state is restored or migrated: an older bundle must not take it over.
+    const rolledBack = admitBundle(lineagePath(o.state), bundle.manifest, bundle.trust?.verified ? bundle.trust.keyId : null, o.allowRollback ?? false);
+    if (rolledBack) this.log(rolledBack);
+    return bundle;
+  }
+
   /** A new bundle put into DIR (files changed and settled) is loaded like on SIGHUP. */
   private watchBundle(everyMs: number): void {
     this.watcher = setInterval(() => {
@@ -199,8 +231,9 @@ export class ServeRuntime {
     let next: LoadedBundle;
     let program;
     try {
-      next = await loadBundleSnapshot(this.opts.bundleDir, this.stateDir, this.opts.trustPem ?? null);
+      next = await loadBundleSnapshot(this.opts.bundleDir, this.stateDir, this.trustPolicy);
       if (next.manifest.bundleHash === old.manifest.bundleHash) { this.log(`${why}: the bundle is unchanged (sha256 ${old.manifest.bundleHash.slice(0, 12)}…)`); return; }
+      next = await this.loadAdmitted();
       program = next.module.instantiate(this.opts.context?.(next) ?? new Map());
     } catch (e) {
       this.metrics.swaps.inc({ outcome: 'refused' });

@@ -2,7 +2,7 @@
 // stop warning as empty, and any warning left fails the run. The shipped pack reaches zero
 // warnings with the demo organisation's context.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -53,5 +53,47 @@ describe('uebac validate --context / --strict / --max-warnings', () => {
     const r = cli(['validate', 'content', '--context', ctx]);
     expect(r.status).toBe(1);
     expect(r.stderr).toMatch(/network_zones\.csv:3:1: error UEB0503 bad CIDR block `10\.300\.0\.0\/16`/);
+  });
+});
+
+describe('uebac compile --context / explain --context', () => {
+  function brokenContext(): string {
+    const ctx = join(mkdtempSync(join(tmpdir(), 'uebac-cctx-')), 'context');
+    temps.push(ctx);
+    cpSync(join(ROOT, 'examples/context'), ctx, { recursive: true });
+    writeFileSync(join(ctx, 'network_zones.csv'), 'cidr,zone\n10.10.0.0/16,engineering-lan\n10.300.0.0/16,bad\n');
+    return ctx;
+  }
+
+  it('compile counts no empty-table warnings for the tables the context fills', () => {
+    const out = mkdtempSync(join(tmpdir(), 'uebac-cctx-out-'));
+    temps.push(out);
+    const without = cli(['compile', 'content', '-o', join(out, 'a'), '--format', 'json']);
+    expect(without.status, without.stderr).toBe(0);
+    expect(without.stdout).toContain('UEB0209');
+    const withCtx = cli(['compile', 'content', '-o', join(out, 'b'), '--context', 'examples/context', '--format', 'json']);
+    expect(withCtx.status, withCtx.stderr).toBe(0);
+    expect(withCtx.stdout).not.toContain('UEB0209');
+  });
+
+  it('compile fails on a broken context CSV, positioned, and writes no bundle', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'uebac-cctx-out-')), 'dist');
+    temps.push(out);
+    const r = cli(['compile', 'content', '-o', out, '--context', brokenContext()]);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/network_zones\.csv:3:1: error UEB0503 bad CIDR block `10\.300\.0\.0\/16`/);
+    expect(existsSync(join(out, 'bundle.mjs'))).toBe(false);
+  });
+
+  it('explain refuses a broken context CSV with the same positioned error (exit 2, as run)', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'uebac-cctx-out-')), 'dist');
+    temps.push(out);
+    expect(cli(['compile', 'content', '-o', out]).status).toBe(0);
+    const ctx = brokenContext();
+    for (const args of [['explain', 'nobody-1', 'examples/sample/usb.log'], ['run', '--state', ':memory:', 'examples/sample/usb.log']]) {
+      const r = cli([...args, '--bundle', out, '--context', ctx]);
+      expect(r.status, `${args[0]}: ${r.stderr}`).toBe(2);
+      expect(r.stderr).toMatch(/network_zones\.csv:3:1: error UEB0503 bad CIDR block `10\.300\.0\.0\/16`/);
+    }
   });
 });
