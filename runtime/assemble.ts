@@ -35,8 +35,13 @@ export interface ParserPart {
   timeFormats: readonly string[];
   /** The raw keys `map` reads; absent (older bundles): every key is extracted. */
   rawKeys?: readonly string[];
-  /** Raw keys → output fields and event type index (or -1: no event builder matched). */
-  map(raw: Record<string, string>): { fields: Record<string, Value>; eventType: number };
+  /** Raw keys → output fields and event type index (or -1: no event builder matched). The interpreter's form. */
+  map?(raw: Record<string, string>): { fields: Record<string, Value>; eventType: number };
+  /**
+   * The compiled form: builds the event (every field coerced, derived fields null, time 0
+   * until the caller sets it) into `out.event` and returns its type index, or -1.
+   */
+  build?(raw: Record<string, string>, out: { event: Event | null }): number;
 }
 
 export interface ProgramParts {
@@ -57,13 +62,30 @@ export function makeTables(defaults: readonly TableData[], overrides?: ReadonlyM
   return out;
 }
 
-function coerce(v: Value | undefined, type: FieldType): Value {
+// A mapped value → its catalog type; empty is null. Compiled parsers call the one for the
+// field's type directly; the interpreter's mapping goes through coerce().
+export function coerceString(v: Value | undefined): Value {
+  if (typeof v === 'string') return v === '' ? null : v;
+  if (v === undefined || v === null) return null;
+  return Array.isArray(v) ? v.join(';') : String(v);
+}
+export function coerceNumber(v: Value | undefined): Value {
+  return v === undefined || v === null || v === '' ? null : h.toNumber(v);
+}
+export function coerceBoolean(v: Value | undefined): Value {
+  return v === undefined || v === null || v === '' ? null : v === true || v === 'true' || v === '1';
+}
+export function coerceList(v: Value | undefined): Value {
   if (v === undefined || v === null || v === '') return null;
+  return Array.isArray(v) ? v : h.split(String(v), ';');
+}
+
+function coerce(v: Value | undefined, type: FieldType): Value {
   switch (type) {
-    case 'number': case 'time': return h.toNumber(v);
-    case 'boolean': return v === true || v === 'true' || v === '1';
-    case 'list': return Array.isArray(v) ? v : h.split(String(v), ';');
-    default: return Array.isArray(v) ? v.join(';') : typeof v === 'string' ? v : String(v);
+    case 'number': case 'time': return coerceNumber(v);
+    case 'boolean': return coerceBoolean(v);
+    case 'list': return coerceList(v);
+    default: return coerceString(v);
   }
 }
 
@@ -96,6 +118,8 @@ export function assembleProgram(parts: ProgramParts): Program {
   const clock: { anchor: number | null; last: number | null } = { anchor: null, last: null };
   const zoneOffset = parts.timeZoneOffsetMinutes ?? settings.timeZoneOffsetMinutes ?? 0;
   const headerTimeOf = createSyslogTimeParser(zoneOffset);
+  /** Where a compiled parser leaves the event it built (one holder, no per-line allocation). */
+  const built: { event: Event | null } = { event: null };
   const routes: ParserRoute[] = parts.parsers.map((p) => {
     const formats = p.timeFormats.map((f) => compileTimeFormat(f, zoneOffset));
     const epoch = compileTimeFormat('epoch');
@@ -116,8 +140,23 @@ export function assembleProgram(parts: ProgramParts): Program {
         return any ? raw : null;
       } : undefined,
       run(raw, _line, headerTime) {
-        const { fields, eventType } = p.map(raw);
-        if (eventType < 0) return { ok: false, reason: 'no-event-builder', parser: p.id };
+        let ev: Event;
+        let eventType: number;
+        if (p.build) {
+          eventType = p.build(raw, built);
+          if (eventType < 0) return { ok: false, reason: 'no-event-builder', parser: p.id };
+          ev = built.event!;
+          built.event = null;
+        } else {
+          const mapped = p.map!(raw);
+          eventType = mapped.eventType;
+          if (eventType < 0) return { ok: false, reason: 'no-event-builder', parser: p.id };
+          ev = factories[eventType]!(0, null);
+          for (const [name, type] of eventTypes[eventType]!.fields) {
+            const v = mapped.fields[name];
+            if (v !== undefined) ev[name] = coerce(v, type);
+          }
+        }
         let t = NaN;
         let sawTime = false;
         for (const key of p.timeFrom) {
@@ -138,11 +177,8 @@ export function assembleProgram(parts: ProgramParts): Program {
         }
         if (Number.isNaN(t)) return { ok: false, reason: 'unparseable-time', parser: p.id };
         clock.anchor = clock.last = t;
-        const ev = factories[eventType]!(t, source);
-        for (const [name, type] of eventTypes[eventType]!.fields) {
-          const v = fields[name];
-          if (v !== undefined) ev[name] = coerce(v, type);
-        }
+        ev.time = t;
+        ev.time_source = source;
         return { ok: true, event: ev, eventType, parser: p.id };
       },
     };

@@ -106,18 +106,43 @@ export interface EngineCounters {
   sequencesEvicted: number;
 }
 
-export function isoTime(t: number): string {
-  return new Date(t).toISOString();
+// Event times are formatted for every record and scope id: the date part is formatted once
+// per UTC day and the time of day by arithmetic, instead of a Date per call. Times outside
+// years 0000–9999 or with fractions of a millisecond take Date's own path.
+const MAX_FAST_TIME = 253_402_300_800_000; // 10000-01-01
+let cachedDay = NaN;
+let cachedDate = ''; // 'yyyy-MM-ddT'
+let cachedCompact = ''; // 'yyyyMMdd'
+
+function dayOf(t: number): number {
+  const day = Math.floor(t / DAY);
+  if (day !== cachedDay) {
+    cachedDate = new Date(day * DAY).toISOString().slice(0, 11);
+    cachedCompact = cachedDate.slice(0, 4) + cachedDate.slice(5, 7) + cachedDate.slice(8, 10);
+    cachedDay = day;
+  }
+  return day;
 }
 
-let lastStamp = { t: NaN, s: '' };
-/** `yyyyMMddHHmmss` of an event time (memoised: sequences pass the same day boundary). */
+const pad2 = (n: number) => (n < 10 ? '0' + n : '' + n);
+const pad3 = (n: number) => (n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n);
+const fast = (t: number) => t >= 0 && t < MAX_FAST_TIME && Number.isInteger(t);
+
+export function isoTime(t: number): string {
+  if (!fast(t)) return new Date(t).toISOString();
+  const ms = t - dayOf(t) * DAY;
+  const h = Math.floor(ms / HOUR), m = Math.floor(ms / 60_000) % 60, sec = Math.floor(ms / 1000) % 60;
+  return `${cachedDate}${pad2(h)}:${pad2(m)}:${pad2(sec)}.${pad3(ms % 1000)}Z`;
+}
+
+/** `yyyyMMddHHmmss` of an event time. */
 function stamp(t: number): string {
-  if (t === lastStamp.t) return lastStamp.s;
-  const s = new Date(t).toISOString();
-  const out = s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19);
-  lastStamp = { t, s: out };
-  return out;
+  if (!fast(t)) {
+    const s = new Date(t).toISOString();
+    return s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19);
+  }
+  const ms = t - dayOf(t) * DAY;
+  return cachedCompact + pad2(Math.floor(ms / HOUR)) + pad2(Math.floor(ms / 60_000) % 60) + pad2(Math.floor(ms / 1000) % 60);
 }
 
 export class Engine implements RuleRuntime {

@@ -65,6 +65,9 @@ export function guardRegexes(list: RegExp[], settings: RegexGuardSettings): Rege
 /** An RE2 (linear-time) equivalent of a JS regex, or null when RE2 cannot express it. */
 export function linearRegex(re: RegExp): RegexLike | null {
   if (/[^ims]/.test(re.flags.replace('u', ''))) return null; // g/y are stateful; d/v unsupported
+  // Lookaround and back-references are beyond RE2: say so without a failed parse (re2js
+  // reports it by throwing, and building that exception costs more than the check).
+  if (/\(\?<?[=!]|\\[1-9]|\\k</.test(re.source)) return null;
   let flags = 0;
   if (re.flags.includes('i')) flags |= RE2JS.CASE_INSENSITIVE;
   if (re.flags.includes('s')) flags |= RE2JS.DOTALL;

@@ -44,8 +44,16 @@ uebac(['compile', flags.get('content') ?? 'content', '-o', bundle]);
 const out = join(dir, 'records.jsonl');
 const summary = uebac(['run', '--bundle', bundle, '--state', ':memory:', '--context', ctx, '--out', out, log]);
 
-interface SessionRec { type: string; user?: string; notable?: boolean; start?: string; end?: string; score?: number }
-const sessions = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SessionRec).filter((r) => r.type === 'session');
+interface SessionRec { type: string; id?: string; user?: string; notable?: boolean; start?: string; end?: string; score?: number }
+interface RuleRec { type: string; rule?: string; score?: number; session?: string }
+const records = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as SessionRec & RuleRec);
+const sessions = records.filter((r) => r.type === 'session');
+// Rule firings per session, so each story line shows what its score is made of.
+const firings = new Map<string, string[]>();
+for (const r of records) {
+  if (r.type !== 'rule' || !r.session) continue;
+  firings.set(r.session, [...(firings.get(r.session) ?? []), `${r.rule} ${r.score}`]);
+}
 const storyUsers = new Set(truth.stories.map((s) => s.user));
 const notableOf = (user: string) => sessions.filter((s) => s.user === user && s.notable);
 const overlaps = (s: SessionRec, a: string, b: string) => s.start! <= b && s.end! >= a;
@@ -56,12 +64,18 @@ for (const s of truth.stories) {
   const hits = notableOf(s.user);
   const inWindow = hits.filter((x) => overlaps(x, s.start, s.end));
   if (s.kind === 'attack') { attacks++; if (inWindow.length) attacksHit++; } else { lookalikes++; if (hits.length) lookalikesHit++; }
-  const best = Math.max(0, ...sessions.filter((x) => x.user === s.user && overlaps(x, s.start, s.end)).map((x) => x.score ?? 0));
-  report.push(`  ${s.kind.padEnd(7)} ${s.id.padEnd(24)} ${s.user.padEnd(22)} ${s.kind === 'attack' ? (inWindow.length ? 'NOTABLE' : 'missed ') : (hits.length ? 'NOTABLE' : 'quiet  ')} best score in window ${best}`);
+  const top = sessions.filter((x) => x.user === s.user && overlaps(x, s.start, s.end)).sort((a, b) => (b.score ?? 0) - (a.score ?? 0))[0];
+  const why = top?.id ? (firings.get(top.id) ?? []).join(', ') : '';
+  report.push(`  ${s.kind.padEnd(7)} ${s.id.padEnd(24)} ${s.user.padEnd(22)} ${s.kind === 'attack' ? (inWindow.length ? 'NOTABLE' : 'missed ') : (hits.length ? 'NOTABLE' : 'quiet  ')} best score in window ${top?.score ?? 0}${why ? ` (${why})` : ''}`);
+  // A look-alike notable outside its own window: show that session too.
+  if (s.kind === 'benign') for (const h of hits.filter((x) => !overlaps(x, s.start, s.end))) report.push(`          notable elsewhere: ${h.start} score ${h.score} (${(firings.get(h.id!) ?? []).join(', ')})`);
 }
 const benign = sessions.filter((s) => !storyUsers.has(s.user!));
 const benignNotable = benign.filter((s) => s.notable);
-report.push(`attack stories notable ${attacksHit}/${attacks}; look-alikes notable ${lookalikesHit}/${lookalikes}; benign sessions notable ${benignNotable.length}/${benign.length} (${((100 * benignNotable.length) / Math.max(1, benign.length)).toFixed(2)} %)`);
+// The margin below the notable line: the highest benign scores, and the 99th percentile.
+const benignScores = benign.map((s) => s.score ?? 0).sort((a, b) => b - a);
+const p99 = benignScores[Math.floor(benignScores.length / 100)] ?? 0;
+report.push(`attack stories notable ${attacksHit}/${attacks}; look-alikes notable ${lookalikesHit}/${lookalikes}; benign sessions notable ${benignNotable.length}/${benign.length} (${((100 * benignNotable.length) / Math.max(1, benign.length)).toFixed(2)} %); benign scores: highest ${benignScores.slice(0, 3).join(', ') || '0'}, 99th percentile ${p99}`);
 for (const s of benignNotable) report.push(`  benign notable: ${s.user} ${s.start} score ${s.score}`);
 process.stdout.write(report.join('\n') + '\n');
 if (flags.get('summary') === 'yes') process.stdout.write(summary);

@@ -8,6 +8,8 @@ import type { Expr } from './ast.ts';
 
 export interface ExprEmitContext extends EmitContext {
   ident(name: string): Code;
+  /** Sees every call's code and may replace it (parsers memoise repeated calls this way). */
+  call?(node: CallNode, emitted: Code): Code;
 }
 
 /** True when the node always yields a real boolean (never null), so no `=== true` is needed. */
@@ -48,7 +50,8 @@ export function emitExpr(e: Expr, ex: ExprEmitContext): Code {
       return code`(${asBool(e.test, ex)} ? ${emitExpr(e.then, ex)} : ${emitExpr(e.else, ex)})`;
     case 'call': {
       const b = findBuiltin(e.name)!;
-      return b.emit(e as CallNode, e.args.map((a) => emitExpr(a, ex)), ex);
+      const c = b.emit(e as CallNode, e.args.map((a) => emitExpr(a, ex)), ex);
+      return ex.call ? ex.call(e as CallNode, c) : c;
     }
     case 'binary': {
       if (e.op === '&&') return code`(${asBool(e.left, ex)} && ${asBool(e.right, ex)})`;

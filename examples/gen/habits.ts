@@ -41,7 +41,7 @@ const smallFile = (r: Rng, user: User): UsbFile => ({
 
 /** A few files to one of the user's own devices on one of their usual hosts. */
 function usbDay(r: Rng, user: User, win: Window, d: number, opts: HabitOptions): LogEvent[] {
-  if (!r.chance(opts.usbOnly ? 0.7 : 0.3)) return [];
+  if (!r.chance(opts.usbOnly || user.traits.usbDaily ? 0.7 : 0.3)) return [];
   // The primary workstation is the usual host; a laptop, if any, is the second.
   const host = user.usbHosts.length > 1 && r.chance(0.35) ? user.usbHosts[1]! : user.usbHosts[0]!;
   const device = r.pick(user.devices);

@@ -21,6 +21,8 @@ export interface UsbDevice {
 export interface Traits {
   /** Copies files to USB as a habit. */
   usb: boolean;
+  /** Uses USB on most working days, not one day in three (an established USB history). */
+  usbDaily: boolean;
   /** Browses and uploads on the web (false for the first-large-web-upload story user). */
   web: boolean;
   /** Uploads 20+ MB every week (benign look-alike of a large first upload). */
@@ -97,7 +99,7 @@ export function buildOrg(rng: Rng, opts: OrgOptions): Org {
       contacts: pickContacts(r, dept, contactsByDomain, contactsRng),
       startHour: r.int(7, 9),
       rid: 1104 + i,
-      traits: { usb, web: true, bigUploader: false, itAdmin: false },
+      traits: { usb, usbDaily: false, web: true, bigUploader: false, itAdmin: false },
     };
   });
 

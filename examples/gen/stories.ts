@@ -57,7 +57,11 @@ export function planStories(scenario: Scenario, org: Org, win: Window, rng: Rng)
     return stories;
   }
 
+  // An established USB user: per-user models judge a new host or device only once they have
+  // converged (cutOff sessions), and a user who copies to USB one day in three has too few
+  // sessions in a short window for that.
   const exfil = cast.take((u) => u.traits.usb && u.dept !== 'executive');
+  exfil.traits.usbDaily = true;
   add('usb-exfil', 'attack', exfil, 'many files copied to a never-seen USB device on a never-seen host',
     (sr) => usbExfil(sr, org, exfil, 'WS-LAB-42', session(sr), sr.int(20, 60)));
 

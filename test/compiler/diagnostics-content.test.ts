@@ -108,7 +108,7 @@ describe('diagnostics on the real content', () => {
 
   it('(g) YAML syntax error → UEB0001 with line/col', () => {
     const t = contentTexts();
-    edit(t, UHD_011, 'score: 25', 'score: [25');
+    edit(t, UHD_011, 'score: 15', 'score: [15');
     const d = only(compileTexts(t).diagnostics, 'UEB0001');
     expect(d.file).toBe(UHD_011);
     expect(d.range.start.line).toBeGreaterThan(1);
@@ -117,7 +117,7 @@ describe('diagnostics on the real content', () => {
 
   it('(h) schema violation score: "ten" → UEB0104 at the score value', () => {
     const t = contentTexts();
-    edit(t, UHD_011, 'score: 25', 'score: "ten"');
+    edit(t, UHD_011, 'score: 15', 'score: "ten"');
     const d = only(compileTexts(t).diagnostics, 'UEB0104');
     expect(d.file).toBe(UHD_011);
     expect(d.range.start).toMatchObject(lineColOf(t.get(UHD_011)!, '"ten"'));
@@ -129,7 +129,7 @@ describe('diagnostics on the real content', () => {
     edit(t, UD_A, 'exists(device_id)', "exists(device_id) && matches(file_name, '^(a+)+$') && matches(file_name, '([a-')");
     edit(t, UHD_110, "modelTotal('UW-DH', device_id)", "modelTotal('UW-DHH', device_id)");
     edit(t, UH_F, 'dependency: not UW-UHD-011', 'dependency: not UW-UH-A');
-    edit(t, UHD_011, 'score: 25', 'score: "ten"');
+    edit(t, UHD_011, 'score: 15', 'score: "ten"');
     t.set('rules/broken.yaml', 'kind: rule\nid: [oops\n');
     const { ir, diagnostics } = compileTexts(t);
     expect(ir).toBeNull();

@@ -65,7 +65,7 @@ describe('report page in Chromium', () => {
   it('clicking a session shows its timeline: its rules in order, the score chart, histograms', async () => {
     const { page, problems } = await open(html);
     const recs = run.parsed as Rec[];
-    for (const id of ['quinn.james-20261030094807', 'marcus.harris-20261028121736']) {
+    for (const id of ['quinn.james-20261030094807', 'marcus.harris-20261028100534']) {
       await page.click(`[data-testid=sessions] tr[data-id="${id}"]`);
       await page.waitForSelector(`[data-testid=timeline][data-session="${id}"]`);
       const mine = recs.filter((r) => r.type === 'rule' && r.asset === undefined && r.session === id);
