@@ -719,6 +719,6 @@ async function main(argv: string[]): Promise<number> {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
-    (e: unknown) => { process.stderr.write(`fuzz: ${(e as Error).message}\n`); process.exitCode = 2; },
+    (e: unknown) => { process.stderr.write(`fuzz: ${(e as Error).stack ?? (e as Error).message}\n`); process.exitCode = 2; },
   );
 }
