@@ -27,6 +27,9 @@ export interface Sizes {
   /** Users and days of the synthetic many-users corpus (one USB write per user per day). */
   users: number;
   userDays: number;
+  /** Many users with state in SQLite vs in memory (one USB write per user per day). */
+  sqliteUsers: number;
+  sqliteUserDays: number;
   /** Histogram-memory case: instances × bins per instance. */
   binInstances: number;
   binsPerInstance: number;
@@ -41,6 +44,7 @@ export const FULL: Sizes = {
   lines: 1_000_000, warmLines: 20_000, rounds: 2, ruleEvents: 100_000,
   regexSplit: true, warmCompile: true, concurrentMemory: false, profile: true,
   users: 100_000, userDays: 5,
+  sqliteUsers: 200_000, sqliteUserDays: 1,
   binInstances: 20_000, binsPerInstance: 50,
   rulesFactor: 10, parsers: 1000,
 };
@@ -49,6 +53,7 @@ export const QUICK: Sizes = {
   lines: 5_000, warmLines: 5_000, rounds: 2, ruleEvents: 3_000,
   regexSplit: false, warmCompile: false, concurrentMemory: true, profile: false,
   users: 20_000, userDays: 1,
+  sqliteUsers: 20_000, sqliteUserDays: 1,
   binInstances: 20_000, binsPerInstance: 50,
   rulesFactor: 10, parsers: 1000,
 };

@@ -15,6 +15,8 @@ import { ensureProductionCorpus } from './production-corpus.ts';
 import type { BinsResult } from './cases/bins.ts';
 import type { PipelineResult } from './cases/pipeline.ts';
 import type { UsersResult } from './cases/users.ts';
+import type { UsersSqliteResult } from './cases/users-sqlite.ts';
+import type { WholeProcessResult } from './cases/whole-process.ts';
 import { compiledPackKey, preparePacks } from './packs.ts';
 import { hotspots } from './profile.ts';
 import type { RegexProbe } from './regex-probe.ts';
@@ -49,9 +51,10 @@ function parseArgs(argv: string[]): Args {
       case '--lines': sizes.lines = num(); break;
       case '--rounds': sizes.rounds = num(); break;
       case '--users': sizes.users = num(); break;
+      case '--sqlite-users': sizes.sqliteUsers = num(); break;
       case '--parsers': sizes.parsers = num(); break;
       case '--help': case '-h':
-        process.stdout.write('usage: npx tsx bench/run.ts [--quick] [--lines N] [--rounds N] [--users N] [--parsers N] [--profile|--no-profile] [--clock wall|cpu] [--keep] [--strict] [--json FILE]\n');
+        process.stdout.write('usage: npx tsx bench/run.ts [--quick] [--lines N] [--rounds N] [--users N] [--sqlite-users N] [--parsers N] [--profile|--no-profile] [--clock wall|cpu] [--keep] [--strict] [--json FILE]\n');
         process.exit(0);
       // eslint-disable-next-line no-fallthrough
       default: throw new Error(`unknown option ${a} (try --help)`);
@@ -73,6 +76,7 @@ async function main(): Promise<void> {
 
   const corpus = await ensureCorpus(sizes.lines, Math.min(sizes.warmLines, sizes.lines), SEED);
   const users = ensureUsersCorpus(sizes.users, sizes.userDays);
+  const sqliteUsers = ensureUsersCorpus(sizes.sqliteUsers, sizes.sqliteUserDays);
   const tmp = mkdtempSync(join(tmpdir(), 'uebac-bench-'));
   try {
     const packs = preparePacks(tmp, sizes.rulesFactor, sizes.parsers);
@@ -128,6 +132,16 @@ async function main(): Promise<void> {
       corpus: production.path, warm: production.warmPath, bundles: { real: out.real }, rounds: sizes.rounds, tmp,
     }, { label: 'production', nodeFlags: ['--expose-gc', '--max-old-space-size=8192'] })).result;
 
+    log(`whole process: uebac run spawned on the production-like corpus, against the floor`);
+    const whole = (await runChild<WholeProcessResult>('cases/whole-process.ts', {
+      corpus: production.path, warm: production.warmPath, bundle: out.real, rounds: sizes.rounds, tmp,
+    }, { label: 'process', nodeFlags: ['--expose-gc'] })).result;
+
+    log(`${sizes.sqliteUsers} users end to end, state in memory vs SQLite (checkpoints on)`);
+    const sqlite = (await runChild<UsersSqliteResult>('cases/users-sqlite.ts', {
+      corpus: sqliteUsers.path, warm: sqliteUsers.warmPath, bundle: out.real, rounds: sizes.rounds, tmp,
+    }, { label: 'sqlite', nodeFlags: ['--expose-gc', '--max-old-space-size=12288'] })).result;
+
     const probeCase = () => runChild<RegexProbe>('regex-probe.ts', {}, { label: 'regex', env: { UEBAC_CACHE_DIR: '' } }).then((r) => r.result);
     const binsCase = () => runChild<BinsResult>('cases/bins.ts', {
       instances: sizes.binInstances, binsPerInstance: sizes.binsPerInstance, vocabulary: 100_000,
@@ -172,6 +186,15 @@ async function main(): Promise<void> {
         { name: 'production mix: floor (read + split)', rate: rate(prod.floor!.count.lines, pt('floor'), 'lines'), ratio: times(1), target: '—', met: null },
         { name: 'production mix: parse only', rate: rate(prod.parse!.count.lines, pt('parse'), 'lines'), ratio: times(pt('parse') / pt('floor')), target: `≥ 30 % of the floor (${(100 * share('parse')).toFixed(1)} %)`, met: share('parse') >= 0.3 },
         { name: 'production mix: end to end', rate: rate(prod.e2e!.count.lines, pt('e2e'), 'lines'), ratio: times(pt('e2e') / pt('floor')), target: `≥ 20 % of the floor (${(100 * share('e2e')).toFixed(1)} %)`, met: share('e2e') >= 0.2 },
+      );
+    }
+    {
+      const share = pick(whole.floor) / pick(whole.process);
+      rows.push({ name: 'production mix: whole process (uebac run spawned: start, load, run, exit)', rate: rate(whole.floor.lines, pick(whole.process), 'lines'), ratio: times(pick(whole.process) / pick(whole.floor)), target: `— (${(100 * share).toFixed(1)} % of the floor)`, met: null });
+      const ratio = pick(sqlite.sqlite) / pick(sqlite.memory);
+      rows.push(
+        { name: `many users: ${sizes.sqliteUsers.toLocaleString('en-US')} users end to end, state in memory`, rate: rate(sqlite.memory.count.lines, pick(sqlite.memory), 'lines'), ratio: times(1), target: '—', met: null },
+        { name: `many users: ${sizes.sqliteUsers.toLocaleString('en-US')} users end to end, state in SQLite (checkpoints)`, rate: rate(sqlite.sqlite.count.lines, pick(sqlite.sqlite), 'lines'), ratio: times(ratio), target: '≤ 1.3× in-memory', met: ratio <= 1.3 },
       );
     }
     const rc = rules.timings.compiled!;
@@ -224,12 +247,15 @@ async function main(): Promise<void> {
     lines.push(`- rules: compiled ${millis(pick(rc))}, interpreter ${millis(pick(ri))}; with evaluate() a no-op: compiled ${millis(pick(rc0))}, interpreter ${millis(pick(ri0))}; ${rc.fired.toLocaleString('en-US')} rules fired, ${rc.sessions.toLocaleString('en-US')} sessions; compiled and interpreter ${rules.agree ? 'agree (same rules fired per rule id, same sessions)' : '**DISAGREE**'}`);
     lines.push(`- histogram bins: ${bins.bins.toLocaleString('en-US')} bins in ${bins.instances.toLocaleString('en-US')} instances, heap +${bytes(bins.heapDelta)}; training ${rate(bins.bins, 1000 * bins.bins / bins.trainPerSec, 'bins')}`);
     lines.push(`- many users: ${users.description}; ${many.count.events.toLocaleString('en-US')} events, ${many.count.rulesFired?.toLocaleString('en-US')} rules fired; RSS ${bytes(many.baselineRss)} after loading, peak ${bytes(many.peakRss)}; heap at end ${bytes(many.heapUsed)}`);
+    lines.push(`- whole process: uebac run (CLI bundled from the current sources) took ${millis(whole.process.best)} wall, ${millis(whole.process.cpuBest)} CPU (its own, reported at exit), output ${bytes(whole.process.outputBytes)}; the floor in the same child ${millis(whole.floor.best)} wall, ${millis(whole.floor.cpuBest)} CPU; by CPU time the process is ${times(whole.process.cpuBest / whole.floor.cpuBest)} the floor`);
+    lines.push(`- many users with SQLite: ${sqliteUsers.description}; in memory ${millis(pick(sqlite.memory))}, SQLite ${millis(pick(sqlite.sqlite))} (by ${args.clock === 'cpu' ? 'wall' : 'CPU'} time ${times(other(sqlite.sqlite) / other(sqlite.memory))}); checkpoints every 50,000 lines or 5 s and at the end`);
     const checks: string[] = [];
     const same = (a: string, b: string, what: 'lines' | 'events') => { if (pipe[a]!.count[what] !== pipe[b]!.count[what]) checks.push(`${a} ${what} ${pipe[a]!.count[what]} ≠ ${b} ${pipe[b]!.count[what]}`); };
     same('floor', 'e2e', 'lines'); same('parse', 'e2e', 'events'); same('parse/parsers', 'parse', 'events'); same('e2e/rules', 'e2e', 'events');
     if (pipe['e2e/rules']!.count.rulesFired !== pipe.e2e!.count.rulesFired) checks.push(`rules×: ${pipe['e2e/rules']!.count.rulesFired} rules fired ≠ ${pipe.e2e!.count.rulesFired}`);
     if (rules.events !== Math.min(sizes.ruleEvents, pipe.parse!.count.events)) checks.push(`rules case events ${rules.events} ≠ parse events ${pipe.parse!.count.events}`);
     if (!rules.agree) checks.push('compiled and interpreted engines fired different rules');
+    if (sqlite.sqlite.count.events !== sqlite.memory.count.events || sqlite.sqlite.count.rulesFired !== sqlite.memory.count.rulesFired) checks.push(`many users: SQLite run ${sqlite.sqlite.count.events} events / ${sqlite.sqlite.count.rulesFired} rules ≠ in-memory ${sqlite.memory.count.events} / ${sqlite.memory.count.rulesFired}`);
     if (many.count.events !== many.count.lines) checks.push(`many-users corpus: ${many.count.events} events from ${many.count.lines} lines (every line should parse)`);
     lines.push(`- cross-checks: ${checks.length ? `**${checks.join('; ')}**` : 'every stage saw the same lines and events; the scaled packs parsed and fired exactly what the real pack did'}`);
     if (hot) {
@@ -239,7 +265,7 @@ async function main(): Promise<void> {
     }
     lines.push('', `(bench wall time ${millis(Date.now() - started)})`);
     process.stdout.write(lines.join('\n') + '\n');
-    if (args.json) writeFileSync(args.json, JSON.stringify({ sizes, corpus, compile: cr, compileAgain: again, probe, pipe, bins, many, hot }, null, 2) + '\n');
+    if (args.json) writeFileSync(args.json, JSON.stringify({ sizes, corpus, compile: cr, compileAgain: again, probe, pipe, prod, whole, sqlite, bins, many, hot }, null, 2) + '\n');
     if (args.strict && rows.some((r) => r.met === false)) process.exitCode = 1;
   } finally {
     if (args.keep) log(`kept ${tmp}`);

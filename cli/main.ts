@@ -2,8 +2,8 @@
 // Each command's module is imported when that command runs, so `uebac run` never loads the
 // compiler's dependencies (ajv, peggy, recheck, esbuild) and starts as fast as the runtime.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { SCHEMAS } from '../compiler/schemas.ts';
 import { EXIT, exitQuietlyOnBrokenPipe, InputError, reportError } from './errors.ts';
 import type { Format } from './compile-cmd.ts';
@@ -12,6 +12,7 @@ import type { TestFormat } from './test-cmd.ts';
 import type { ExplainFormat } from './explain-cmd.ts';
 import type { ServeCliOptions } from './serve-cmd.ts';
 import { versionText } from './version.ts';
+import { configDir } from '../runtime/trust.ts';
 import { withTrustOptions, type TrustCliOptions } from './trust-options.ts';
 
 function format(v: string): Format {
@@ -46,6 +47,11 @@ function nonNegative(v: string): number {
 }
 function collect(v: string, list: string[]): string[] {
   return [...list, v];
+}
+
+/** Where `uebac keygen` writes by default: the user's config directory, never the working tree. */
+function defaultKeyPrefix(): string {
+  return join(configDir(), 'signing');
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -169,8 +175,14 @@ async function main(argv: string[]): Promise<number> {
     .action(async (paths: string[], o: { out: string; check: boolean; screenBudget: number; screenTimeout: number; json?: boolean }) => { code = (await import('./import-cmd.ts')).importExabeamCommand(paths, o); });
 
   program.command('keygen').description('write an Ed25519 key pair for bundle signing: PREFIX.key (0600) and PREFIX.pub')
-    .argument('<prefix>', 'output path prefix')
-    .action(async (prefix: string) => { (await import('./sign.ts')).keygenCommand(prefix); });
+    .argument('[prefix]', `output path prefix (default: ${defaultKeyPrefix()}, outside any repository)`)
+    .action(async (prefix?: string) => {
+      if (prefix === undefined) {
+        prefix = defaultKeyPrefix();
+        mkdirSync(dirname(prefix), { recursive: true, mode: 0o700 }); // a private key's directory is the owner's only
+      }
+      (await import('./sign.ts')).keygenCommand(prefix);
+    });
 
   program.command('schema').description('print the JSON Schema of a content kind (or list the kinds)')
     .argument('[kind]', `one of: ${Object.keys(SCHEMAS).join(', ')}`)

@@ -2,13 +2,13 @@
 // this file only parses arguments and writes files.
 //
 //   npx tsx examples/generate.ts --scenario usb|full [--users N] [--days D] [--seed S]
-//       [--lines N] [--start 2026-10-01] --out FILE [--truth FILE]
+//       [--lines N] [--start 2026-10-01] [--shape demo|usb-heavy|sales-heavy] --out FILE [--truth FILE]
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { generate, type GenerateOptions } from './gen/generate.ts';
 
 const USAGE =
   'usage: npx tsx examples/generate.ts --scenario usb|full [--users N] [--days D] [--seed S] ' +
-  '[--lines N] [--start YYYY-MM-DD] --out FILE [--truth FILE]';
+  '[--lines N] [--start YYYY-MM-DD] [--shape demo|usb-heavy|sales-heavy] --out FILE [--truth FILE]';
 
 function parseArgs(argv: string[]): { opts: GenerateOptions; out: string; truth?: string } {
   const flags = new Map<string, string>();
@@ -18,7 +18,7 @@ function parseArgs(argv: string[]): { opts: GenerateOptions; out: string; truth?
     if (!key.startsWith('--') || value === undefined) throw new Error(`bad argument "${key}"\n${USAGE}`);
     flags.set(key.slice(2), value);
   }
-  const known = new Set(['scenario', 'users', 'days', 'seed', 'lines', 'start', 'out', 'truth']);
+  const known = new Set(['scenario', 'users', 'days', 'seed', 'lines', 'start', 'shape', 'out', 'truth']);
   for (const k of flags.keys()) if (!known.has(k)) throw new Error(`unknown option --${k}\n${USAGE}`);
 
   const scenario = flags.get('scenario');
@@ -32,7 +32,7 @@ function parseArgs(argv: string[]): { opts: GenerateOptions; out: string; truth?
     return Number(v);
   };
   return {
-    opts: { scenario, users: num('users'), days: num('days'), seed: num('seed'), lines: num('lines'), start: flags.get('start') },
+    opts: { scenario, users: num('users'), days: num('days'), seed: num('seed'), lines: num('lines'), start: flags.get('start'), shape: flags.get('shape') },
     out,
     truth: flags.get('truth'),
   };

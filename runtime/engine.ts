@@ -519,6 +519,7 @@ export class Engine implements RuleRuntime {
       }
       if (!scope) continue;
       scope.score += rule.score;
+      if (scope.fired === NONE_FIRED) scope.fired = new Set();
       scope.fired.add(index);
       if (!scope.rules.includes(rule.id)) scope.rules.push(rule.id);
       this.counters.rulesFired++;
@@ -554,8 +555,11 @@ function capMap<K, V>(map: Map<K, V>, cap: number): void {
   while (map.size > cap) map.delete(map.keys().next().value as K);
 }
 
+/** Most scopes close without a rule firing: they share this empty set (never written) until one does. */
+const NONE_FIRED: ReadonlySet<number> = new Set<number>();
+
 function newScope(id: string, entity: string, start: number): Scope {
-  return { id, entity, start, end: start, score: 0, initialScore: 0, events: 0, rules: [], fired: new Set(), counters: [] };
+  return { id, entity, start, end: start, score: 0, initialScore: 0, events: 0, rules: [], fired: NONE_FIRED as Set<number>, counters: [] };
 }
 
 function keysOf(v: Value): readonly string[] {

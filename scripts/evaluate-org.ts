@@ -4,13 +4,13 @@
 // pack and reports: attack stories notable, benign look-alike stories notable, and the share of
 // sessions of users outside every story that are notable.
 //
-//   npx tsx scripts/evaluate-org.ts [--seed S] [--users N] [--days D] [--start YYYY-MM-DD] [--content DIR]
+//   npx tsx scripts/evaluate-org.ts [--seed S] [--users N] [--days D] [--start YYYY-MM-DD] [--shape NAME] [--content DIR]
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generate } from '../examples/gen/generate.ts';
-import { buildOrg } from '../examples/gen/org.ts';
+import { buildOrg, ORG_SHAPES } from '../examples/gen/org.ts';
 import { Rng } from '../examples/gen/prng.ts';
 
 const ROOT = join(import.meta.dirname, '..');
@@ -20,14 +20,15 @@ const seed = Number(flags.get('seed') ?? 101);
 const users = Number(flags.get('users') ?? 120);
 const days = Number(flags.get('days') ?? 45);
 const start = flags.get('start') ?? '2027-03-01';
+const shape = flags.get('shape') ?? 'demo';
 
 const dir = mkdtempSync(join(tmpdir(), 'uebac-org-'));
-const { lines, truth } = generate({ scenario: 'full', seed, users, days, start });
+const { lines, truth } = generate({ scenario: 'full', seed, users, days, start, shape });
 const log = join(dir, 'org.log');
 writeFileSync(log, lines.join('\n') + '\n');
 
 // The organisation as the generator built it (the same fork the simulation uses first).
-const org = buildOrg(new Rng(seed).fork('org'), { users, allUsb: false, forcedLogins: [] });
+const org = buildOrg(new Rng(seed).fork('org'), { users, allUsb: false, forcedLogins: [], shape: ORG_SHAPES[shape] });
 const ctx = join(dir, 'context');
 mkdirSync(ctx);
 for (const f of ['company_email_domains.csv', 'competitor_domains.csv', 'network_zones.csv']) copyFileSync(join(ROOT, 'examples/context', f), join(ctx, f));
@@ -58,7 +59,7 @@ const storyUsers = new Set(truth.stories.map((s) => s.user));
 const notableOf = (user: string) => sessions.filter((s) => s.user === user && s.notable);
 const overlaps = (s: SessionRec, a: string, b: string) => s.start! <= b && s.end! >= a;
 
-const report: string[] = [`organisation: seed ${seed}, ${users} users, ${days} days from ${start}; ${lines.length} lines`];
+const report: string[] = [`organisation: seed ${seed}, ${users} users, ${days} days from ${start}, shape ${shape}; ${lines.length} lines`];
 let attacksHit = 0, attacks = 0, lookalikesHit = 0, lookalikes = 0;
 for (const s of truth.stories) {
   const hits = notableOf(s.user);
@@ -77,6 +78,8 @@ const benignScores = benign.map((s) => s.score ?? 0).sort((a, b) => b - a);
 const p99 = benignScores[Math.floor(benignScores.length / 100)] ?? 0;
 report.push(`attack stories notable ${attacksHit}/${attacks}; look-alikes notable ${lookalikesHit}/${lookalikes}; benign sessions notable ${benignNotable.length}/${benign.length} (${((100 * benignNotable.length) / Math.max(1, benign.length)).toFixed(2)} %); benign scores: highest ${benignScores.slice(0, 3).join(', ') || '0'}, 99th percentile ${p99}`);
 for (const s of benignNotable) report.push(`  benign notable: ${s.user} ${s.start} score ${s.score}`);
+const topBenign = [...benign].sort((a, b) => (b.score ?? 0) - (a.score ?? 0))[0];
+if (topBenign?.score) report.push(`  highest benign session: ${topBenign.user} ${topBenign.start} score ${topBenign.score} (${(firings.get(topBenign.id!) ?? []).join(', ')})`);
 process.stdout.write(report.join('\n') + '\n');
 if (flags.get('summary') === 'yes') process.stdout.write(summary);
 rmSync(dir, { recursive: true, force: true });

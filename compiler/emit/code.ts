@@ -79,7 +79,11 @@ export function comment(text: string): Code {
 }
 
 export function lines(parts: readonly Code[], indent = ''): Code {
-  return make(parts.map((p) => p.text.split('\n').map((l) => (l ? indent + l : l)).join('\n')).join('\n'));
+  const text = parts.map((p) => p.text).join('\n');
+  if (indent === '') return make(text);
+  if (!/^[ \t]*$/.test(indent)) throw new TypeError('indent must be spaces or tabs');
+  // Every non-empty line gets the indent (one pass; nested blocks are re-indented per level).
+  return make(text.replace(/(^|\n)(?=[^\n])/g, `$1${indent}`));
 }
 
 export function join(parts: readonly Code[], sep: string): Code {

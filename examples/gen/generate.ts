@@ -6,7 +6,7 @@ import type { LogEvent } from './events.ts';
 import { habits } from './habits.ts';
 import { renderEvent } from './lines.ts';
 import { junk, orgNoise } from './noise.ts';
-import { buildOrg } from './org.ts';
+import { buildOrg, ORG_SHAPES } from './org.ts';
 import { Rng } from './prng.ts';
 import { planStories, type Scenario, type Story } from './stories.ts';
 import { isoSeconds, parseStartDate } from './time.ts';
@@ -22,6 +22,8 @@ export interface GenerateOptions {
   start?: string;
   /** Bench mode: grow the organisation until there are at least this many lines, then trim to exactly this many. */
   lines?: number;
+  /** Organisation shape, a name in ORG_SHAPES (default `demo`). */
+  shape?: string;
 }
 
 export interface TruthStory {
@@ -58,13 +60,15 @@ export function generate(opts: GenerateOptions): GenerateResult {
   let users = opts.users ?? DEFAULTS[opts.scenario].users;
   if (!Number.isInteger(users) || users < 15) throw new Error('--users must be an integer of at least 15 (the stories need distinct users)');
 
-  let sim = simulate(opts.scenario, users, win, seed);
+  const shape = opts.shape ?? 'demo';
+  if (!(shape in ORG_SHAPES)) throw new Error(`--shape must be one of ${Object.keys(ORG_SHAPES).join(', ')}`);
+  let sim = simulate(opts.scenario, users, win, seed, shape);
   if (opts.lines !== undefined) {
     if (!Number.isInteger(opts.lines) || opts.lines < 1) throw new Error('--lines must be a positive integer');
     // Scale the head-count (not the days) so the time span and the stories stay put.
     while (sim.events.length < opts.lines) {
       users = Math.ceil((users * opts.lines * 1.2) / sim.events.length) + 1;
-      sim = simulate(opts.scenario, users, win, seed);
+      sim = simulate(opts.scenario, users, win, seed, shape);
     }
     sim.events = trim(sim.events, opts.lines);
   }
@@ -77,10 +81,10 @@ interface Simulation {
   stories: Story[];
 }
 
-function simulate(scenario: Scenario, users: number, win: Window, seed: number): Simulation {
+function simulate(scenario: Scenario, users: number, win: Window, seed: number, shape: string): Simulation {
   const rng = new Rng(seed);
   const usbOnly = scenario === 'usb';
-  const org = buildOrg(rng.fork('org'), { users, allUsb: usbOnly, forcedLogins: usbOnly ? ['mallory.stone'] : [] });
+  const org = buildOrg(rng.fork('org'), { users, allUsb: usbOnly, forcedLogins: usbOnly ? ['mallory.stone'] : [], shape: ORG_SHAPES[shape] });
   const stories = planStories(scenario, org, win, rng);
   const events: LogEvent[] = [
     ...habits(org, win, rng, { usbOnly }),

@@ -64,11 +64,30 @@ export interface OrgOptions {
   allUsb: boolean;
   /** Logins that must exist (the usb scenario names its attacker). */
   forcedLogins: readonly string[];
+  /** Organisation shape; the default is the demo's. */
+  shape?: OrgShape;
 }
+
+/** How an organisation differs from the demo's: who has USB habits, which departments it has. */
+export interface OrgShape {
+  /** Share of users with USB habits (default 0.4). */
+  usbShare?: number;
+  /** Head-count weight per department (default DEPT_WEIGHTS); executives are always two. */
+  deptWeights?: readonly (readonly [Dept, number])[];
+}
+
+/** Named shapes for evaluating the pack on organisations unlike the demo's. */
+export const ORG_SHAPES: Record<string, OrgShape> = {
+  demo: {},
+  // Most staff carry USB sticks: far more benign USB activity for the USB rules to stay quiet on.
+  'usb-heavy': { usbShare: 0.8 },
+  // A sales and finance house with few engineers: other partners, other mail habits.
+  'sales-heavy': { deptWeights: [['engineering', 2], ['sales', 12], ['finance', 8], ['hr', 2], ['legal', 2], ['it', 2]] },
+};
 
 export function buildOrg(rng: Rng, opts: OrgOptions): Org {
   const names = pickNames(rng.fork('names'), opts.users, opts.forcedLogins);
-  const depts = assignDepartments(rng.fork('depts'), names.length, opts.allUsb);
+  const depts = assignDepartments(rng.fork('depts'), names.length, opts.allUsb, opts.shape?.deptWeights ?? DEPT_WEIGHTS);
   const contactsByDomain = new Map<string, string[]>();
   const contactsRng = rng.fork('contacts');
   let hostCount = 0;
@@ -87,7 +106,7 @@ export function buildOrg(rng: Rng, opts: OrgOptions): Org {
     const dept = depts[i]!;
     const tag = (first[0] + last + login.replace(/^\D*/, '')).toUpperCase();
     const host = makeHost(`WS-${tag}-01`, 10 + deptIndex(dept), r);
-    const usb = opts.allUsb || r.chance(0.4);
+    const usb = opts.allUsb || r.chance(opts.shape?.usbShare ?? 0.4);
     const usbHosts = [host];
     // Some USB users also work from a laptop: a second, equally habitual host.
     if (usb && r.chance(opts.allUsb ? 0.4 : 0.2)) usbHosts.push(makeHost(`LT-${tag}-01`, 40, r));
@@ -130,8 +149,8 @@ function pickNames(rng: Rng, n: number, forced: readonly string[]): [string, str
 }
 
 /** Two executives (none in the USB-only skeleton), the rest drawn by head-count weight. */
-function assignDepartments(rng: Rng, n: number, noExecutives: boolean): Dept[] {
-  const pool: Dept[] = DEPT_WEIGHTS.flatMap(([d, w]) => Array<Dept>(w).fill(d));
+function assignDepartments(rng: Rng, n: number, noExecutives: boolean, weights: readonly (readonly [Dept, number])[]): Dept[] {
+  const pool: Dept[] = weights.flatMap(([d, w]) => Array<Dept>(w).fill(d));
   const out: Dept[] = [];
   for (let i = 0; i < n; i++) {
     if (!noExecutives && i >= 1 && i <= 2) out.push('executive');

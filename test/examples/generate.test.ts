@@ -243,6 +243,34 @@ describe('full scenario content', () => {
     const before = lines.filter((l) => (eventTime(l) ?? Infinity) < s.t0);
     expect(before.some((l) => l.includes(host))).toBe(false);
   });
+
+  it('usb-exfil: the user has an established USB history (at least 10 earlier USB days)', () => {
+    const { lines } = full();
+    const s = story(full(), 'usb-exfil');
+    const days = new Set(lines.filter((l) => kindOf(l) === 1 && l.includes(`CORP\\\\${s.user} `) && eventTime(l)! < s.t0)
+      .map((l) => Math.floor(eventTime(l)! / 86_400_000)));
+    expect(days.size).toBeGreaterThanOrEqual(10);
+  });
+});
+
+describe('organisation shapes', () => {
+  /** Distinct users with a DLP removable-storage copy (kind 1) outside the stories. */
+  const usbUsers = (r: GenerateResult) => {
+    const story = new Set(r.truth.stories.map((x) => x.user));
+    return new Set(r.lines.filter((l) => kindOf(l) === 1).map((l) => /cs4=CORP\\\\(\S+)/.exec(l)?.[1]).filter((u): u is string => !!u && !story.has(u))).size;
+  };
+
+  it('usb-heavy gives far more staff USB habits than the demo shape, for the same seed', () => {
+    const demo = generate({ scenario: 'full', seed: 11, users: 60, days: 15 });
+    const heavy = generate({ scenario: 'full', seed: 11, users: 60, days: 15, shape: 'usb-heavy' });
+    expect(usbUsers(heavy)).toBeGreaterThan(usbUsers(demo) * 1.5);
+  });
+
+  it('the demo shape is the default, and an unknown shape is an error naming the known ones', () => {
+    expect(generate({ scenario: 'full', seed: 3, users: 20, days: 5, shape: 'demo' }).lines)
+      .toEqual(generate({ scenario: 'full', seed: 3, users: 20, days: 5 }).lines);
+    expect(() => generate({ scenario: 'full', seed: 3, users: 20, days: 5, shape: 'tiny' })).toThrow(/demo, usb-heavy, sales-heavy/);
+  });
 });
 
 describe('bench mode', () => {
