@@ -2,8 +2,8 @@
 // Each command's module is imported when that command runs, so `uebac run` never loads the
 // compiler's dependencies (ajv, peggy, recheck, esbuild) and starts as fast as the runtime.
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
-import { rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { SCHEMAS } from '../compiler/schemas.ts';
 import { EXIT, exitQuietlyOnBrokenPipe, InputError, reportError } from './errors.ts';
 import type { Format } from './compile-cmd.ts';
@@ -12,6 +12,7 @@ import type { TestFormat } from './test-cmd.ts';
 import type { ExplainFormat } from './explain-cmd.ts';
 import type { ServeCliOptions } from './serve-cmd.ts';
 import { versionText } from './version.ts';
+import { configDir } from '../runtime/trust.ts';
 import { withTrustOptions, type TrustCliOptions } from './trust-options.ts';
 
 function format(v: string): Format {
@@ -48,6 +49,11 @@ function collect(v: string, list: string[]): string[] {
   return [...list, v];
 }
 
+/** Where `uebac keygen` writes by default: the user's config directory, never the working tree. */
+function defaultKeyPrefix(): string {
+  return join(configDir(), 'signing');
+}
+
 async function main(argv: string[]): Promise<number> {
   let code = 0;
   const program = new Command('uebac')
@@ -55,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     .version(versionText(), '-V, --version', 'print the package version and the bundle ABI it runs')
     .exitOverride()
     .option('--debug', 'print stack traces on errors (for bug reports)')
+    .option('--no-color', 'plain text: no ANSI colours (NO_COLOR=1 too); colour is used only on a terminal, or with FORCE_COLOR=1')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   program.command('validate').description('check content: schemas, references, expressions, regexes')
@@ -169,8 +176,21 @@ async function main(argv: string[]): Promise<number> {
     .action(async (paths: string[], o: { out: string; check: boolean; screenBudget: number; screenTimeout: number; json?: boolean }) => { code = (await import('./import-cmd.ts')).importExabeamCommand(paths, o); });
 
   program.command('keygen').description('write an Ed25519 key pair for bundle signing: PREFIX.key (0600) and PREFIX.pub')
-    .argument('<prefix>', 'output path prefix')
-    .action(async (prefix: string) => { (await import('./sign.ts')).keygenCommand(prefix); });
+    .argument('[prefix]', `output path prefix (default: ${defaultKeyPrefix()}, outside any repository)`)
+    .action(async (prefix?: string) => {
+      if (prefix === undefined) {
+        prefix = defaultKeyPrefix();
+        mkdirSync(dirname(prefix), { recursive: true, mode: 0o700 }); // a private key's directory is the owner's only
+      }
+      (await import('./sign.ts')).keygenCommand(prefix);
+    });
+
+  program.command('list').description('list the rules (score, model, MITRE, event types), models, parsers or event types of a bundle or content directory')
+    .argument('<kind>', 'rules, models, parsers or event-types')
+    .option('-b, --bundle <dir>', "compiled bundle directory (its manifest.json is read)", 'dist')
+    .option('--content <dir>', 'list from a content directory instead (compiled in memory, nothing written)')
+    .option('-f, --format <format>', 'text or json', (v: string) => { if (v !== 'text' && v !== 'json') throw new InvalidArgumentError('expected text or json'); return v; }, 'text')
+    .action(async (kind: string, o: { bundle: string; content?: string; format: 'text' | 'json' }) => { code = await (await import('./list-cmd.ts')).listCommand(kind, o); });
 
   program.command('schema').description('print the JSON Schema of a content kind (or list the kinds)')
     .argument('[kind]', `one of: ${Object.keys(SCHEMAS).join(', ')}`)

@@ -151,3 +151,20 @@ export function readContextDir(dir: string, decls: readonly TableDecl[]): Contex
   }
   return { tables, diagnostics };
 }
+
+/**
+ * Tables a context directory supplies with at least one row: their "ships empty" warnings
+ * (UEB0209) do not apply. Problems reading the directory are readContextDir's to report.
+ */
+export function suppliedTables(dir: string | undefined): Set<string> {
+  const out = new Set<string>();
+  if (!dir) return out;
+  let names: string[] = [];
+  try { names = readdirSync(dir).filter((n) => n.endsWith('.csv')); } catch { return out; }
+  for (const n of names) {
+    try {
+      if (parseCsv(readFileSync(join(dir, n), 'utf8')).rows.length > 1) out.add(basename(n, '.csv'));
+    } catch { /* reported by readContextDir */ }
+  }
+  return out;
+}

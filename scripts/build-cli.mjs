@@ -1,12 +1,16 @@
-// Bundles the TypeScript CLI into build/cli.mjs (+ build/chunks/) so `npx uebac` starts fast without a TS loader.
+// Bundles the TypeScript CLI into build/cli.mjs and the library API into build/lib/*.mjs (sharing
+// build/chunks/), so `npx uebac` and `import 'uebac'` run without a TS loader. Type declarations
+// of the library (build/types/) come from `npm run build:types` (tsc), run by prepack.
 import { rmSync } from 'node:fs';
 import { build } from 'esbuild';
 
 // Code splitting keeps each command's modules (and the packages they import) in their own
 // chunk, loaded by the command that needs it: `uebac run` never loads the compiler.
 rmSync('build/chunks', { recursive: true, force: true });
+rmSync('build/lib', { recursive: true, force: true });
 await build({
-  entryPoints: { cli: 'cli/main.ts' },
+  // The CLI and the library API (lib/: `uebac` and `uebac/runtime`) share chunks.
+  entryPoints: { cli: 'cli/main.ts', 'lib/index': 'lib/index.ts', 'lib/runtime': 'lib/runtime.ts' },
   outdir: 'build',
   outExtension: { '.js': '.mjs' },
   chunkNames: 'chunks/[name]-[hash]',
