@@ -2,6 +2,7 @@
 import { join } from 'node:path';
 import { COMPILER_VERSION, compileDir, compileToDir } from '../compiler/compile.ts';
 import type { Diagnostic } from '../compiler/diagnostics/types.ts';
+import { colorEnabled } from './color.ts';
 import { renderDiagnosticList } from './diagnostics-out.ts';
 import { checkContextDir, suppliedTables } from './context-dir.ts';
 import { checkContentDir } from './files.ts';
@@ -13,7 +14,7 @@ export type Format = 'human' | 'json' | 'sarif';
 export function printDiagnostics(root: string, ds: Diagnostic[], format: Format): void {
   if (format === 'json') { process.stdout.write(renderJson(ds) + '\n'); return; }
   if (format === 'sarif') { process.stdout.write(renderSarif(ds, { toolVersion: COMPILER_VERSION }) + '\n'); return; }
-  process.stderr.write(renderDiagnosticList(ds, root, { summary: true }));
+  process.stderr.write(renderDiagnosticList(ds, root, { summary: true, color: colorEnabled(process.stderr) }));
 }
 
 export interface CompileOptions {

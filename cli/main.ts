@@ -61,6 +61,7 @@ async function main(argv: string[]): Promise<number> {
     .version(versionText(), '-V, --version', 'print the package version and the bundle ABI it runs')
     .exitOverride()
     .option('--debug', 'print stack traces on errors (for bug reports)')
+    .option('--no-color', 'plain text: no ANSI colours (NO_COLOR=1 too); colour is used only on a terminal, or with FORCE_COLOR=1')
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
 
   program.command('validate').description('check content: schemas, references, expressions, regexes')
@@ -183,6 +184,13 @@ async function main(argv: string[]): Promise<number> {
       }
       (await import('./sign.ts')).keygenCommand(prefix);
     });
+
+  program.command('list').description('list the rules (score, model, MITRE, event types), models, parsers or event types of a bundle or content directory')
+    .argument('<kind>', 'rules, models, parsers or event-types')
+    .option('-b, --bundle <dir>', "compiled bundle directory (its manifest.json is read)", 'dist')
+    .option('--content <dir>', 'list from a content directory instead (compiled in memory, nothing written)')
+    .option('-f, --format <format>', 'text or json', (v: string) => { if (v !== 'text' && v !== 'json') throw new InvalidArgumentError('expected text or json'); return v; }, 'text')
+    .action(async (kind: string, o: { bundle: string; content?: string; format: 'text' | 'json' }) => { code = await (await import('./list-cmd.ts')).listCommand(kind, o); });
 
   program.command('schema').description('print the JSON Schema of a content kind (or list the kinds)')
     .argument('[kind]', `one of: ${Object.keys(SCHEMAS).join(', ')}`)

@@ -9,7 +9,9 @@ import { lineCapBytes, readLines } from '../runtime/lines.ts';
 import type { ParseOutcome } from '../runtime/program.ts';
 import { runPipeline, type RunSummary } from '../runtime/run.ts';
 import { TimeLookahead } from '../runtime/time-lookahead.ts';
+import { colorEnabled, painter, type Style } from './color.ts';
 import { loadContextDir } from './context-dir.ts';
+import { createProgress, inputSizes } from './progress.ts';
 import { describeError, InputError } from './errors.ts';
 import { checkInputFiles, closeOutputFile, ensureDir, openOutputFile } from './files.ts';
 
@@ -141,8 +143,8 @@ export async function runCommand(files: string[], opts: RunCliOptions): Promise<
   }
   const overrides = opts.context ? loadContextDir(opts.context, manifest) : new Map();
   const program = module.instantiate(overrides);
-  const tty = process.stderr.isTTY && !opts.quiet;
-  const started = performance.now();
+  // Progress only for a person watching a terminal; pipes, files and tests never see it.
+  const progress = process.stderr.isTTY && !opts.quiet ? createProgress((t) => process.stderr.write(t), inputSizes(files), { resumed: opts.resume }) : null;
   prepareStatePath(opts.state);
   const summary = await runPipeline(program, {
     inputs: files,
@@ -154,22 +156,20 @@ export async function runCommand(files: string[], opts: RunCliOptions): Promise<
     bundleHash: manifest.bundleHash,
     checkpointEvents: opts.checkpointEvents,
     timeAnchor: yearAnchor(opts.year),
-    onProgress: tty ? (s) => {
-      const secs = (performance.now() - started) / 1000;
-      process.stderr.write(`\r${s.lines} lines (${Math.round(s.lines / Math.max(secs, 0.001))}/s), ${s.events} events, ${s.notable.length} notable sessions`);
-    } : undefined,
-  }).catch((e: unknown) => { throw stateError(e, opts.state); });
-  if (tty) process.stderr.write('\r\x1b[K');
+    onProgress: progress ? (s, at) => progress.update(at, { lines: s.lines, events: s.events, notable: s.notable.length }) : undefined,
+  }).catch((e: unknown) => { progress?.end(); throw stateError(e, opts.state); });
+  progress?.end();
   if (history) admitBundle(history, manifest, trust.verified ? trust.keyId : null, true);
   // Records go to stdout unless --out names a file; the summary then goes to stderr.
-  if (!opts.quiet) (opts.out ? process.stdout : process.stderr).write(renderRunSummary(summary, opts.out ?? null));
+  const summaryStream = opts.out ? process.stdout : process.stderr;
+  if (!opts.quiet) summaryStream.write(renderRunSummary(summary, opts.out ?? null, painter(colorEnabled(summaryStream))));
   const share = unreadableShare(summary.lines, summary.rejected);
   const max = opts.maxUnreadable ?? 0.5;
   if (share > max) { process.stderr.write(unreadableMessage(files, share, max, summary.rejected)); return 1; }
   return 0;
 }
 
-export function renderRunSummary(s: RunSummary, out: string | null): string {
+export function renderRunSummary(s: RunSummary, out: string | null, paint: (style: Style, text: string) => string = painter(false)): string {
   const lines: string[] = [];
   const rejected = Object.values(s.rejected).reduce((a, b) => a + b, 0);
   lines.push(`lines read        ${s.lines}${s.resumedFrom !== null ? ` (resumed after line ${s.resumedFrom})` : ''}`);
@@ -193,9 +193,9 @@ export function renderRunSummary(s: RunSummary, out: string | null): string {
   lines.push('');
   if (s.notable.length === 0) lines.push('No notable sessions.');
   else {
-    lines.push('Notable sessions:');
+    lines.push(paint('bold', 'Notable sessions:'));
     for (const n of [...s.notable].sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))) {
-      lines.push(`  ${n.user}  score ${n.score}  ${n.start} → ${n.end}  (${n.id})`);
+      lines.push(`  ${paint('bold', n.user)}  ${paint('red', `score ${n.score}`)}  ${n.start} → ${n.end}  (${n.id})`);
       for (const t of n.top) lines.push(`    +${t.score}  ${t.rule}: ${t.reason}`);
     }
   }

@@ -13,6 +13,7 @@ import type { Diagnostic } from '../compiler/diagnostics/types.ts';
 import { testDiagnostics } from '../compiler/test-diagnostics.ts';
 import { coverageGaps, renderJunit, runParserTests, runRuleTest, type TestResult } from '../compiler/testing.ts';
 import { loadBundle } from '../runtime/bundle.ts';
+import { stdoutPaint } from './color.ts';
 import { printDiagnostics } from './compile-cmd.ts';
 import { checkContentDir } from './files.ts';
 
@@ -58,12 +59,14 @@ function emit(dir: string, format: TestFormat, results: readonly TestResult[], f
   if (format === 'json') { process.stdout.write(renderJson(failing) + '\n'); return; }
   if (format === 'sarif') { process.stdout.write(renderSarif(failing, { toolVersion: COMPILER_VERSION }) + '\n'); return; }
   if (results.length === 0) { printDiagnostics(dir, failing, 'human'); return; }
+  const paint = stdoutPaint();
+  const cross = paint('red', '✗');
   for (const r of results) {
     if (r.passed) continue;
-    process.stdout.write(`✗ ${r.name}  (${r.file})\n${r.failures.map((f) => `    ${f}`).join('\n')}\n`);
+    process.stdout.write(`${cross} ${paint('bold', r.name)}  (${r.file})\n${r.failures.map((f) => `    ${f}`).join('\n')}\n`);
   }
-  for (const d of failing) if (d.code === DIAG.MIN_TESTS.code) process.stdout.write(`✗ ${d.code} ${d.message}\n`);
+  for (const d of failing) if (d.code === DIAG.MIN_TESTS.code) process.stdout.write(`${cross} ${d.code} ${d.message}\n`);
   const failed = results.filter((r) => !r.passed).length;
   const parsers = results.filter((r) => r.kind === 'parser').length;
-  process.stdout.write(`${results.length - failed} passed, ${failed} failed (${parsers} parser samples, ${results.length - parsers} rule tests)${gapCount ? `; ${gapCount} rules below --min-tests` : ''}\n`);
+  process.stdout.write(`${paint('green', `${results.length - failed} passed`)}, ${paint(failed ? 'red' : 'green', `${failed} failed`)} (${parsers} parser samples, ${results.length - parsers} rule tests)${gapCount ? `; ${paint('red', `${gapCount} rules below --min-tests`)}` : ''}\n`);
 }

@@ -5,6 +5,7 @@
 import { compileDir } from '../compiler/compile.ts';
 import { renderSummary } from '../compiler/diagnostics/render-human.ts';
 import { printDiagnostics, type Format } from './compile-cmd.ts';
+import { stderrPaint } from './color.ts';
 import { checkContextDir, suppliedTables } from './context-dir.ts';
 import { EXIT } from './errors.ts';
 import { checkContentDir } from './files.ts';
@@ -26,8 +27,9 @@ export function validateCommand(dir: string, opts: ValidateOptions): number {
   const limit = opts.strict ? 0 : opts.maxWarnings;
   const tooMany = limit !== undefined && warnings > limit;
   if (opts.format === 'human') {
-    if (errors === 0 && !tooMany) process.stderr.write(`${dir}: ok${diagnostics.length ? ` (${renderSummary(diagnostics)})` : ''}\n`);
-    else if (errors === 0) process.stderr.write(`${dir}: ${warnings} warning${warnings === 1 ? '' : 's'}, more than the ${limit} allowed by ${opts.strict ? '--strict' : '--max-warnings'}\n`);
+    const paint = stderrPaint();
+    if (errors === 0 && !tooMany) process.stderr.write(`${dir}: ${paint('green', 'ok')}${diagnostics.length ? ` (${renderSummary(diagnostics)})` : ''}\n`);
+    else if (errors === 0) process.stderr.write(`${dir}: ${paint('red', `${warnings} warning${warnings === 1 ? '' : 's'}`)}, more than the ${limit} allowed by ${opts.strict ? '--strict' : '--max-warnings'}\n`);
   }
   return errors || tooMany ? EXIT.findings : EXIT.ok;
 }

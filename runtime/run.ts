@@ -28,7 +28,8 @@ export interface RunOptions {
   bundleHash: string;
   checkpointEvents?: number;
   checkpointSeconds?: number;
-  onProgress?(s: RunSummary): void;
+  /** After each chunk of lines: the summary so far and where reading is (input index, bytes of it consumed). */
+  onProgress?(s: RunSummary, at: { input: number; offset: number }): void;
   /** Called for every event after scoring (used by `uebac explain`). */
   onEvent?(ev: Event, session: string | null, sessionScore: number): void;
   /** Called for every rule record. */
@@ -263,7 +264,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       }
       // Not while lines are held: by the look-ahead (not re-read) or the time guard (read, not processed).
       if (store && lookahead.pending === 0 && !guard.holding && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
-      opts.onProgress?.(summary);
+      opts.onProgress?.(summary, { input: f, offset: position.offset });
     }
     if (plan.kind === 'continue' && !resuming) summary.notes.push(summary.lines === linesBefore ? `${path}: already consumed (${plan.lines} lines), skipped` : `${path}: continued after the ${plan.lines} lines consumed earlier`);
     consumed = rememberConsumed(consumed, consumedRecord(path, position.offset, hash, position.fileLines ?? 0));

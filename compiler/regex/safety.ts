@@ -150,7 +150,9 @@ export function checkRegexSafety(source: string, flags: string, options: SafetyO
   const map = loadCache();
   const hit = map.get(key);
   const retryMs = opts.reviewed ? undefined : opts.retryTimeoutMs ?? (opts.timeoutMs === undefined ? RETRY_TIMEOUT_MS : undefined);
-  const retry = retryMs !== undefined && !needsFuzzer(source);
+  // A fuzzer timeout is retried only for a caller that asked for retries explicitly (the
+  // importer, whose first limit is short): for the compiler it is the normal outcome.
+  const retry = retryMs !== undefined && (opts.retryTimeoutMs !== undefined || !needsFuzzer(source));
   if (opts.fresh) {
     const result = judge(source, flags, opts.timeoutMs ?? TIMEOUT_MS);
     return retry && isTimeout(result) ? judge(source, flags, retryMs) : result;

@@ -60,11 +60,12 @@ describe('state lock', () => {
   });
 
   it.runIf(existsSync('/proc/self/stat'))('takes over a lock whose owner is a zombie (killed, not reaped yet) or whose pid now names a later process', async () => {
-    // `true` exits at once; its parent execs into sleep and never reaps it, so it stays a zombie.
-    const parent = spawn('sh', ['-c', 'true & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // The child exits after its parent has exec'd into `sleep 60`, which never reaps it, so it
+    // stays a zombie. (A child that exited before the exec could be reaped by the shell.)
+    const parent = spawn('sh', ['-c', 'sleep 2 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
     try {
       const zombie = Number((await new Promise<Buffer>((r) => parent.stdout.once('data', r))).toString().trim());
-      for (let i = 0; i < 100 && !/\) Z /.test(readFileSync(`/proc/${zombie}/stat`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 50));
+      for (let i = 0; i < 400 && !/\) Z /.test(readFileSync(`/proc/${zombie}/stat`, 'utf8')); i++) await new Promise((r) => setTimeout(r, 50));
       expect(readFileSync(`/proc/${zombie}/stat`, 'utf8')).toMatch(/\) Z /);
       const state = join(dir, 'zombie.db');
       writeFileSync(`${state}.lock`, `${zombie}\n`);

@@ -68,8 +68,8 @@ describe('the runtime commands do not load the compiler', () => {
     for (const p of COMPILER_PACKAGES) expect(r.packages, `run loads ${p}`).not.toContain(p);
   });
 
-  it('run --help, --version and parse', () => {
-    for (const args of [['run', '--help'], ['--version'], ['parse', '--bundle', bundle, 'examples/sample/usb.log']]) {
+  it('run --help, --version, parse and list (from a bundle)', () => {
+    for (const args of [['run', '--help'], ['--version'], ['parse', '--bundle', bundle, 'examples/sample/usb.log'], ['list', 'rules', '--bundle', bundle]]) {
       const r = packagesLoaded(args);
       expect(r.status, `${args.join(' ')}: ${r.stderr}`).toBe(0);
       for (const p of COMPILER_PACKAGES) expect(r.packages, `${args.join(' ')} loads ${p}`).not.toContain(p);
