@@ -117,7 +117,7 @@ async function main(argv: string[]): Promise<number> {
       code = await (await import('./run-cmd.ts')).runCommand(files, { ...o, checkpointEvents: o.checkpointEvents });
     });
 
-  withTrustOptions(program.command('serve').description('long-running runtime: syslog (TCP/UDP/TLS) in, spool, rules and sessions, JSONL out; SIGTERM drains and exits')
+  withTrustOptions(program.command('serve').description('long-running runtime: syslog (TCP/UDP/TLS), followed files and NATS JetStream in, spool, rules and sessions, JSONL and NATS alerts out; SIGHUP swaps the bundle, SIGTERM drains and exits')
     .option('-b, --bundle <dir>', 'compiled bundle directory', 'dist')
     .option('-s, --state <path>', 'SQLite state file (the spool, bundle snapshots and records go beside it)', '.uebac/serve/state.db')
     .option('-o, --out <dir>', 'directory of JSONL record segments (default: records/ beside the state)')
@@ -134,7 +134,17 @@ async function main(argv: string[]): Promise<number> {
     .option('--checkpoint-lines <n>', 'checkpoint every N lines', positiveInt)
     .option('--checkpoint-seconds <s>', 'checkpoint at least every S seconds', positiveNumber, 5)
     .option('--rotate-mb <n>', 'start a new record segment after N MiB', positiveNumber, 64)
-    .option('--rotate-minutes <n>', 'start a new record segment after N minutes (0: size only)', nonNegative, 0)
+    .option('--rotate-minutes <n>', 'start a new record segment once the event time is N minutes past the segment\'s first (0: size only)', nonNegative, 0)
+    .option('--follow <file>', 'read a growing file, following rotation by rename and copytruncate (repeatable)', collect, [])
+    .option('--nats <url>', 'NATS server for --nats-stream and --nats-alerts, e.g. nats://127.0.0.1:4222')
+    .option('--nats-stream <name>', 'JetStream stream to consume through a durable pull consumer')
+    .option('--nats-subject <subject>', 'only messages on this subject (the consumer\'s filter)')
+    .option('--nats-consumer <name>', 'durable consumer name (created when missing)', 'uebac-serve')
+    .option('--nats-ack-wait <seconds>', 'JetStream redelivers a message not acknowledged within this (more than twice --checkpoint-seconds)', positiveNumber, 60)
+    .option('--nats-alerts <subject>', 'publish notable session and asset-sequence records on this subject')
+    .option('--year <yyyy>', 'year for RFC 3164 headers before the first dated event (a new state only)')
+    .option('--watch-bundle <seconds>', 'look for a new bundle in --bundle this often (SIGHUP reloads at once)', positiveNumber, 2)
+    .option('--no-watch-bundle', 'reload the bundle only on SIGHUP')
     , true).action(async (o: ServeCliOptions) => { code = await (await import('./serve-cmd.ts')).serveCommand(o); });
 
   program.command('test').description('run content tests: parser samples and stateful rule tests')

@@ -3,7 +3,7 @@
 import { ServeRuntime, type ServeOptions } from '../runtime/serve/server.ts';
 import { parseEndpoint, type Endpoint } from '../runtime/serve/syslog.ts';
 import { loadContextDir } from './context-dir.ts';
-import { UsageError } from './run-cmd.ts';
+import { UsageError, yearAnchor } from './run-cmd.ts';
 import { cliTrustPolicy, type TrustCliOptions } from './trust-options.ts';
 
 export interface ServeCliOptions extends TrustCliOptions {
@@ -23,6 +23,15 @@ export interface ServeCliOptions extends TrustCliOptions {
   checkpointSeconds: number;
   rotateMb: number;
   rotateMinutes: number;
+  follow: string[];
+  nats?: string;
+  natsStream?: string;
+  natsSubject?: string;
+  natsConsumer: string;
+  natsAckWait: number;
+  natsAlerts?: string;
+  year?: string;
+  watchBundle: number | false;
 }
 
 function endpoints(list: string[], what: string): Endpoint[] {
@@ -34,7 +43,11 @@ export function serveOptions(o: ServeCliOptions): ServeOptions {
   if ((o.tlsCert === undefined) !== (o.tlsKey === undefined)) throw new UsageError('--tls-cert and --tls-key go together');
   const tcp = endpoints(o.tcp, 'tcp');
   const udp = endpoints(o.udp, 'udp');
-  if (tcp.length + udp.length === 0) throw new UsageError('no source: give at least one of --tcp, --udp');
+  if ((o.natsStream || o.natsAlerts) && !o.nats) throw new UsageError('--nats-stream and --nats-alerts need --nats URL');
+  if (o.natsSubject && !o.natsStream) throw new UsageError('--nats-subject filters the --nats-stream source: give --nats-stream too');
+  if (tcp.length + udp.length + o.follow.length === 0 && !o.natsStream) throw new UsageError('no source: give at least one of --tcp, --udp, --follow, --nats-stream');
+  // A message waits for the checkpoint that acknowledges it: the ack wait must outlast the checkpoint interval.
+  if (o.natsStream && o.natsAckWait <= 2 * o.checkpointSeconds) throw new UsageError(`--nats-ack-wait (${o.natsAckWait} s) must be more than twice --checkpoint-seconds (${o.checkpointSeconds} s): messages are acknowledged only after the checkpoint that covers them`);
   return {
     bundleDir: o.bundle,
     state: o.state,
@@ -52,6 +65,12 @@ export function serveOptions(o: ServeCliOptions): ServeOptions {
     checkpointMs: o.checkpointSeconds * 1000,
     rotateBytes: o.rotateMb * (1 << 20),
     rotateMs: o.rotateMinutes * 60_000,
+    follow: o.follow,
+    nats: o.nats,
+    jetstream: o.natsStream ? { stream: o.natsStream, consumer: o.natsConsumer, subject: o.natsSubject, ackWaitMs: o.natsAckWait * 1000 } : undefined,
+    alertSubject: o.natsAlerts,
+    timeAnchor: yearAnchor(o.year),
+    watchBundleMs: o.watchBundle === false ? 0 : o.watchBundle * 1000,
   };
 }
 
@@ -69,6 +88,7 @@ export async function serveCommand(o: ServeCliOptions): Promise<number> {
     };
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
+    process.on('SIGHUP', () => { if (!stopping) void runtime.reload('SIGHUP'); });
     runtime.failed.then((e) => { process.stderr.write(`uebac serve: fatal: ${e.message}\n`); resolve(1); });
   });
 }

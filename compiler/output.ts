@@ -4,6 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest } from '../runtime/bundle.ts';
 import { ABI_VERSION } from '../runtime/program.ts';
+import { definitionsOf } from './definitions.ts';
 import { COMPILER_VERSION, type IR } from './ir.ts';
 import { bundleSource, emitSource } from './passes/emit.ts';
 
@@ -21,6 +22,7 @@ export function manifestOf(ir: IR, bundleHash: string): Manifest {
     models: ir.models.map((m) => ({ id: m.id, type: m.type, scope: m.scopeType, eventTypes: names(m.eventTypes) })),
     rules: ir.rules.map((r) => ({ id: r.id, name: r.name, eventTypes: names(r.eventTypes), model: r.model >= 0 ? ir.models[r.model]!.id : null, score: r.score, mitre: r.mitre, type: r.type })),
     contextTables: ir.contexts.map((c) => ({ name: c.name, shape: c.shape, match: c.match ?? 'exact', columns: c.columns, organisation: c.organisation, rows: c.rows.length })),
+    definitions: definitionsOf(ir),
   };
 }
 

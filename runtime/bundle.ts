@@ -19,6 +19,8 @@ export interface Manifest {
   models: Array<{ id: string; type: string; scope: string; eventTypes: string[] }>;
   rules: Array<{ id: string; name: string; eventTypes: string[]; model: string | null; score: number; mitre: string[]; type: string }>;
   contextTables: Array<{ name: string; shape: string; match: string; columns: string[]; organisation: boolean; rows: number }>;
+  /** per model, rule and counter (by index): a fingerprint of its definition (compiler/definitions.ts) */
+  definitions?: { models: string[]; rules: string[]; counters: string[] };
 }
 
 export class BundleError extends Error {}

@@ -3,7 +3,8 @@
 import type { ContextTable, TableData } from './context.ts';
 import type { Value } from './helpers.ts';
 
-export const ABI_VERSION = 1;
+// 2: Program.setTimeAnchor (a version-1 bundle lacks it, so it must not be loaded).
+export const ABI_VERSION = 2;
 
 /** An event: a plain object with a fixed set of own fields per event type. */
 export type Event = Record<string, Value> & { time: number; event_type: string };

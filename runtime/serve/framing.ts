@@ -2,7 +2,14 @@
 // terminated by LF (non-transparent framing). Senders may mix both on one connection, so the
 // choice is made per frame from its first byte. Messages become single lines: embedded CR/LF
 // (legal inside an octet-counted frame) are replaced by spaces, because the spool and `run`
-// are line based.
+// are line based. Invalid UTF-8 is replaced (U+FFFD) and the message marked, as `run` does.
+import { isUtf8 } from 'node:buffer';
+
+/** One received line; `repaired` says why bytes were replaced while decoding it. */
+export interface Incoming {
+  text: string;
+  repaired?: 'invalid-utf8';
+}
 
 export interface FrameError {
   reason: 'frame-too-long' | 'bad-octet-count';
@@ -19,15 +26,15 @@ export class SyslogFramer {
   constructor(private readonly maxFrame = 1 << 20) {}
 
   /** Feed bytes; returns complete messages and any framing errors (counted rejects, never a crash). */
-  push(chunk: Buffer): { messages: string[]; errors: FrameError[] } {
-    const messages: string[] = [];
+  push(chunk: Buffer): { messages: Incoming[]; errors: FrameError[] } {
+    const messages: Incoming[] = [];
     const errors: FrameError[] = [];
     let buf = this.carry.length ? Buffer.concat([this.carry, chunk]) : chunk;
     let pos = 0;
     for (;;) {
       if (this.need >= 0) {
         if (buf.length - pos < this.need) break;
-        messages.push(toLine(buf.subarray(pos, pos + this.need)));
+        messages.push(decodeMessage(buf.subarray(pos, pos + this.need)));
         pos += this.need;
         this.need = -1;
         continue;
@@ -74,7 +81,7 @@ export class SyslogFramer {
         break;
       }
       const end = nl > pos && buf[nl - 1] === 13 ? nl - 1 : nl;
-      messages.push(toLine(buf.subarray(pos, end)));
+      messages.push(decodeMessage(buf.subarray(pos, end)));
       pos = nl + 1;
     }
     this.carry = pos >= buf.length ? Buffer.alloc(0) : Buffer.from(buf.subarray(pos));
@@ -82,19 +89,40 @@ export class SyslogFramer {
   }
 
   /** End of the connection: an unterminated LF frame still counts as a message. */
-  end(): { messages: string[]; errors: FrameError[] } {
+  end(): { messages: Incoming[]; errors: FrameError[] } {
     const rest = this.carry;
     this.carry = Buffer.alloc(0);
     if (this.need >= 0) { this.need = -1; return { messages: [], errors: [{ reason: 'bad-octet-count', detail: `connection closed ${rest.length} bytes into an octet-counted frame` }] }; }
     if (this.skipping || rest.length === 0) { this.skipping = false; return { messages: [], errors: [] }; }
-    return { messages: [toLine(rest)], errors: [] };
+    return { messages: [decodeMessage(rest)], errors: [] };
   }
 }
 
 /** One message as one line: bytes decoded as UTF-8 (invalid bytes replaced), CR/LF → space, trailing LF dropped. */
-export function toLine(bytes: Buffer): string {
+export function toLine(bytes: Uint8Array): string {
+  return decodeMessage(bytes).text;
+}
+
+export function decodeMessage(bytes: Uint8Array): Incoming {
   let end = bytes.length;
   while (end > 0 && (bytes[end - 1] === 10 || bytes[end - 1] === 13 || bytes[end - 1] === 0)) end--;
-  const text = bytes.toString('utf8', 0, end);
-  return text.includes('\n') || text.includes('\r') ? text.replace(/\r\n|[\r\n]/g, ' ') : text;
+  const body = Buffer.from(bytes.buffer, bytes.byteOffset, end);
+  const raw = body.toString('utf8');
+  const text = raw.includes('\n') || raw.includes('\r') ? raw.replace(/\r\n|[\r\n]/g, ' ') : raw;
+  return isUtf8(body) ? { text } : { text, repaired: 'invalid-utf8' };
+}
+
+/** A message payload of one or more LF-separated lines (a relay may batch them); empty lines dropped. */
+export function splitPayload(data: Uint8Array): Incoming[] {
+  const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  const out: Incoming[] = [];
+  let start = 0;
+  while (start < buf.length) {
+    let nl = buf.indexOf(10, start);
+    if (nl < 0) nl = buf.length;
+    const m = decodeMessage(buf.subarray(start, nl));
+    if (m.text !== '') out.push(m);
+    start = nl + 1;
+  }
+  return out;
 }

@@ -15,6 +15,11 @@ export class ServeMetrics {
   readonly lateEvents = new Counter({ name: 'uebac_late_events_total', help: 'Events older than the watermark on arrival (still scored)', registers: [this.registry] });
   readonly checkpoints = new Counter({ name: 'uebac_checkpoints_total', help: 'Checkpoints written', registers: [this.registry] });
   readonly swaps = new Counter({ name: 'uebac_bundle_swaps_total', help: 'Bundle swaps, by outcome', labelNames: ['outcome'], registers: [this.registry] });
+  readonly repaired = new Counter({ name: 'uebac_lines_repaired_total', help: 'Lines kept with replaced bytes, by reason (invalid-utf8)', labelNames: ['reason'], registers: [this.registry] });
+  readonly redelivered = new Counter({ name: 'uebac_redelivered_total', help: 'Messages delivered again that were already spooled (acknowledged, not spooled twice), by source', labelNames: ['source'], registers: [this.registry] });
+  readonly acked = new Counter({ name: 'uebac_acked_total', help: 'Messages acknowledged upstream after a checkpoint covered them, by source', labelNames: ['source'], registers: [this.registry] });
+  readonly followRotations = new Counter({ name: 'uebac_follow_rotations_total', help: 'Followed files rotated, by kind (rename, truncate)', labelNames: ['kind'], registers: [this.registry] });
+  readonly alertsPublished = new Counter({ name: 'uebac_alerts_published_total', help: 'Notable records published to the alert subject', registers: [this.registry] });
   readonly alertErrors = new Counter({ name: 'uebac_alert_publish_errors_total', help: 'Alerts that could not be published', registers: [this.registry] });
   readonly backlog = new Gauge({ name: 'uebac_spool_backlog_lines', help: 'Lines spooled but not yet processed', registers: [this.registry] });
   readonly lag = new Gauge({ name: 'uebac_event_lag_seconds', help: 'Wall clock minus the latest event time processed', registers: [this.registry] });

@@ -1,12 +1,13 @@
-// The serve loop: spooled lines in seq order → parse → watermark → engine → records, with a
-// checkpoint (engine state + spool seq + sink position + held events, one SQLite
-// transaction) every N lines or T seconds. What a checkpoint covers is then acknowledged
-// upstream and compacted out of the spool.
-import { TIME_HORIZON } from '../time-guard.ts';
+// The serve loop: spooled lines in seq order → parse (with run's start-of-stream time
+// look-ahead and time guard) → watermark → engine → records, with a checkpoint (engine state +
+// spool seq + sink position + every held line, one SQLite transaction) every N lines or T
+// seconds. What a checkpoint covers is then acknowledged upstream and compacted out of the spool.
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { Engine, type RuleRecord, type ScopeRecord } from '../engine.ts';
-import type { Program } from '../program.ts';
+import type { ParseOutcome, Program } from '../program.ts';
 import { restore, snapshot, type Position, type StateStore } from '../state.ts';
+import type { TimeGuard } from '../time-guard.ts';
+import { TimeLookahead } from '../time-lookahead.ts';
 import { JsonlSink, type SinkPosition } from './jsonl-sink.ts';
 import type { ServeMetrics } from './metrics.ts';
 import { Reorder, type Held } from './reorder.ts';
@@ -27,10 +28,19 @@ export interface ProcessorOptions {
   latenessMs: number;
   checkpointLines: number;
   checkpointMs: number;
+  /** time anchor before the first dated event (`--year`), for a state with no checkpoint */
+  timeAnchor?: number;
+  /** messages wait for a checkpoint to be acknowledged: checkpoint on time even with no new line */
+  acksWaiting?(): boolean;
+  /** so many messages wait for their acknowledgement that the source will stall: checkpoint now */
+  ackPressure?(): boolean;
   /** called after each checkpoint with the highest spool seq it covers */
   onCheckpoint?(seq: number): void;
   log(message: string): void;
 }
+
+/** A held line as checkpointed: spool seq, text, why it was repaired (or null), event time. */
+type SavedLine = [number, string, string | null, number];
 
 export interface ServeState {
   seq: number;
@@ -38,6 +48,10 @@ export interface ServeState {
   reorder: ReturnType<Reorder['save']>;
   lines: number;
   timeAnchor?: number | null;
+  /** lines without a time held for the stream's first event; null once that event came */
+  lookahead?: SavedLine[] | null;
+  /** the event the time guard holds until the next one confirms it */
+  guardHeld?: SavedLine | null;
 }
 
 export type ServePosition = Position & { serve: ServeState };
@@ -47,14 +61,22 @@ export interface Loaded {
   bundleHash: string;
 }
 
-/** Prepares the engine that takes over at a swap: returns it with its state already moved over. */
+/** Moves learned state into the engine that takes over at a swap. */
 export type Migrate = (from: Engine, to: Engine) => void;
+
+interface Tag {
+  seq: number;
+  line: string;
+  repaired: string | null;
+}
+
+type Parsed = Extract<ParseOutcome, { ok: true }>;
 
 export class Processor {
   engine: Engine;
   program: Program;
   bundleHash: string;
-  /** highest spool seq taken into the engine (or held by the watermark) */
+  /** highest spool seq taken in (processed, or held by the look-ahead, time guard or watermark) */
   seq = 0;
   lines = 0;
   lastCheckpoint = Date.now();
@@ -62,9 +84,14 @@ export class Processor {
   private anchor: number | null = null;
   private sink: JsonlSink;
   private reorder: Reorder;
+  private lookahead: TimeLookahead<Tag> | null;
+  private lookaheadHeld: Tag[] = [];
+  private guardHeld: { tag: Tag; time: number } | null = null;
+  /** why the bytes of the line whose event is being processed were replaced */
+  private repaired: string | null = null;
   private sinceCheckpoint = 0;
   private stopping = false;
-  private swapRequest: { next: Loaded; migrate: Migrate; done: (seq: number) => void } | null = null;
+  private swapRequest: { next: Loaded; migrate: Migrate; done: (seq: number) => void; failed: (e: Error) => void } | null = null;
   private wake: (() => void) | null = null;
 
   constructor(loaded: Loaded, private readonly opts: ProcessorOptions, migrateFrom?: (saved: Record<string, unknown>, savedHash: string, engine: Engine) => void) {
@@ -72,6 +99,7 @@ export class Processor {
     this.bundleHash = loaded.bundleHash;
     this.engine = this.newEngine(this.program);
     this.reorder = new Reorder(opts.latenessMs);
+    this.lookahead = this.newLookahead(this.program);
     const checkpoint = opts.store.load();
     const position = checkpoint?.position as ServePosition | undefined;
     if (checkpoint && !position?.serve) throw new Error('this state was written by `uebac run`, not `uebac serve`; give serve its own --state');
@@ -80,37 +108,32 @@ export class Processor {
       if (checkpoint.bundleHash === this.bundleHash) restore(this.engine, state);
       else if (migrateFrom) migrateFrom(state, checkpoint.bundleHash, this.engine);
       else throw new Error('the state was written by a different bundle');
-      this.seq = position.serve.seq;
-      this.lines = position.serve.lines;
-      this.reorder.restore(position.serve.reorder, this.reparse(this.program, position.serve.reorder.held));
-      this.anchor = position.serve.timeAnchor ?? null;
-      if (this.anchor !== null) this.program.setTimeAnchor(this.anchor);
-      this.sink = new JsonlSink(opts.outDir, opts.rotateBytes, opts.rotateMs, position.serve.sink);
+      const s = position.serve;
+      this.seq = s.seq;
+      this.lines = s.lines;
+      this.anchor = s.timeAnchor ?? null;
+      this.sink = new JsonlSink(opts.outDir, opts.rotateBytes, opts.rotateMs, s.sink);
+      // A checkpoint from before the look-ahead was kept: the stream had started if it had an anchor.
+      this.rebuildHolds(this.program, s.reorder, s.guardHeld ?? null, s.lookahead !== undefined ? s.lookahead : this.anchor === null ? [] : null);
       opts.log(`resumed from the checkpoint after spool line ${this.seq} (${this.lines} lines processed so far)`);
     } else {
+      if (opts.timeAnchor !== undefined) { this.anchor = opts.timeAnchor; this.program.setTimeAnchor(opts.timeAnchor); }
       this.sink = new JsonlSink(opts.outDir, opts.rotateBytes, opts.rotateMs, null);
     }
   }
 
-  /**
-   * Parse held lines again (after a restart or a swap). Each is parsed with the anchor at its
-   * own event time, so a header without a year lands where it did the first time.
-   */
-  private reparse(program: Program, held: Array<[number, string, number]>): Held[] {
-    const out: Held[] = [];
-    for (const [seq, line, time] of held) {
-      program.setTimeAnchor(time);
-      const r = program.parse(line);
-      if (r.ok) { program.enrich(r.event, r.eventType); out.push({ seq, line, event: r.event, eventType: r.eventType }); }
-    }
-    program.setTimeAnchor(this.anchor);
-    return out;
+  private newLookahead(program: Program): TimeLookahead<Tag> {
+    return new TimeLookahead<Tag>((text) => program.parse(text));
   }
 
   private newEngine(program: Program): Engine {
     const m = this.opts.metrics;
     return new Engine(program, {
-      rule: (r: RuleRecord) => { this.sink.write(JSON.stringify(r) + '\n'); m.rulesFired.inc(); },
+      rule: (r: RuleRecord) => {
+        if (this.repaired) r.repaired = this.repaired;
+        this.sink.write(JSON.stringify(r) + '\n');
+        m.rulesFired.inc();
+      },
       scope: (s: ScopeRecord) => {
         this.sink.write(JSON.stringify(s) + '\n');
         if (s.notable) {
@@ -122,7 +145,7 @@ export class Processor {
   }
 
   get held(): number {
-    return this.reorder.size;
+    return this.reorder.size + this.lookaheadHeld.length + (this.guardHeld ? 1 : 0);
   }
 
   get latestEventTime(): number {
@@ -136,14 +159,17 @@ export class Processor {
       if (this.swapRequest) this.performSwap();
       const rows = spool.read(this.seq, 2000);
       if (rows.length) {
-        for (const row of rows) this.processLine(row.seq, row.line);
-        this.seq = rows[rows.length - 1]!.seq;
-        if (this.sinceCheckpoint >= this.opts.checkpointLines || Date.now() - this.lastCheckpoint >= this.opts.checkpointMs) this.checkpoint();
+        for (const row of rows) {
+          this.processLine({ seq: row.seq, line: row.line, repaired: row.repaired });
+          this.seq = row.seq;
+          if (this.sink.buffered > 1 << 16) this.sink.flush(this.reorder.maxTime);
+        }
+        if (this.sinceCheckpoint >= this.opts.checkpointLines || Date.now() - this.lastCheckpoint >= this.opts.checkpointMs || this.opts.ackPressure?.()) this.checkpoint();
         await yieldToIo();
         continue;
       }
       if (this.stopping && spool.buffered === 0 && !this.swapRequest) break;
-      if (this.sinceCheckpoint > 0 && Date.now() - this.lastCheckpoint >= this.opts.checkpointMs) this.checkpoint();
+      if ((this.sinceCheckpoint > 0 || this.opts.acksWaiting?.()) && (Date.now() - this.lastCheckpoint >= this.opts.checkpointMs || this.opts.ackPressure?.())) this.checkpoint();
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, Math.max(50, this.opts.checkpointMs / 2));
         this.wake = () => { clearTimeout(t); resolve(); };
@@ -152,34 +178,100 @@ export class Processor {
       this.wake = null;
     }
     this.checkpoint();
-    this.sink.close();
+    this.sink.close(this.reorder.maxTime);
   }
 
-  private processLine(seq: number, line: string): void {
+  private processLine(tag: Tag): void {
     const m = this.opts.metrics;
     this.lines++;
     this.sinceCheckpoint++;
     m.linesProcessed.inc();
-    const r = this.program.parse(line);
-    if (!r.ok) { m.rejected.inc({ reason: r.reason }); return; }
-    if (!(r.event.time < TIME_HORIZON)) { m.rejected.inc({ reason: 'time-out-of-range' }); return; } // runtime/time-guard.ts
+    if (tag.repaired) m.repaired.inc({ reason: tag.repaired });
+    this.parseLine(tag);
+  }
+
+  /** Parse through the start-of-stream look-ahead (runtime/time-lookahead.ts), as `run` does. */
+  private parseLine(tag: Tag): void {
+    const la = this.lookahead;
+    if (!la) { this.settle(this.program.parse(tag.line), tag); return; }
+    const before = la.pending;
+    let dated = false;
+    la.push(tag.line, tag, (r, t) => { if (r.ok) dated = true; this.settle(r, t); });
+    if (la.pending > before) this.lookaheadHeld.push(tag);
+    else if (la.pending === 0) {
+      this.lookaheadHeld = [];
+      // A dated line, or an overflow of the hold: from now on nothing is held (as in `run`).
+      if (dated || before > 0) this.lookahead = null;
+    }
+  }
+
+  private readonly settle = (r: ParseOutcome, tag: Tag): void => {
+    if (!r.ok) { this.opts.metrics.rejected.inc({ reason: r.reason }); return; }
+    // A time far ahead of the stream is held until the next event confirms it (runtime/time-guard.ts).
+    const guard = this.engine.timeGuard as TimeGuard<{ r: Parsed; tag: Tag }>;
+    guard.offer({ r, tag }, r.event.time, this.accept, (reason) => this.opts.metrics.rejected.inc({ reason }));
+    this.guardHeld = guard.holding ? { tag, time: r.event.time } : null;
+  };
+
+  private readonly accept = ({ r, tag }: { r: Parsed; tag: Tag }): void => {
     this.anchor = r.event.time;
     this.program.enrich(r.event, r.eventType);
-    m.eventsParsed.inc();
+    this.opts.metrics.eventsParsed.inc();
     const lateBefore = this.reorder.late;
-    for (const h of this.reorder.push({ seq, line, event: r.event, eventType: r.eventType })) this.engine.process(h.event, h.eventType);
-    if (this.reorder.late > lateBefore) m.lateEvents.inc();
+    for (const h of this.reorder.push({ seq: tag.seq, line: tag.line, repaired: tag.repaired, event: r.event, eventType: r.eventType })) this.processHeld(h);
+    if (this.reorder.late > lateBefore) this.opts.metrics.lateEvents.inc();
+  };
+
+  private processHeld(h: Held): void {
+    this.repaired = h.repaired;
+    this.engine.process(h.event, h.eventType);
+    this.repaired = null;
+  }
+
+  /**
+   * Put back what was held at a checkpoint (after a restart) or by the old bundle (at a swap),
+   * parsed by `program`. Each line is parsed with the anchor at its own event time, so a
+   * header without a year lands where it did the first time.
+   */
+  private rebuildHolds(program: Program, reorder: ReturnType<Reorder['save']>, guardHeld: SavedLine | null, lookahead: SavedLine[] | null): void {
+    const held: Held[] = [];
+    for (const [seq, line, time, repaired] of reorder.held) {
+      program.setTimeAnchor(time);
+      const r = program.parse(line);
+      if (r.ok) { program.enrich(r.event, r.eventType); held.push({ seq, line, repaired: repaired ?? null, event: r.event, eventType: r.eventType }); }
+    }
+    this.reorder.restore(reorder, held);
+    this.guardHeld = null;
+    if (guardHeld) {
+      const [seq, line, repaired, time] = guardHeld;
+      program.setTimeAnchor(time);
+      this.settle(program.parse(line), { seq, line, repaired });
+    }
+    program.setTimeAnchor(this.anchor);
+    this.lookaheadHeld = [];
+    this.lookahead = lookahead === null ? null : this.newLookahead(program);
+    for (const [seq, line, repaired] of lookahead ?? []) this.parseLine({ seq, line, repaired });
   }
 
   checkpoint(): void {
-    this.sink.flush();
-    const serve: ServeState = { seq: this.seq, sink: { ...this.sink.position }, reorder: this.reorder.save(), lines: this.lines, timeAnchor: this.anchor };
+    const t = this.reorder.maxTime;
+    this.sink.flush(t);
+    const saveLine = (tag: Tag, time: number): SavedLine => [tag.seq, tag.line, tag.repaired, time];
+    const serve: ServeState = {
+      seq: this.seq,
+      sink: { ...this.sink.position },
+      reorder: this.reorder.save(),
+      lines: this.lines,
+      timeAnchor: this.anchor,
+      lookahead: this.lookahead ? this.lookaheadHeld.map((h) => saveLine(h, 0)) : null,
+      guardHeld: this.guardHeld ? saveLine(this.guardHeld.tag, this.guardHeld.time) : null,
+    };
     const position: ServePosition = { file: 0, identity: 'serve', offset: this.seq, outputOffset: this.sink.position.offset, lines: this.lines, complete: true, serve };
     this.opts.store.save({ bundleHash: this.bundleHash, position, summary: { lines: this.lines }, state: snapshot(this.engine) });
     this.sinceCheckpoint = 0;
     this.lastCheckpoint = Date.now();
     this.opts.metrics.checkpoints.inc();
-    // Rows still held by the watermark live in the checkpoint, so the spool may drop them too.
+    // Held lines live in the checkpoint, so the spool may drop them too.
     this.opts.spool.compact(this.seq);
     this.opts.onCheckpoint?.(this.seq);
   }
@@ -196,8 +288,8 @@ export class Processor {
    * spool seq the old bundle processed).
    */
   swap(next: Loaded, migrate: Migrate): Promise<number> {
-    return new Promise((done) => {
-      this.swapRequest = { next, migrate, done };
+    return new Promise((done, failed) => {
+      this.swapRequest = { next, migrate, done, failed };
       this.wake?.();
     });
   }
@@ -205,15 +297,21 @@ export class Processor {
   private performSwap(): void {
     const req = this.swapRequest!;
     this.swapRequest = null;
+    let engine: Engine;
+    try {
+      engine = this.newEngine(req.next.program);
+      req.migrate(this.engine, engine);
+    } catch (e) {
+      req.failed(e as Error); // the old bundle keeps running
+      return;
+    }
     this.checkpoint();
-    const engine = this.newEngine(req.next.program);
-    req.migrate(this.engine, engine);
-    // Held events were parsed by the old bundle: parse them again with the new one.
-    this.reorder.restore(this.reorder.save(), this.reparse(req.next.program, this.reorder.save().held));
-    if (this.anchor !== null) req.next.program.setTimeAnchor(this.anchor);
+    const saved = { reorder: this.reorder.save(), guard: this.guardHeld ? ([this.guardHeld.tag.seq, this.guardHeld.tag.line, this.guardHeld.tag.repaired, this.guardHeld.time] as SavedLine) : null, lookahead: this.lookahead ? this.lookaheadHeld.map((h): SavedLine => [h.seq, h.line, h.repaired, 0]) : null };
     this.engine = engine;
     this.program = req.next.program;
     this.bundleHash = req.next.bundleHash;
+    // Held lines were parsed by the old bundle: the new one parses them again.
+    this.rebuildHolds(this.program, saved.reorder, saved.guard, saved.lookahead);
     this.checkpoint();
     req.done(this.seq);
   }

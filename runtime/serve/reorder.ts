@@ -8,6 +8,8 @@ import type { Event } from '../program.ts';
 export interface Held {
   seq: number;
   line: string;
+  /** why bytes of the line were replaced on receipt, or null */
+  repaired: string | null;
   event: Event;
   eventType: number;
 }
@@ -61,8 +63,8 @@ export class Reorder {
   }
 
   /** What a checkpoint keeps: held lines in order (re-parsed on restore, parsing is pure). */
-  save(): { maxTime: number | null; late: number; held: Array<[number, string, number]> } {
-    return { maxTime: Number.isFinite(this.maxTime) ? this.maxTime : null, late: this.late, held: this.held.map((h) => [h.seq, h.line, h.event.time]) };
+  save(): { maxTime: number | null; late: number; held: Array<[number, string, number, (string | null)?]> } {
+    return { maxTime: Number.isFinite(this.maxTime) ? this.maxTime : null, late: this.late, held: this.held.map((h) => [h.seq, h.line, h.event.time, h.repaired]) };
   }
 
   restore(saved: { maxTime: number | null; late: number }, held: Held[]): void {

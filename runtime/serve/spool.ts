@@ -5,16 +5,19 @@
 // spooled twice. The processor checkpoints the last seq it covered; rows up to it are
 // deleted afterwards.
 import Database from 'better-sqlite3';
+import type { Incoming } from './framing.ts';
 
 export interface SpoolRow {
   seq: number;
   source: string;
   line: string;
+  /** why bytes of the line were replaced on receipt (invalid-utf8), or null */
+  repaired: string | null;
 }
 
 interface Pending {
   source: string;
-  line: string;
+  line: Incoming;
 }
 
 export class Spool {
@@ -38,9 +41,12 @@ export class Spool {
     this.db.exec(`CREATE TABLE IF NOT EXISTS lines (seq INTEGER PRIMARY KEY, source TEXT NOT NULL, line TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS sources (name TEXT PRIMARY KEY, position TEXT NOT NULL);
       CREATE TABLE IF NOT EXISTS meta (k TEXT PRIMARY KEY, v INTEGER NOT NULL);`);
-    this.insert = this.db.prepare('INSERT INTO lines (seq, source, line) VALUES (?, ?, ?)');
+    // Spools written before lines were marked repaired gain the column (NULL: not repaired).
+    const cols = (this.db.prepare('PRAGMA table_info(lines)').all() as Array<{ name: string }>).map((c) => c.name);
+    if (!cols.includes('repaired')) this.db.exec('ALTER TABLE lines ADD COLUMN repaired TEXT');
+    this.insert = this.db.prepare('INSERT INTO lines (seq, source, line, repaired) VALUES (?, ?, ?, ?)');
     this.setPosition = this.db.prepare('INSERT OR REPLACE INTO sources (name, position) VALUES (?, ?)');
-    this.readAfter = this.db.prepare('SELECT seq, source, line FROM lines WHERE seq > ? ORDER BY seq LIMIT ?');
+    this.readAfter = this.db.prepare('SELECT seq, source, line, repaired FROM lines WHERE seq > ? ORDER BY seq LIMIT ?');
     const max = this.db.prepare('SELECT MAX(seq) AS m FROM lines').get() as { m: number | null };
     const kept = this.db.prepare("SELECT v FROM meta WHERE k = 'head'").get() as { v: number } | undefined;
     // seq never goes back, even after every row was compacted away.
@@ -67,7 +73,7 @@ export class Spool {
    * source's position after these lines and is committed with them. `onCommitted` learns
    * the highest seq of the commit that holds them.
    */
-  accept(source: string, lines: readonly string[], position?: string, onCommitted?: (lastSeq: number) => void): void {
+  accept(source: string, lines: readonly Incoming[], position?: string, onCommitted?: (lastSeq: number) => void): void {
     for (const line of lines) this.pending.push({ source, line });
     if (position !== undefined) this.pendingPositions.set(source, position);
     if (onCommitted) this.afterFlush.push(onCommitted);
@@ -86,7 +92,7 @@ export class Spool {
     this.afterFlush = [];
     let seq = this.head;
     this.db.transaction(() => {
-      for (const l of lines) this.insert.run(++seq, l.source, l.line);
+      for (const l of lines) this.insert.run(++seq, l.source, l.line.text, l.line.repaired ?? null);
       for (const [name, pos] of positions) this.setPosition.run(name, pos);
     })();
     this.head = seq;

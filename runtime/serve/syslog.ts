@@ -4,7 +4,7 @@ import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
-import { SyslogFramer, toLine } from './framing.ts';
+import { decodeMessage, SyslogFramer, type Incoming } from './framing.ts';
 
 export interface Endpoint {
   host: string;
@@ -12,7 +12,7 @@ export interface Endpoint {
 }
 
 export interface SyslogSink {
-  accept(source: string, lines: readonly string[]): void;
+  accept(source: string, lines: readonly Incoming[]): void;
   frameError(reason: string): void;
 }
 
@@ -80,8 +80,8 @@ export class UdpSyslog {
     const socket = createSocket({ type: at.host.includes(':') ? 'udp6' : 'udp4', recvBufferSize: 8 << 20 });
     this.socket = socket;
     socket.on('message', (msg: Buffer) => {
-      const line = toLine(msg);
-      if (line === '') this.sink.frameError('empty-datagram');
+      const line = decodeMessage(msg);
+      if (line.text === '') this.sink.frameError('empty-datagram');
       else this.sink.accept(this.name, [line]);
     });
     await new Promise<void>((resolve, reject) => { socket.once('error', reject); socket.bind(at.port, at.host, () => resolve()); });

@@ -115,3 +115,63 @@ export function spooledLines(spool: string): string[] {
     db.close();
   }
 }
+
+/** A free TCP port on loopback (bound and released; the caller binds it next). */
+export async function freePort(): Promise<number> {
+  const { createServer } = await import('node:net');
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', () => r()));
+  const port = (srv.address() as { port: number }).port;
+  await new Promise<void>((r) => srv.close(() => r()));
+  return port;
+}
+
+export const NATS_SERVER = ['/usr/sbin/nats-server', '/usr/bin/nats-server', '/usr/local/bin/nats-server'].find((p) => existsSync(p)) ?? null;
+
+export interface Nats {
+  url: string;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+/** A private nats-server with JetStream on loopback, its store in `dir`; resolves once it accepts clients. */
+export async function startNats(dir: string): Promise<Nats> {
+  if (!NATS_SERVER) throw new Error('nats-server is not installed');
+  const { connect: natsConnect } = await import('@nats-io/transport-node');
+  for (let attempt = 0; ; attempt++) {
+    const port = await freePort();
+    const child = spawn(NATS_SERVER, ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', dir], { stdio: ['ignore', 'ignore', 'pipe'] });
+    let log = '';
+    child.stderr!.on('data', (d: Buffer) => { log += d.toString(); });
+    const exited = new Promise<void>((r) => child.once('exit', () => r()));
+    const url = `nats://127.0.0.1:${port}`;
+    const until = Date.now() + 60_000;
+    let dead = false;
+    void exited.then(() => { dead = true; });
+    while (!dead && Date.now() < until) {
+      try {
+        const nc = await natsConnect({ servers: url, timeout: 1000 });
+        await nc.close();
+        return { url, child, stop: async () => { child.kill('SIGTERM'); await exited; } };
+      } catch { await new Promise((r) => setTimeout(r, 100)); }
+    }
+    child.kill('SIGKILL');
+    if (attempt >= 2) throw new Error(`nats-server did not start:\n${log}`);
+  }
+}
+
+/** Poll until `check` returns a value (not undefined), or fail with `what`. */
+export async function until<T>(what: string, check: () => Promise<T | undefined> | T | undefined, timeoutMs = 90_000): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** GET /healthz of a running serve. */
+export async function health(s: Served): Promise<Record<string, unknown>> {
+  return (await (await fetch(`http://127.0.0.1:${s.metrics}/healthz`)).json()) as Record<string, unknown>;
+}
