@@ -3,7 +3,7 @@
 // changed one starts fresh, prose does not count); a bad bundle is refused and the old one
 // keeps running. The records before the swap are the old bundle's; after it they equal a
 // restart of serve with the new bundle on the same state (the same migration, no live swap).
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,7 +40,7 @@ afterAll(() => { if (tmp) rmSync(tmp, { recursive: true, force: true }); });
 
 /** Put a bundle into the served directory the way a deploy does (files replaced). */
 function deploy(from: string, to: string): void {
-  for (const f of ['bundle.mjs', 'manifest.json']) cpSync(join(from, f), join(to, f));
+  for (const f of ['bundle.mjs', 'manifest.json', 'manifest.sig']) if (existsSync(join(from, f))) cpSync(join(from, f), join(to, f));
 }
 
 describe('hot bundle swap', () => {
@@ -86,7 +86,7 @@ describe('hot bundle swap', () => {
     // A bad bundle (bundle.mjs not the one its manifest names): refused, B keeps running.
     writeFileSync(join(served, 'bundle.mjs'), readFileSync(join(served, 'bundle.mjs'), 'utf8') + '\n// tampered\n');
     s.child.kill('SIGHUP');
-    await until('the refusal', () => (/new bundle refused, still running sha256 \w+…: .*does not match its manifest/.test(s.stderr()) ? true : undefined));
+    await until('the refusal', () => (/new bundle refused, still running sha256 \w+…: .*does not match (its|the signed) manifest/.test(s.stderr()) ? true : undefined)).catch((e: Error) => { throw new Error(`${e.message}\n${s.stderr()}`); });
     await sendTcp(s.tcp[0]!, sample.slice(half), 'lf');
     await waitProcessed(s, sample.length);
     expect((await health(s)).bundle).toBe(hashB);
