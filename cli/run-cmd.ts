@@ -5,7 +5,7 @@ import { admitBundle, lineagePath, readLineage, rollbackReason } from '../runtim
 import { TrustError } from '../runtime/trust.ts';
 import { cliTrustPolicy, warnOnStderr, type TrustCliOptions } from './trust-options.ts';
 import { isoTime } from '../runtime/engine.ts';
-import { readLines } from '../runtime/lines.ts';
+import { lineCapBytes, readLines } from '../runtime/lines.ts';
 import type { ParseOutcome } from '../runtime/program.ts';
 import { runPipeline, type RunSummary } from '../runtime/run.ts';
 import { TimeLookahead } from '../runtime/time-lookahead.ts';
@@ -89,7 +89,7 @@ export async function parseCommand(files: string[], opts: { bundle: string; reje
   const flush = () => { if (out.length) { process.stdout.write(out.join('\n') + '\n'); out.length = 0; } };
   for (const file of files) {
     let lineNo = 0;
-    for await (const batch of readLines(file)) {
+    for await (const batch of readLines(file, 0, undefined, { maxLineBytes: lineCapBytes(Math.max(program.settings.maxFieldLength, 65536)) })) {
       for (const line of batch) {
         read++;
         lineNo++;

@@ -5,6 +5,7 @@ import { join, relative, sep } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import { DIAG } from './diagnostics/codes.ts';
 import { scalarOffsets, type ScalarStyle } from './scalar-offsets.ts';
+import { aliasProblem } from './yaml-limits.ts';
 import { diagnostic } from './diagnostics/report.ts';
 import type { Diagnostic, Position, Range } from './diagnostics/types.ts';
 
@@ -85,7 +86,18 @@ export function parseSource(path: string, text: string): { file: SourceFile; dia
     const [start, end] = err.pos;
     diagnostics.push(diagnostic(err.code === 'DUPLICATE_KEY' ? DIAG.DUPLICATE_KEY : DIAG.YAML_SYNTAX, path, rangeOf(file, start, end), firstLine(err.message)));
   }
-  if (diagnostics.length === 0) file.value = doc.toJS({ maxAliasCount: 100 });
+  if (diagnostics.length === 0) {
+    const aliases = aliasProblem(doc, text.length);
+    if (aliases) diagnostics.push(diagnostic(DIAG.YAML_ALIAS_LIMIT, path, rangeOf(file, aliases.start, aliases.end), aliases.message));
+    else {
+      try {
+        file.value = doc.toJS({ maxAliasCount: 100 });
+      } catch (e) {
+        // The yaml package's own alias guard, as a backstop: still a diagnostic with the file.
+        diagnostics.push(diagnostic(DIAG.YAML_ALIAS_LIMIT, path, fileStartRange(file), firstLine((e as Error).message)));
+      }
+    }
+  }
   return { file, diagnostics };
 }
 

@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { absolute, consumedRecord, hashPrefix, InputChangedError, planInput, rememberConsumed, STDIN, type ConsumedInput, type InputPlan } from './inputs.ts';
 import { headerRecord, summaryRecord } from './records.ts';
-import { readLines } from './lines.ts';
+import { lineCapBytes, readLines } from './lines.ts';
 import { regexGuardCounters, resetRegexGuardCounters } from './regex-guard.ts';
 import { openOutput, type Output } from './output.ts';
 import type { Event, ParseOutcome, Program } from './program.ts';
@@ -252,7 +252,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     let fileLine = position.fileLines ?? 0;
     hash = plan.hash;
     const linesBefore = summary.lines;
-    for await (const chunk of readLines(path, position.offset, hash)) {
+    for await (const chunk of readLines(path, position.offset, hash, { maxLineBytes: lineCapBytes(Math.max(program.settings.maxFieldLength, 65536)) })) {
       for (const line of chunk) {
         summary.lines++;
         if (line.repaired) summary.repaired[line.repaired] = (summary.repaired[line.repaired] ?? 0) + 1;

@@ -2,7 +2,7 @@
 // SQLite (WAL) in one transaction together with the input position and output offset, so
 // a killed run resumes with no event lost and none counted twice.
 import Database from 'better-sqlite3';
-import { closeSync, existsSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Engine, Scope } from './engine.ts';
 import type { ConsumedInput } from './inputs.ts';
 import { Instance } from './models.ts';
@@ -185,7 +185,7 @@ export class StateStore {
     acquireLock(this.lockPath, path);
     try {
       if (opts.fresh) removeState(path);
-      else if (existsSync(path) && statSync(path).size === 0) throw new StateError(`state file ${path} is empty (0 bytes): it was truncated or is not a uebac state; ${FRESH_HINT}`);
+      else if (existsSync(path) && statSync(path).size === 0 && !hasWal(path)) throw new StateError(`state file ${path} is empty (0 bytes): it was truncated or is not a uebac state; ${FRESH_HINT}`);
       this.db = openDatabase(path);
     } catch (e) {
       releaseLock(this.lockPath);
@@ -235,19 +235,7 @@ export class StateStore {
   }
 }
 
-function openDatabase(path: string): Database.Database {
-  let db: Database.Database | undefined;
-  try {
-    db = new Database(path);
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
-    if (tables.length && !tables.includes('checkpoint')) throw new StateError(`it holds tables (${tables.slice(0, 3).join(', ')}) but no uebac checkpoint`);
-    if (tables.includes('checkpoint')) {
-      const cols = (db.prepare('PRAGMA table_info(checkpoint)').all() as Array<{ name: string }>).map((c) => c.name);
-      if (cols.includes('state')) throw new StateError('it was written by an older uebac (one-string checkpoint format)');
-    }
-    db.exec(`CREATE TABLE IF NOT EXISTS checkpoint (
+const SCHEMA = `CREATE TABLE IF NOT EXISTS checkpoint (
       id INTEGER PRIMARY KEY CHECK (id = 1),
       bundle_hash TEXT NOT NULL,
       position TEXT NOT NULL,
@@ -258,7 +246,39 @@ function openDatabase(path: string): Database.Database {
       seq INTEGER NOT NULL,
       data TEXT NOT NULL,
       PRIMARY KEY (part, seq)
-    )`);
+    )`;
+
+/**
+ * A new state file is built beside its path and renamed into place, so a run killed while
+ * creating it leaves no state or a complete empty one — never a 0-byte file, which a later
+ * run would rightly refuse as truncated.
+ */
+function createDatabase(path: string): void {
+  const tmp = `${path}.new-${process.pid}`;
+  for (const f of [tmp, `${tmp}-wal`, `${tmp}-shm`]) rmSync(f, { force: true });
+  const db = new Database(tmp);
+  try {
+    db.exec(SCHEMA);
+  } finally {
+    db.close();
+  }
+  renameSync(tmp, path);
+}
+
+function openDatabase(path: string): Database.Database {
+  let db: Database.Database | undefined;
+  try {
+    if (path !== ':memory:' && !existsSync(path)) createDatabase(path);
+    db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as Array<{ name: string }>).map((t) => t.name);
+    if (tables.length && !tables.includes('checkpoint')) throw new StateError(`it holds tables (${tables.slice(0, 3).join(', ')}) but no uebac checkpoint`);
+    if (tables.includes('checkpoint')) {
+      const cols = (db.prepare('PRAGMA table_info(checkpoint)').all() as Array<{ name: string }>).map((c) => c.name);
+      if (cols.includes('state')) throw new StateError('it was written by an older uebac (one-string checkpoint format)');
+    }
+    db.exec(SCHEMA);
     db.pragma('quick_check'); // a torn or overwritten file fails here, not halfway through a load
     return db;
   } catch (e) {
@@ -266,6 +286,12 @@ function openDatabase(path: string): Database.Database {
     const why = e instanceof StateError ? e.message : `SQLite: ${(e as Error).message}`;
     throw new StateError(`state file ${path} cannot be used (${why}); ${FRESH_HINT}`);
   }
+}
+
+/** In WAL mode a live database can be all in `-wal` with a 0-byte main file. */
+function hasWal(path: string): boolean {
+  const wal = `${path}-wal`;
+  return existsSync(wal) && statSync(wal).size > 0;
 }
 
 function removeState(path: string): void {

@@ -19,7 +19,8 @@ import { fileURLToPath } from 'node:url';
 import { compileDir, compileToDir, type IR } from '../compiler/compile.ts';
 import { loadBundle } from '../runtime/bundle.ts';
 import { Engine, type EngineSink } from '../runtime/engine.ts';
-import type { Program } from '../runtime/program.ts';
+import type { ParseOutcome, Program } from '../runtime/program.ts';
+import type { TimeGuard } from '../runtime/time-guard.ts';
 
 export const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const SAMPLE_FILES = ['examples/sample/officescan.log', 'examples/sample/usb.log'];
@@ -374,6 +375,8 @@ export interface FuzzReport {
   parsed: number;
   rejected: number;
   rejectedByReason: Record<string, number>;
+  /** parsed events the time guard kept from the engine (as `uebac run` counts them) */
+  timeRejected: Record<string, number>;
   exceptions: number;
   failures: FuzzFailure[];
   accountingOk: boolean;
@@ -434,6 +437,8 @@ export async function runFuzz(program: Program, opts: FuzzOptions): Promise<Fuzz
   const rejectedByReason: Record<string, number> = Object.create(null) as Record<string, number>;
   let read = 0;
   let parsed = 0;
+  const guard = engine.timeGuard as TimeGuard<Extract<ParseOutcome, { ok: true }>>;
+  const timeRejected: Record<string, number> = {};
   let rejected = 0;
   let mutants = 0;
   let maxOpenSessions = 0;
@@ -479,7 +484,10 @@ export async function runFuzz(program: Program, opts: FuzzOptions): Promise<Fuzz
             program.enrich(out.event, out.eventType);
             stage = 'process';
             te = performance.now();
-            engine.process(out.event, out.eventType);
+            // Through the time guard, as `uebac run` does: a forged far-future time is held or
+            // rejected there, never handed to the engine.
+            const event = out;
+            guard.offer(event, event.event.time, (e) => engine.process(e.event, e.eventType), (reason) => { timeRejected[reason] = (timeRejected[reason] ?? 0) + 1; });
             parsed++;
           } catch (e) {
             fail(stage, line, ops, e);
@@ -531,6 +539,7 @@ export async function runFuzz(program: Program, opts: FuzzOptions): Promise<Fuzz
   });
   const f0 = performance.now();
   try {
+    guard.flush((reason) => { timeRejected[reason] = (timeRejected[reason] ?? 0) + 1; });
     engine.finish();
   } catch (e) {
     fail('finish', '', [], e);
@@ -584,7 +593,7 @@ export async function runFuzz(program: Program, opts: FuzzOptions): Promise<Fuzz
   // Lines that were never candidates count with their raw time (all ≤ CANDIDATE_MS).
   for (let i = read - 1; i >= 0; i--) if (sorted[i]! <= CANDIDATE_MS) { maxAdjustedMs = Math.max(maxAdjustedMs, sorted[i]!); break; }
 
-  const accountingOk = parsed + rejected + exceptions === read && exceptions === 0 && engine.counters.events === parsed;
+  const accountingOk = parsed + rejected + exceptions === read && exceptions === 0 && engine.counters.events === parsed - Object.values(timeRejected).reduce((x, y) => x + y, 0);
   const report: FuzzReport = {
     seed: opts.seed,
     mutants,
@@ -592,6 +601,7 @@ export async function runFuzz(program: Program, opts: FuzzOptions): Promise<Fuzz
     parsed,
     rejected,
     rejectedByReason: { ...rejectedByReason },
+    timeRejected: { ...timeRejected },
     exceptions,
     failures,
     accountingOk,
@@ -648,6 +658,8 @@ export function renderReport(rep: FuzzReport): string {
   l.push(`fuzz seed ${rep.seed}: ${rep.mutants} mutants → ${rep.read} lines read in ${(rep.elapsedMs / 1000).toFixed(1)} s`);
   l.push(`  parsed      ${rep.parsed}`);
   l.push(`  rejected    ${rep.rejected}  (${Object.entries(rep.rejectedByReason).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k}: ${v}`).join(', ')})`);
+  const timeRejects = Object.entries(rep.timeRejected).sort((a, b) => b[1] - a[1]);
+  if (timeRejects.length) l.push(`  time guard  ${timeRejects.map(([k, v]) => `${k}: ${v}`).join(', ')} (parsed, not given to the engine)`);
   l.push(`  exceptions  ${rep.exceptions}`);
   l.push(`  accounting  parsed + rejected ${rep.accountingOk ? '==' : '!='} read (${rep.parsed} + ${rep.rejected} vs ${rep.read}; engine events ${rep.engine.events})`);
   const t = rep.timing;
@@ -707,6 +719,6 @@ async function main(argv: string[]): Promise<number> {
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   main(process.argv.slice(2)).then(
     (code) => { process.exitCode = code; },
-    (e: unknown) => { process.stderr.write(`fuzz: ${(e as Error).message}\n`); process.exitCode = 2; },
+    (e: unknown) => { process.stderr.write(`fuzz: ${(e as Error).stack ?? (e as Error).message}\n`); process.exitCode = 2; },
   );
 }

@@ -149,6 +149,21 @@ export const DIAG = {
     example: ['# content/pack.yaml is missing; content/rules/em-ud-f.yaml:', 'kind: rule', 'id: EM-UD-F'].join('\n'),
     fix: 'Point the command at the pack directory, or add a `pack.yaml` with `kind: pack`, `id` and `version`.',
   },
+  YAML_ALIAS_LIMIT: {
+    code: 'UEB0007',
+    name: 'yaml-alias-limit',
+    severity: 'error',
+    phase: 'load',
+    summary: 'YAML aliases expand beyond the limits',
+    explanation:
+      'YAML anchors (`&name`) and aliases (`*name`) let one node be repeated without being ' +
+      'written twice, and nested aliases multiply: a few hundred bytes can expand to ' +
+      'gigabytes ("billion laughs"). A file may use at most 100 aliases, and what its ' +
+      'aliases add when expanded may not exceed the larger of the file’s own size and 1 MiB. ' +
+      'The position points at the alias that crosses the limit.',
+    example: ['a: &a [x, x, x, x, x, x, x, x, x]', 'b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]', 'c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]'].join('\n'),
+    fix: 'Write the repeated data out, or move large repeated tables into a context CSV.',
+  },
 
   // ── 01xx: schema validation ────────────────────────────────────────────
   SCHEMA_VIOLATION: {
@@ -575,6 +590,21 @@ export const DIAG = {
       'literally, braces and all, in every alert of the rule.',
     example: "reason: 'First email to {dest_domian} for {user}'",
     fix: 'Correct the placeholder (the hint suggests the closest name) or remove the braces.',
+  },
+  EXPRESSION_TOO_COMPLEX: {
+    code: 'UEB0310',
+    name: 'expression-too-complex',
+    severity: 'error',
+    phase: 'check',
+    summary: 'expression exceeds the compiler’s size or nesting limits',
+    explanation:
+      'An expression (or a rule dependency) may be at most 8192 characters long, nest ' +
+      'parentheses and brackets at most 64 deep, and form a syntax tree at most 256 levels ' +
+      'deep, where every operator of a chain such as `a or b or c` is one level. The limits ' +
+      'keep the compiler and the generated code within a bounded stack; content anywhere near ' +
+      'them is usually a list that belongs in `in [...]` or a context table.',
+    example: "expression: domain == 'a.com' or domain == 'b.com' or … (300 more)",
+    fix: "Replace long `or` chains with `domain in ['a.com', 'b.com', …]` or `inContext(table, domain)`; split deeply nested logic into derived fields.",
   },
 
   // ── 04xx: regular expressions ──────────────────────────────────────────

@@ -2,6 +2,7 @@
 import peggy from 'peggy';
 import type { DepExpr, Expr } from './ast.ts';
 import { DEPENDENCY_GRAMMAR, EXPRESSION_GRAMMAR } from './grammar.ts';
+import { checkDepDepth, checkDepth, checkText, stackProblem } from './limits.ts';
 
 type Parser = { parse(input: string): unknown };
 let exprParser: Parser | undefined;
@@ -11,14 +12,21 @@ export interface SyntaxProblem {
   message: string;
   start: number;
   end: number;
+  /** set when a resource limit (length, nesting, depth) was hit rather than bad syntax */
+  limit?: true;
 }
 
 export type ParseResult<T> = { ok: true; ast: T } | { ok: false; error: SyntaxProblem };
 
-function run<T>(parser: Parser, text: string): ParseResult<T> {
+function run<T>(parser: Parser, text: string, depth: (ast: T) => SyntaxProblem | null): ParseResult<T> {
+  const tooBig = checkText(text);
+  if (tooBig) return { ok: false, error: tooBig };
   try {
-    return { ok: true, ast: parser.parse(text) as T };
+    const ast = parser.parse(text) as T;
+    const deep = depth(ast);
+    return deep ? { ok: false, error: deep } : { ok: true, ast };
   } catch (e) {
+    if (e instanceof RangeError) return { ok: false, error: stackProblem(text) };
     const err = e as { message?: string; location?: { start: { offset: number }; end: { offset: number } }; expected?: unknown; found?: string | null };
     const start = err.location?.start.offset ?? 0;
     const end = Math.max(start + 1, err.location?.end.offset ?? start + 1);
@@ -29,10 +37,10 @@ function run<T>(parser: Parser, text: string): ParseResult<T> {
 
 export function parseExpression(text: string): ParseResult<Expr> {
   exprParser ??= peggy.generate(EXPRESSION_GRAMMAR) as Parser;
-  return run<Expr>(exprParser, text);
+  return run<Expr>(exprParser, text, checkDepth);
 }
 
 export function parseDependency(text: string): ParseResult<DepExpr> {
   depParser ??= peggy.generate(DEPENDENCY_GRAMMAR) as Parser;
-  return run<DepExpr>(depParser, text);
+  return run<DepExpr>(depParser, text, checkDepDepth);
 }

@@ -25,7 +25,8 @@ function checkSlot(unit: Unit, session: Session, slot: ExprSlot): void {
   const toRange = (span: Span): Range => ({ start: locate(span.start), end: locate(span.end) });
   const parsed = parseExpression(slot.text);
   if (!parsed.ok) {
-    session.report(file, toRange(parsed.error), DIAG.EXPRESSION_SYNTAX, `syntax error in expression: ${parsed.error.message}`);
+    if (parsed.error.limit) session.report(file, toRange(parsed.error), DIAG.EXPRESSION_TOO_COMPLEX, `expression too complex: ${parsed.error.message}`);
+    else session.report(file, toRange(parsed.error), DIAG.EXPRESSION_SYNTAX, `syntax error in expression: ${parsed.error.message}`);
     return;
   }
   for (const span of nonFiniteLiterals(parsed.ast)) {

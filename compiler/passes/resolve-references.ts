@@ -161,7 +161,7 @@ class Resolver {
     if (r.dependency && r.dependency.trim() !== 'NA') {
       const locate = expressionLocator(file, ['dependency']);
       const parsed = parseDependency(r.dependency);
-      if (!parsed.ok) this.session.report(file, { start: locate(parsed.error.start), end: locate(parsed.error.end) }, DIAG.EXPRESSION_SYNTAX, `syntax error in dependency: ${parsed.error.message}`);
+      if (!parsed.ok) this.session.report(file, { start: locate(parsed.error.start), end: locate(parsed.error.end) }, parsed.error.limit ? DIAG.EXPRESSION_TOO_COMPLEX : DIAG.EXPRESSION_SYNTAX, `${parsed.error.limit ? 'dependency too complex' : 'syntax error in dependency'}: ${parsed.error.message}`);
       else {
         dependency = parsed.ast;
         walkDep(dependency, (d) => {
