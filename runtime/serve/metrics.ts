@@ -19,7 +19,7 @@ export class ServeMetrics {
   readonly redelivered = new Counter({ name: 'uebac_redelivered_total', help: 'Messages delivered again that were already spooled (acknowledged, not spooled twice), by source', labelNames: ['source'], registers: [this.registry] });
   readonly readFromStream = new Counter({ name: 'uebac_read_from_stream_total', help: 'Messages read straight from the stream to keep stream order (delivered earlier, never received), by source', labelNames: ['source'], registers: [this.registry] });
   readonly acked = new Counter({ name: 'uebac_acked_total', help: 'Messages acknowledged upstream after a checkpoint covered them, by source', labelNames: ['source'], registers: [this.registry] });
-  readonly followRotations = new Counter({ name: 'uebac_follow_rotations_total', help: 'Followed files rotated, by kind (rename, truncate)', labelNames: ['kind'], registers: [this.registry] });
+  readonly followRotations = new Counter({ name: 'uebac_follow_rotations_total', help: 'Followed-file rotations handled, by kind (rename, truncate, unseen: rotated away before it was seen)', labelNames: ['kind'], registers: [this.registry] });
   readonly alertsPublished = new Counter({ name: 'uebac_alerts_published_total', help: 'Notable records published to the alert subject', registers: [this.registry] });
   readonly alertErrors = new Counter({ name: 'uebac_alert_publish_errors_total', help: 'Alerts that could not be published', registers: [this.registry] });
   readonly backlog = new Gauge({ name: 'uebac_spool_backlog_lines', help: 'Lines spooled but not yet processed', registers: [this.registry] });
