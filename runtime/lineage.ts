@@ -65,15 +65,30 @@ export function rollbackReason(history: readonly LineageEntry[], m: Pick<Manifes
 
 /**
  * Refuses a rollback unless `allowRollback`, then records `m` as the latest bundle of the
- * history at `path` (atomically: a temporary file renamed into place). Returns a warning
- * when an allowed rollback happened.
+ * history at `path`. Returns a warning when an allowed rollback happened.
  */
 export function admitBundle(path: string, m: Pick<Manifest, 'pack' | 'bundleHash' | 'contentHash'>, keyId: string | null, allowRollback: boolean): string | null {
-  const history = readLineage(path);
-  const why = rollbackReason(history, m);
+  const warning = checkAdmission(path, m, allowRollback);
+  recordBundle(path, m, keyId);
+  return warning;
+}
+
+/** Throws when `m` is a refused rollback for the history at `path`; a warning when it is an allowed one. */
+export function checkAdmission(path: string, m: Pick<Manifest, 'pack' | 'bundleHash'>, allowRollback: boolean): string | null {
+  const why = rollbackReason(readLineage(path), m);
   if (why && !allowRollback) throw new TrustError(`rollback refused: ${why}; a state only moves forward (deploy a newer pack version, use another --state, or pass --allow-rollback)`, 'rollback');
+  return why ? `warning: rollback allowed (--allow-rollback): ${why}` : null;
+}
+
+/**
+ * Records `m` as the latest bundle of the history at `path` (atomically: a temporary file
+ * renamed into place) — once it runs, not when it is merely checked: a bundle that never took
+ * over must not become the floor the running one is compared against.
+ */
+export function recordBundle(path: string, m: Pick<Manifest, 'pack' | 'bundleHash' | 'contentHash'>, keyId: string | null): void {
+  const history = readLineage(path);
   const last = history.filter((e) => e.pack === m.pack.id).at(-1);
-  if (last?.bundleHash === m.bundleHash) return null;
+  if (last?.bundleHash === m.bundleHash) return;
   const next = [...history, { pack: m.pack.id, version: m.pack.version, bundleHash: m.bundleHash, contentHash: m.contentHash, keyId, firstRun: new Date().toISOString() }];
   while (next.length > MAX_ENTRIES) {
     // Forget the oldest entry, but never a pack's highest version (the rollback floor).
@@ -83,7 +98,6 @@ export function admitBundle(path: string, m: Pick<Manifest, 'pack' | 'bundleHash
   const tmp = `${path}.tmp-${process.pid}`;
   writeFileSync(tmp, JSON.stringify({ bundles: next }, null, 2) + '\n');
   renameSync(tmp, path);
-  return why ? `warning: rollback allowed (--allow-rollback): ${why}` : null;
 }
 
 function highestOf(entries: readonly LineageEntry[], pack: string): LineageEntry | undefined {

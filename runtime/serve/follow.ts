@@ -10,6 +10,11 @@
 //   the copy and the truncation are lost by copytruncate itself, not by this reader.)
 // - Both while serve was stopped: the old inode, or the copy, is looked up among the
 //   siblings the same way. If it is nowhere, that is logged and counted, never silent.
+// - Rotated again before a poll saw the new file (or while serve was stopped): a file beside
+//   the followed one that it has never seen is a rotated file it has not read. Before a new
+//   file at the path is read from its start, every such file is read in full, oldest first
+//   (by modification time). Files already beside it when following began are history, not
+//   read; compressed ones (gzip, bzip2, xz, zstd, …) are never read.
 // Only complete lines are taken; a last line without a line feed is taken when the file is
 // rotated away (it will not grow any more).
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
@@ -26,6 +31,8 @@ interface FollowPosition {
   tail: string;
   /** the file was rotated away and read to its end: the file at the path starts from byte 0 */
   done?: boolean;
+  /** "dev:ino" of the files beside it that need no reading: read already, or history */
+  known?: string[];
 }
 
 const TAIL = 256;
@@ -39,12 +46,16 @@ export class FileFollower {
   private carry: Buffer = Buffer.alloc(0);
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
+  private readonly known: Set<string>;
 
   constructor(path: string, private readonly spool: Spool, private readonly metrics: ServeMetrics, private readonly log: (m: string) => void, private readonly fail: (e: Error) => void, private readonly pollMs = 200) {
     this.path = resolve(path);
     this.name = `follow:${this.path}`;
     const saved = spool.position(this.name);
     this.pos = saved ? (JSON.parse(saved) as FollowPosition) : null;
+    // First start (or a position from before this was kept): what lies beside the file is history.
+    this.known = new Set(this.pos?.known ?? this.siblings().map((f) => f.id));
+    delete this.pos?.known;
   }
 
   start(): void {
@@ -111,17 +122,63 @@ export class FileFollower {
       // Rotated (or truncated) while serve was not running: finish the old content first.
       const old = this.findSibling((f, s) => s.ino === saved.ino && s.dev === saved.dev && s.size >= saved.offset && this.tailMatchesAt(f, saved))
         ?? this.findSibling((f, s) => s.ino !== st.ino && s.size >= saved.offset && this.tailMatchesAt(f, saved));
-      if (old) this.readFile(old, saved.offset);
+      if (old) this.readFile(old, saved.offset, saved.tail);
       else this.lost(saved);
     }
     this.restart(this.fd, st);
   }
 
+  /** Start the file at the path from byte 0, after any rotated file not read yet. */
   private restart(fd: number, st: { dev: number; ino: number }): void {
+    this.readUnseen(idOf(st));
     this.carry = Buffer.alloc(0);
     this.pos = { dev: st.dev, ino: st.ino, offset: 0, tail: '' };
+    this.known.add(idOf(st));
     this.fd = fd;
     this.commit([]);
+  }
+
+  /**
+   * Read, oldest first, every file beside the followed one it has never seen: files rotated
+   * away before a poll noticed them. `current` is the file at the path (not one of them).
+   */
+  private readUnseen(current: string): void {
+    const present = this.siblings();
+    // Forget what is gone, so the set stays as small as the directory.
+    const here = new Set([...present.map((f) => f.id), current]);
+    if (this.pos) here.add(idOf(this.pos));
+    for (const id of this.known) if (!here.has(id)) this.known.delete(id);
+    const unseen = present.filter((f) => !this.known.has(f.id) && f.id !== current && (!this.pos || f.id !== idOf(this.pos)));
+    unseen.sort((a, b) => a.mtimeMs - b.mtimeMs || a.birthtimeMs - b.birthtimeMs || a.ino - b.ino);
+    for (const f of unseen) {
+      this.known.add(f.id);
+      if (isCompressed(f.path)) continue;
+      this.metrics.followRotations.inc({ kind: 'unseen' });
+      this.log(`--follow ${this.path}: ${basename(f.path)} was rotated away before it was seen; reading it in full first`);
+      this.readFile(f.path, 0, '');
+    }
+  }
+
+  /** Plain files beside the followed one whose name starts with its name (FILE.1, FILE-20261202, …). */
+  private siblings(): Array<{ path: string; id: string; ino: number; mtimeMs: number; birthtimeMs: number }> {
+    const dir = dirname(this.path);
+    const base = basename(this.path);
+    const out = [];
+    let names: string[];
+    try {
+      names = readdirSync(dir);
+    } catch {
+      return [];
+    }
+    for (const f of names.sort()) {
+      if (f === base || !f.startsWith(base)) continue;
+      const p = join(dir, f);
+      try {
+        const st = statSync(p);
+        if (st.isFile()) out.push({ path: p, id: idOf(st), ino: st.ino, mtimeMs: st.mtimeMs, birthtimeMs: st.birthtimeMs });
+      } catch { /* gone meanwhile */ }
+    }
+    return out;
   }
 
   private lost(saved: FollowPosition): void {
@@ -131,7 +188,7 @@ export class FileFollower {
 
   private readRestFromCopy(pos: FollowPosition, ino: number): void {
     const copy = this.findSibling((f, s) => s.ino !== ino && s.size >= pos.offset && this.tailMatchesAt(f, pos));
-    if (copy) this.readFile(copy, pos.offset);
+    if (copy) this.readFile(copy, pos.offset, pos.tail);
     else if (pos.offset > 0) this.lost(pos);
   }
 
@@ -151,14 +208,15 @@ export class FileFollower {
   }
 
   /** Read the rest of a rotated-away file from `offset` to its end (lines only; then its last partial line). */
-  private readFile(path: string, offset: number): void {
+  private readFile(path: string, offset: number, tail: string): void {
     const fd = openSync(path, 'r');
     try {
       const st = fstatSync(fd);
+      this.known.add(idOf(st));
       const keep = { fd: this.fd, pos: this.pos, carry: this.carry };
       // Its lines are spooled with its own identity as the position: a crash meanwhile resumes in it.
       this.fd = fd;
-      this.pos = { dev: st.dev, ino: st.ino, offset, tail: this.pos?.tail ?? '' };
+      this.pos = { dev: st.dev, ino: st.ino, offset, tail };
       this.carry = Buffer.alloc(0);
       this.readAvailable();
       this.takeCarry();
@@ -222,7 +280,7 @@ export class FileFollower {
   }
 
   private commit(lines: Incoming[]): void {
-    this.spool.accept(this.name, lines, JSON.stringify(this.pos));
+    this.spool.accept(this.name, lines, JSON.stringify({ ...this.pos, known: [...this.known] }));
   }
 
   async close(): Promise<void> {
@@ -230,5 +288,27 @@ export class FileFollower {
     if (this.timer) clearTimeout(this.timer);
     if (this.fd >= 0) closeSync(this.fd);
     this.fd = -1;
+  }
+}
+
+function idOf(st: { dev: number; ino: number }): string {
+  return `${st.dev}:${st.ino}`;
+}
+
+const COMPRESSED = [[0x1f, 0x8b], [0x42, 0x5a, 0x68], [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00], [0x28, 0xb5, 0x2f, 0xfd], [0x04, 0x22, 0x4d, 0x18], [0x50, 0x4b, 0x03, 0x04]];
+
+/** A compressed archive of a rotated file (by name or by its magic bytes): never read as lines. */
+function isCompressed(path: string): boolean {
+  if (/\.(gz|bz2|xz|zst|lz4|zip|Z)$/.test(path)) return true;
+  let fd = -1;
+  try {
+    fd = openSync(path, 'r');
+    const b = Buffer.alloc(6);
+    const n = readSync(fd, b, 0, 6, 0);
+    return COMPRESSED.some((m) => n >= m.length && m.every((x, i) => b[i] === x));
+  } catch {
+    return false;
+  } finally {
+    if (fd >= 0) closeSync(fd);
   }
 }

@@ -17,6 +17,7 @@ export class ServeMetrics {
   readonly swaps = new Counter({ name: 'uebac_bundle_swaps_total', help: 'Bundle swaps, by outcome', labelNames: ['outcome'], registers: [this.registry] });
   readonly repaired = new Counter({ name: 'uebac_lines_repaired_total', help: 'Lines kept with replaced bytes, by reason (invalid-utf8)', labelNames: ['reason'], registers: [this.registry] });
   readonly redelivered = new Counter({ name: 'uebac_redelivered_total', help: 'Messages delivered again that were already spooled (acknowledged, not spooled twice), by source', labelNames: ['source'], registers: [this.registry] });
+  readonly readFromStream = new Counter({ name: 'uebac_read_from_stream_total', help: 'Messages read straight from the stream to keep stream order (delivered earlier, never received), by source', labelNames: ['source'], registers: [this.registry] });
   readonly acked = new Counter({ name: 'uebac_acked_total', help: 'Messages acknowledged upstream after a checkpoint covered them, by source', labelNames: ['source'], registers: [this.registry] });
   readonly followRotations = new Counter({ name: 'uebac_follow_rotations_total', help: 'Followed files rotated, by kind (rename, truncate)', labelNames: ['kind'], registers: [this.registry] });
   readonly alertsPublished = new Counter({ name: 'uebac_alerts_published_total', help: 'Notable records published to the alert subject', registers: [this.registry] });

@@ -3,13 +3,18 @@
 // Source guarantee (at least once in, exactly once into the records): a message's lines are
 // committed to the spool together with the set of stream sequences spooled so far (the source
 // position); the message is acknowledged, one by one, only after a checkpoint covers the spool
-// lines it became. After a crash JetStream redelivers what was not acknowledged — possibly
-// after newer messages (its redeliveries wait for the ack wait) — so the set is exact, not a
-// high-water mark: a message whose sequence is in it is acknowledged and not spooled again.
-// The set stays a few ranges: a consumer delivers first deliveries in stream order, so the
-// sequences between two consecutive deliveries (consumer sequence n and n+1) that were both
-// first deliveries belong to other subjects or were deleted, and never come; they are folded in.
-import { AckPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
+// lines it became. A message whose sequence is in the set is acknowledged and not spooled again.
+//
+// Stream order: a consumer delivers first deliveries in stream order, but a message delivered
+// and never received (lost in flight over a reconnect, taken by a process that died) comes back
+// only after its ack wait, after newer ones. So whenever a delivery does not directly follow the
+// previous one (its consumer sequence is not the next, or it is a redelivery, or it is the first
+// in this process), every message on the consumer's subject between the last spooled sequence
+// and it is read straight from the stream and spooled first, in order; its own redelivery later
+// is then only acknowledged. The set stays a few ranges: between two consecutive first
+// deliveries (consumer sequence n and n+1), the stream sequences skipped belong to other
+// subjects or were deleted, and never come; they are folded in.
+import { AckPolicy, jetstream, jetstreamManager, type ConsumerMessages, type JetStreamManager, type MsgRequest } from '@nats-io/jetstream';
 import { connect, headers, type NatsConnection } from '@nats-io/transport-node';
 import type { ScopeRecord } from '../engine.ts';
 import { splitPayload } from './framing.ts';
@@ -40,10 +45,29 @@ export async function connectNats(url: string, log: (m: string) => void): Promis
   }
 }
 
+/** What the source uses of a delivered message (JsMsg). */
+export interface Delivery {
+  /** stream sequence */
+  seq: number;
+  info: { deliverySequence: number; redelivered: boolean };
+  data: Uint8Array;
+  ack(): void;
+}
+
+/** A message read straight from the stream. */
+export interface StoredMessage {
+  seq: number;
+  subject: string;
+  data: Uint8Array;
+}
+
+/** The first message on the consumer's subject at or after a stream sequence (null: none yet). */
+export type StreamReader = (fromSeq: number) => Promise<StoredMessage | null>;
+
 interface PendingAck {
   /** the spool commit holding the message's lines: acknowledged once a checkpoint covers it */
   upTo: number;
-  msg: JsMsg;
+  msg: Delivery;
 }
 
 export class JetStreamSource {
@@ -56,6 +80,10 @@ export class JetStreamSource {
   /** the last delivery seen in this process: consumer sequence, and the stream sequence of the last first delivery */
   private lastDelivery = -1;
   private lastFirst = -1;
+  private closing = false;
+  private jsm: JetStreamManager | null = null;
+  /** reads the stream directly (to put a gap's messages in order); replaceable in tests */
+  reader: StreamReader = (from) => this.readNext(from);
 
   constructor(private readonly nc: NatsConnection, private readonly o: JetStreamSourceOptions, private readonly spool: Spool, private readonly metrics: ServeMetrics, private readonly log: (m: string) => void, private readonly fail: (e: Error) => void) {
     this.name = `jetstream:${o.stream}/${o.consumer}`;
@@ -70,6 +98,7 @@ export class JetStreamSource {
   async start(): Promise<void> {
     const { stream, consumer, subject } = this.o;
     const jsm = await jetstreamManager(this.nc);
+    this.jsm = jsm;
     try {
       await jsm.streams.info(stream);
     } catch (e) {
@@ -90,7 +119,7 @@ export class JetStreamSource {
     }
     // AckAll would acknowledge older messages not spooled yet (redeliveries come late); none loses on a crash.
     if (info.config.ack_policy !== AckPolicy.Explicit) throw new Error(`the durable consumer ${consumer} has ack policy ${info.config.ack_policy}: serve acknowledges each message after the checkpoint that covers it and needs "explicit"; give another --nats-consumer`);
-    await this.recoverInFlight(jsm, info.delivered.stream_seq);
+    await this.recoverInFlight(info.delivered.stream_seq);
     const js = jetstream(this.nc);
     const c = await js.consumers.get(stream, consumer);
     this.messages = await c.consume({ max_messages: Math.min(1000, this.o.maxAckPending) });
@@ -100,44 +129,84 @@ export class JetStreamSource {
 
   /**
    * Messages the consumer delivered to a process that died before spooling them come back
-   * only after the ack wait, after newer ones. To keep stream order (the records must be
-   * those of the lines in order), they are read straight from the stream now, in order:
-   * every sequence after the last spooled up to the consumer's last delivered one.
+   * only after the ack wait, after newer ones: they are read from the stream now, in order,
+   * up to the consumer's last delivered sequence.
    */
-  private async recoverInFlight(jsm: JetStreamManager, delivered: number): Promise<void> {
+  private async recoverInFlight(delivered: number): Promise<void> {
     const from = this.spooled.max + 1;
     if (delivered < from) return;
-    let n = 0;
-    for (let seq = from; seq <= delivered; seq++) {
-      const sm = await jsm.streams.getMessage(this.o.stream, { seq }).catch(() => null);
-      if (!sm || (this.o.subject && !subjectMatches(this.o.subject, sm.subject))) continue; // deleted, or another subject's
-      this.spooled.add(seq);
-      const lines = splitPayload(sm.data);
-      this.metrics.linesIn.inc({ source: 'jetstream' }, lines.length);
-      this.spool.accept(this.name, lines, this.spooled.toString());
-      n++;
-    }
-    this.spooled.addRange(from, delivered);
-    this.spool.accept(this.name, [], this.spooled.toString());
+    const n = await this.fillGap(delivered + 1);
     this.log(`read ${n} messages again from the stream (sequences ${from}-${delivered}): delivered before a restart but not spooled`);
   }
 
-  private async receive(messages: ConsumerMessages): Promise<void> {
+  /**
+   * Spool, in stream order, every message on the consumer's subject after the last spooled
+   * sequence and before `before` that is not spooled yet; the sequences up to `before` - 1
+   * are then all accounted for. Returns how many messages were spooled.
+   */
+  private async fillGap(before: number): Promise<number> {
+    const start = this.spooled.max + 1;
+    let n = 0;
+    for (let from = start; from < before;) {
+      const sm = await this.retrying(() => this.reader(from));
+      if (!sm || sm.seq >= before) break;
+      from = sm.seq + 1;
+      if (this.o.subject && !subjectMatches(this.o.subject, sm.subject)) continue;
+      this.spooled.add(sm.seq);
+      const lines = splitPayload(sm.data);
+      if (lines.length === 0) this.metrics.frameErrors.inc({ reason: 'empty-message' });
+      else this.metrics.linesIn.inc({ source: 'jetstream' }, lines.length);
+      this.spool.accept(this.name, lines, this.spooled.toString());
+      n++;
+    }
+    if (before - 1 >= start) {
+      this.spooled.addRange(start, before - 1);
+      this.spool.accept(this.name, [], this.spooled.toString());
+    }
+    if (n) this.metrics.readFromStream.inc({ source: 'jetstream' }, n);
+    return n;
+  }
+
+  private async readNext(from: number): Promise<StoredMessage | null> {
+    this.jsm ??= await jetstreamManager(this.nc);
+    // STREAM.MSG.GET with next_by_subj: the first message on the subject at or after `from`.
+    const sm = await this.jsm.streams.getMessage(this.o.stream, { seq: from, next_by_subj: this.o.subject ?? '>' } as unknown as MsgRequest);
+    return sm ? { seq: sm.seq, subject: sm.subject, data: sm.data } : null;
+  }
+
+  /** A stream read that fails (NATS reconnecting) is tried again until it works or the source closes. */
+  private async retrying<T>(read: () => Promise<T>): Promise<T> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await read();
+      } catch (e) {
+        if (this.closing || attempt >= 600) throw e;
+        if (attempt === 0) this.log(`reading stream ${this.o.stream} failed (${(e as Error).message}); trying again every second`);
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  /** Take deliveries in order (the consumer's messages; a test may give its own). */
+  async receive(messages: AsyncIterable<Delivery>): Promise<void> {
     for await (const m of messages) {
       const s = m.seq;
       const { deliverySequence, redelivered } = m.info;
-      const contiguous = deliverySequence === this.lastDelivery + 1;
+      const follows = deliverySequence === this.lastDelivery + 1 && !redelivered && this.lastFirst >= 0;
       this.lastDelivery = deliverySequence;
-      if (!contiguous) this.lastFirst = -1;
       if (this.spooled.has(s)) {
         // Already spooled: acknowledge once a checkpoint covers the spool as it is now.
+        this.lastFirst = -1;
         this.metrics.redelivered.inc({ source: 'jetstream' });
         this.spool.accept(this.name, [], undefined, (upTo) => this.pending.push({ upTo, msg: m }));
         continue;
       }
-      if (!redelivered && this.lastFirst >= 0 && this.lastFirst < s) this.spooled.addRange(this.lastFirst + 1, s);
-      else this.spooled.add(s);
-      if (!redelivered) this.lastFirst = s;
+      if (follows && this.lastFirst < s) this.spooled.addRange(this.lastFirst + 1, s); // skipped: other subjects, deleted
+      else {
+        if (s > this.spooled.max + 1) await this.fillGap(s); // something before it was delivered and not received
+        this.spooled.add(s);
+      }
+      this.lastFirst = redelivered ? -1 : s;
       const lines = splitPayload(m.data);
       if (lines.length === 0) this.metrics.frameErrors.inc({ reason: 'empty-message' });
       else this.metrics.linesIn.inc({ source: 'jetstream' }, lines.length);
@@ -156,6 +225,7 @@ export class JetStreamSource {
 
   /** Stop taking messages (those delivered and not spooled are redelivered later). */
   async close(): Promise<void> {
+    this.closing = true;
     if (!this.messages) return;
     const messages = this.messages;
     this.messages = null;

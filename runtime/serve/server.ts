@@ -8,7 +8,7 @@ import type { NatsConnection } from '@nats-io/transport-node';
 import { readManifest } from '../bundle.ts';
 import type { ContextTable } from '../context.ts';
 import type { Engine } from '../engine.ts';
-import { admitBundle, lineagePath } from '../lineage.ts';
+import { checkAdmission, lineagePath, recordBundle } from '../lineage.ts';
 import { restore, snapshot, StateStore } from '../state.ts';
 import { policyFromPem, type TrustPolicy } from '../trust.ts';
 import { dirSignature, loadBundleSnapshot, type LoadedBundle } from './bundle-source.ts';
@@ -137,6 +137,7 @@ export class ServeRuntime {
       onCheckpoint: (seq) => this.jetstream?.covered(seq),
       log: this.log,
     }, (saved, savedHash, engine) => this.migrateFromSnapshot(saved, savedHash, engine));
+    this.recordRunning(this.bundle); // the state is now this bundle's
     this.log(`bundle ${this.bundle.manifest.pack.id} ${this.bundle.manifest.pack.version} (sha256 ${this.bundle.manifest.bundleHash.slice(0, 12)}…)`);
     // Alerts are wired before processing starts: the spool may hold lines from before a restart.
     if (o.nats) this.nc = await connectNats(o.nats, this.log);
@@ -191,17 +192,25 @@ export class ServeRuntime {
   }
 
   /**
-   * The bundle in DIR, verified (manifest, ABI, hash, signature policy) and admitted by the
-   * state's lineage (an older bundle than one this state ran is refused unless allowed).
+   * The bundle in DIR, verified (manifest, ABI, hash, signature policy) and checked against
+   * the state's lineage (an older bundle than one this state ran is refused unless allowed).
+   * It enters the lineage only once it has taken over (recordRunning).
    */
   private async loadAdmitted(): Promise<LoadedBundle> {
-    const o = this.opts;
-    const bundle = await loadBundleSnapshot(o.bundleDir, this.stateDir, this.trustPolicy);
+    const bundle = await loadBundleSnapshot(this.opts.bundleDir, this.stateDir, this.trustPolicy);
+    this.admit(bundle);
+    return bundle;
+  }
+
+  private admit(bundle: LoadedBundle): void {
     if (bundle.trust && !bundle.trust.verified) this.log(bundle.trust.warning);
     // Before the state is restored or migrated: an older bundle must not take it over.
-    const rolledBack = admitBundle(lineagePath(o.state), bundle.manifest, bundle.trust?.verified ? bundle.trust.keyId : null, o.allowRollback ?? false);
+    const rolledBack = checkAdmission(lineagePath(this.opts.state), bundle.manifest, this.opts.allowRollback ?? false);
     if (rolledBack) this.log(rolledBack);
-    return bundle;
+  }
+
+  private recordRunning(bundle: LoadedBundle): void {
+    recordBundle(lineagePath(this.opts.state), bundle.manifest, bundle.trust?.verified ? bundle.trust.keyId : null);
   }
 
   /** A new bundle put into DIR (files changed and settled) is loaded like on SIGHUP. */
@@ -233,7 +242,7 @@ export class ServeRuntime {
     try {
       next = await loadBundleSnapshot(this.opts.bundleDir, this.stateDir, this.trustPolicy);
       if (next.manifest.bundleHash === old.manifest.bundleHash) { this.log(`${why}: the bundle is unchanged (sha256 ${old.manifest.bundleHash.slice(0, 12)}…)`); return; }
-      next = await this.loadAdmitted();
+      this.admit(next);
       program = next.module.instantiate(this.opts.context?.(next) ?? new Map());
     } catch (e) {
       this.metrics.swaps.inc({ outcome: 'refused' });
@@ -248,6 +257,12 @@ export class ServeRuntime {
     } catch (e) {
       this.metrics.swaps.inc({ outcome: 'refused' });
       this.log(`${why}: swap failed, still running sha256 ${old.manifest.bundleHash.slice(0, 12)}…: ${(e as Error).message}`);
+      return;
+    }
+    try {
+      this.recordRunning(next);
+    } catch (e) {
+      this.log(`warning: the bundle history ${lineagePath(this.opts.state)} could not record sha256 ${next.manifest.bundleHash.slice(0, 12)}…: ${(e as Error).message}`);
     }
   }
 

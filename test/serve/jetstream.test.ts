@@ -8,7 +8,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, health, NATS_SERVER, records, ROOT, startNats, startServe, stopServe, until, waitProcessed, type Nats } from './harness.ts';
+import { ServeMetrics } from '../../runtime/serve/metrics.ts';
+import { JetStreamSource, type Delivery } from '../../runtime/serve/nats.ts';
+import { Spool } from '../../runtime/serve/spool.ts';
+import { cli, health, NATS_SERVER, records, ROOT, spooledLines, startNats, startServe, stopServe, until, waitProcessed, type Nats } from './harness.ts';
 import { runRecords } from './reference.ts';
 
 const sample = readFileSync(join(ROOT, 'examples/sample/officescan.log'), 'utf8').split('\n').filter((l) => l !== '');
@@ -78,6 +81,36 @@ describe.skipIf(!NATS_SERVER)('uebac serve with NATS JetStream', () => {
     sub.unsubscribe();
     expect(alerts.map((a) => JSON.parse(a) as unknown)).toEqual(notable);
     expect(cli(['serve', '--bundle', bundle, '--state', join(tmp, 'x', 'state.db'), '--nats-stream', 'LOGS']).stderr).toMatch(/need --nats URL/);
+  });
+
+  it('keeps stream order when deliveries were lost in flight and come back as redeliveries', async () => {
+    // The stream: a.* lines interleaved with b.* ones the consumer's filter leaves out.
+    const name = 'ORDER';
+    await jsm.streams.add({ name, subjects: ['order.>'] });
+    const js = jetstream(nc);
+    const subjects = ['order.a', 'order.b', 'order.a', 'order.a', 'order.b', 'order.a', 'order.a', 'order.a'];
+    for (let i = 0; i < subjects.length; i++) await js.publish(subjects[i]!, `line ${i + 1} on ${subjects[i]}`);
+    const wanted = subjects.map((s, i) => [s, i + 1] as const).filter(([s]) => s === 'order.a').map(([, seq]) => seq); // 1 3 4 6 7 8
+
+    const spoolPath = join(tmp, 'order-spool.db');
+    const spool = new Spool(spoolPath);
+    const acked: number[] = [];
+    const source = new JetStreamSource(nc, { stream: name, consumer: 'order', subject: 'order.a', ackWaitMs: 30_000, maxAckPending: 1000 }, spool, new ServeMetrics(), () => {}, (e) => { throw e; });
+    const text = new TextEncoder();
+    let delivery = 0;
+    const deliver = (seq: number, redelivered = false): Delivery => ({ seq, info: { deliverySequence: ++delivery, redelivered }, data: text.encode(`line ${seq} on ${subjects[seq - 1]}`), ack: () => acked.push(seq) });
+    // As a consumer delivers across a reconnect: 1; 3 and 4 delivered but never received
+    // (their consumer sequences are used up); 6, 7; then 3 and 4 redelivered after the ack wait; 8.
+    const feed: Delivery[] = [deliver(1)];
+    delivery += 2;
+    feed.push(deliver(6), deliver(7), deliver(3, true), deliver(4, true), deliver(8));
+    await source.receive((async function* () { yield* feed; })());
+    spool.flush();
+    expect(spooledLines(spoolPath)).toEqual(wanted.map((seq) => `line ${seq} on order.a`));
+    // Every delivery is acknowledged once a checkpoint covers the spool; the redeliveries too.
+    source.covered(spool.lastSeq);
+    expect(acked.sort((a, b) => a - b)).toEqual([1, 3, 4, 6, 7, 8]);
+    spool.close();
   });
 
   it('kill -9 mid-stream, restart: every record once, every message acknowledged', async () => {
