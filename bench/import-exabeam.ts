@@ -10,6 +10,7 @@
 // against Java's own regex engine running the original Exabeam regexes (bench/exabeam/
 // ExabeamFields.java, last capture wins), when a JDK is on the PATH.
 import { execFileSync, spawn } from 'node:child_process';
+import { prng } from './prng.ts';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -127,17 +128,6 @@ function reasonTable(title: string, rows: Array<[string, number]>): string {
 
 interface TmData { lines: number; parsed: number; rejected: Record<string, number>; byParser: Record<string, number>; compared: number; agreeing: number; values: number; mismatches: string[]; reference: string }
 
-/** A deterministic pseudo-random generator (mulberry32), so every run writes the same lines. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Lines written from each imported parser: its conditions, then one string matching each of

@@ -6,23 +6,13 @@
 // deviceExternalId, dvc, dvcmac, deviceNtDomain, TMCMLogDetectedHost/IP, TMCMdevicePlatform),
 // which brings a web line to ~800 bytes. Deterministic (seeded), cached beside the corpus.
 import { createHash } from 'node:crypto';
+import { prng } from './prng.ts';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLines } from '../runtime/lines.ts';
 import { CACHE_DIR, ROOT } from './config.ts';
 import { LineWriter, type Corpus } from './corpus.ts';
 
-/** mulberry32: a small seeded PRNG, so the corpus is the same on every machine. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const isWeb = (line: string) => line.includes('|Apex Central|') && /\|WB:\d+\|/.test(line);
 

@@ -2,17 +2,7 @@
 // (a third of them model rules with a histogram of up to 48 bins), framed by a header and a
 // summary like `uebac run` writes. Deterministic for a seed.
 import { RECORD_SCHEMA_VERSION } from '../runtime/evidence.ts';
-
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from './prng.ts';
 
 const TECHNIQUES = ['T1048', 'T1052', 'T1041', 'T1567', 'T1102', 'T1204', 'T1114'];
 

@@ -2,7 +2,7 @@
 // routes with time parsing and typed event construction, shared by both, so the two
 // differ only in how expressions are evaluated.
 import { ContextTable, type TableData } from './context.ts';
-import { createDispatcher, type ParserRoute } from './dispatch.ts';
+import { createDispatcher, type ParserRoute, type ParserSelector } from './dispatch.ts';
 import { createSyslogTimeParser } from './formats/syslog-time.ts';
 import { compileTimeFormat } from './formats/timeformat.ts';
 import * as h from './helpers.ts';
@@ -22,13 +22,7 @@ export interface EventTypePart {
   derive(ev: Event): void;
 }
 
-export interface ParserPart {
-  id: string;
-  format: 'cef' | 'leef' | 'regex';
-  vendors: readonly string[];
-  products: readonly string[];
-  signatures: readonly string[];
-  contains: readonly string[];
+export interface ParserPart extends ParserSelector {
   extract: ReadonlyArray<{ source: string; flags: string; groups: ReadonlyArray<{ group: string; field: string }> }>;
   /** Raw keys holding the event time, tried in order. */
   timeFrom: readonly string[];

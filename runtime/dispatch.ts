@@ -10,13 +10,17 @@ import type { ParseOutcome } from './program.ts';
 /** A parser body: raw keys (null-prototype object) → outcome; `headerTime` is the syslog header's timestamp text. */
 export type ParserFn = (raw: Record<string, string>, line: string, headerTime?: string) => ParseOutcome;
 
-export interface ParserRoute {
+/** What selects a parser for a line: its format, header vendor/product, signatures, literals. */
+export interface ParserSelector {
   id: string;
   format: 'cef' | 'leef' | 'regex';
   vendors: readonly string[];
   products: readonly string[];
   signatures: readonly string[];
   contains: readonly string[];
+}
+
+export interface ParserRoute extends ParserSelector {
   run: ParserFn;
   /** Regex parsers: extraction (raw keys from the whole line), null when nothing matched. */
   extract?: (line: string) => Record<string, string> | null;
