@@ -5,6 +5,7 @@ import { TimeGuard } from './time-guard.ts';
 import type { Value } from './helpers.ts';
 import { DEFAULT_EVIDENCE_BINS, histogramEvidence, hostOf, type HistogramEvidence } from './evidence.ts';
 import { ModelStore } from './models.ts';
+import { RecencyMap } from './recency.ts';
 import type { Event, ModelStats, Program, RuleRuntime } from './program.ts';
 
 const HOUR = 3_600_000;
@@ -147,13 +148,15 @@ function stamp(t: number): string {
 
 export class Engine implements RuleRuntime {
   readonly models: ModelStore;
-  readonly sessions = new Map<string, Scope>();
-  readonly sequences = new Map<string, Scope>();
-  readonly assets = new Map<string, Scope>();
+  // Least recently active first (runtime/recency.ts): sweeps and evictions take the oldest.
+  readonly sessions = new RecencyMap<string, Scope>();
+  /** in creation order (never touched) */
+  readonly sequences = new RecencyMap<string, Scope>();
+  readonly assets = new RecencyMap<string, Scope>();
   /** user → number of closed day-sequences per event type (for priorSequences) */
-  readonly history = new Map<string, number[]>();
+  readonly history = new RecencyMap<string, number[]>();
   /** user → end and score of the last closed session (risk transfer) */
-  readonly lastSession = new Map<string, { end: number; score: number }>();
+  readonly lastSession = new RecencyMap<string, { end: number; score: number }>();
   readonly counters: EngineCounters = { events: 0, rulesFired: 0, sessionsClosed: 0, notableSessions: 0, assetSequencesClosed: 0, notableAssetSequences: 0, sessionsEvicted: 0, assetSequencesEvicted: 0, sequencesEvicted: 0 };
   readonly firedByRule: number[];
   readonly maxRegexInput: number;
@@ -172,6 +175,10 @@ export class Engine implements RuleRuntime {
   private firedStats: Array<ModelStats | null> = [];
   private firedHistograms: Array<HistogramEvidence | undefined> = [];
   private readonly evidenceBins: number;
+  /** counter index → its value after this event's update, valid while counterAt[i] === counterTag */
+  private readonly counterNow: number[];
+  private readonly counterAt: number[];
+  private counterTag = 0;
 
   /** per event type: indexes of the counters / models it feeds (computed once) */
   private readonly countersByType: number[][];
@@ -185,6 +192,8 @@ export class Engine implements RuleRuntime {
     this.countersByType = program.eventTypes.map((_, et) => program.counters.flatMap((c, i) => (c.eventTypes.includes(et) ? [i] : [])));
     this.modelsByType = program.eventTypes.map((_, et) => program.models.flatMap((m, i) => (m.eventTypes.includes(et) ? [i] : [])));
     this.firedByRule = program.rules.map(() => 0);
+    this.counterNow = program.counters.map(() => 0);
+    this.counterAt = program.counters.map(() => -1);
     this.maxRegexInput = program.settings.maxRegexInput;
   }
 
@@ -222,7 +231,7 @@ export class Engine implements RuleRuntime {
 
   private touchSession(user: string, t: number): Scope {
     const s = this.program.settings;
-    let session = this.sessions.get(user);
+    let session = this.sessions.touch(user); // now the most recently active
     if (session && (t - session.end > s.inactivityMinutes * 60_000 || t - session.start > s.maxSessionHours * HOUR)) {
       this.closeSession(session);
       session = undefined;
@@ -234,10 +243,8 @@ export class Engine implements RuleRuntime {
       if (s.riskTransfer.enabled && last && t - last.end <= s.riskTransfer.carryHours * HOUR) {
         session.initialScore = Math.round(s.riskTransfer.fraction * last.score);
       }
-    } else {
-      this.sessions.delete(user); // re-insert: Map order stays least-recently-active first
+      this.sessions.set(user, session);
     }
-    this.sessions.set(user, session);
     session.end = Math.max(session.end, t);
     session.events++;
     return session;
@@ -253,8 +260,8 @@ export class Engine implements RuleRuntime {
     if (!seq) {
       if (this.sequences.size >= (this.program.settings.maxDaySequences ?? Infinity)) {
         // The map is in creation order: close the oldest day-sequence early (as at day end).
-        const [oldUser, oldest] = this.sequences.entries().next().value as [string, Scope];
-        this.closeSequence(oldUser, oldest);
+        const oldest = this.sequences.oldest()!;
+        this.closeSequence(oldest.entity, oldest);
         this.counters.sequencesEvicted++;
       }
       seq = newScope(`${user}-${stamp(day * DAY)}`, user, day * DAY);
@@ -268,22 +275,19 @@ export class Engine implements RuleRuntime {
 
   private assetScope(asset: string, t: number): Scope {
     const day = Math.floor(t / DAY);
-    let seq = this.assets.get(asset);
+    let seq = this.assets.touch(asset); // now the most recently active
     if (seq && Math.floor(seq.start / DAY) !== day) {
       this.closeAsset(seq);
       seq = undefined;
     }
     if (!seq) {
       if (this.assets.size >= this.program.settings.maxAssetSequences) {
-        const oldest = this.assets.values().next().value as Scope;
-        this.closeAsset(oldest);
+        this.closeAsset(this.assets.oldest()!);
         this.counters.assetSequencesEvicted++;
       }
       seq = newScope(`${asset}-${stamp(day * DAY)}`, asset, day * DAY);
-    } else {
-      this.assets.delete(asset);
+      this.assets.set(asset, seq);
     }
-    this.assets.set(asset, seq);
     seq.end = Math.max(seq.end, t);
     // Several aggregates (and the scorer) touch the same asset for one event: count it once.
     if (seq.lastEvent !== this.counters.events) {
@@ -315,8 +319,7 @@ export class Engine implements RuleRuntime {
   }
 
   private evictOldestSession(): void {
-    const oldest = this.sessions.values().next().value as Scope;
-    this.closeSession(oldest);
+    this.closeSession(this.sessions.oldest()!);
     this.counters.sessionsEvicted++;
   }
 
@@ -326,9 +329,8 @@ export class Engine implements RuleRuntime {
     const notable = total >= this.program.settings.notableThreshold;
     this.counters.sessionsClosed++;
     if (notable) this.counters.notableSessions++;
-    this.lastSession.delete(session.entity);
-    this.lastSession.set(session.entity, { end: session.end, score: total });
-    capMap(this.lastSession, this.program.settings.maxOpenSessions * 10);
+    this.lastSession.setNewest(session.entity, { end: session.end, score: total });
+    this.lastSession.trimTo(this.program.settings.maxOpenSessions * 10);
     this.sink.scope({ type: 'session', id: session.id, user: session.entity, start: isoTime(session.start), end: isoTime(session.end), score: total, notable, events: session.events, rules: session.rules });
   }
 
@@ -340,14 +342,14 @@ export class Engine implements RuleRuntime {
     if (seq.types) {
       const days = this.history.get(user) ?? [];
       for (const et of seq.types) days[et] = (days[et] ?? 0) + 1;
-      this.history.delete(user);
-      this.history.set(user, days);
-      capMap(this.history, this.program.settings.maxOpenSessions * 10);
+      this.history.setNewest(user, days);
+      this.history.trimTo(this.program.settings.maxOpenSessions * 10);
     }
   }
 
   private closeAsset(seq: Scope): void {
     this.assets.delete(seq.entity);
+    this.counterTag++; // a counter remembered on this sequence no longer reads it
     if (seq.rules.length === 0) return;
     const notable = seq.score >= this.program.settings.notableThreshold;
     this.counters.assetSequencesClosed++;
@@ -371,30 +373,50 @@ export class Engine implements RuleRuntime {
     return this.assetScope(key, t);
   }
 
+  /**
+   * Update the event's counters and remember each one's value after the update, so a rule
+   * reading it (`counter`) does not compute key, value and scope again. The remembered
+   * values hold for this event until an asset sequence closes (a cap may evict one).
+   */
   private updateCounters(ev: Event, eventType: number): void {
     const counters = this.program.counters;
+    const tag = ++this.counterTag;
     for (const i of this.countersByType[eventType]!) {
       const c = counters[i]!;
       const scope = this.scopeFor(c.scope, c.key ? c.key(ev) : null, ev.time);
       if (!scope) continue;
       const v = c.value(ev);
       if (v === null) continue;
+      let now: number;
       if (c.fn === 'sum') {
         const n = typeof v === 'number' ? v : Number(v);
         if (!Number.isFinite(n)) continue;
         const st = (scope.counters[i] ??= { total: 0 }) as { total: number };
-        st.total += n;
+        now = st.total += n;
       } else if (c.fn === 'count') {
         const st = (scope.counters[i] ??= new Map()) as Map<string, number>;
-        for (const k of keysOf(v)) st.set(k, (st.get(k) ?? 0) + 1);
+        if (Array.isArray(v)) {
+          for (const k of v as readonly string[]) st.set(k, (st.get(k) ?? 0) + 1);
+          now = 0;
+          for (const k of v as readonly string[]) now = Math.max(now, st.get(k)!);
+        } else {
+          const k = typeof v === 'string' ? v : String(v);
+          now = (st.get(k) ?? 0) + 1;
+          st.set(k, now);
+        }
       } else {
         const st = (scope.counters[i] ??= new Set()) as Set<string>;
-        for (const k of keysOf(v)) st.add(k);
+        if (Array.isArray(v)) for (const k of v as readonly string[]) st.add(k);
+        else st.add(typeof v === 'string' ? v : String(v));
+        now = st.size;
       }
+      this.counterNow[i] = now;
+      this.counterAt[i] = tag;
     }
   }
 
   counter(index: number, ev: Event): number {
+    if (this.counterAt[index] === this.counterTag) return this.counterNow[index]!;
     const c = this.program.counters[index]!;
     const scope = c.scope === 'asset' ? this.assetOf(c.key ? c.key(ev) : null) : this.scopeFor(c.scope, null, ev.time);
     const st = scope?.counters[index];
@@ -548,11 +570,6 @@ export class Engine implements RuleRuntime {
       this.sink.rule(record);
     }
   }
-}
-
-/** Per-user memory beyond open sessions is bounded too: forget the least recently updated users. */
-function capMap<K, V>(map: Map<K, V>, cap: number): void {
-  while (map.size > cap) map.delete(map.keys().next().value as K);
 }
 
 /** Most scopes close without a rule firing: they share this empty set (never written) until one does. */

@@ -6,6 +6,7 @@
 // (count * 2^20 + day), so a bin costs one Map entry.
 import type { Value } from './helpers.ts';
 import type { ModelSpec, ModelStats } from './program.ts';
+import { RecencyMap } from './recency.ts';
 
 const DAY_MS = 86_400_000;
 const DAY_BITS = 2 ** 20;
@@ -263,16 +264,16 @@ const NO_LIMITS: ModelLimits = { maxInstances: Infinity, maxAnywhere: Infinity }
 /** All instances of all models. */
 export class ModelStore {
   /** per model: scope value → instance */
-  readonly instances: Array<Map<string, Instance>>;
+  readonly instances: Array<RecencyMap<string, Instance>>;
   /** per model: feature keys seen in any instance (for seenAnywhere) */
-  readonly anywhere: Array<Map<string, number>>;
+  readonly anywhere: Array<RecencyMap<string, number>>;
   readonly counters: ModelCounters = { evictedBins: 0, agedBins: 0, evictedInstances: 0, evictedAnywhere: 0 };
 
-  // Both maps are kept in least-recently-used order (a touched entry is re-inserted), so the
-  // entry to evict is always the first one: O(1), no scan.
+  // Both maps are kept in least-recently-used order (runtime/recency.ts), so the entry to
+  // evict is always the oldest one: O(1), no scan.
   constructor(readonly models: readonly ModelSpec[], readonly limits: ModelLimits = NO_LIMITS) {
-    this.instances = models.map(() => new Map());
-    this.anywhere = models.map(() => new Map());
+    this.instances = models.map(() => new RecencyMap());
+    this.anywhere = models.map(() => new RecencyMap());
   }
 
   instance(model: number, scope: string): Instance | undefined {
@@ -284,17 +285,15 @@ export class ModelStore {
     const key = binKey(model, feature);
     if (key === null) return;
     const map = this.instances[modelIndex]!;
-    let inst = map.get(scope);
+    let inst = map.touch(scope);
     if (!inst) {
       if (map.size >= this.limits.maxInstances) {
-        map.delete(map.keys().next().value!);
+        map.deleteOldest();
         this.counters.evictedInstances++;
       }
       inst = new Instance();
-    } else {
-      map.delete(scope);
+      map.set(scope, inst);
     }
-    map.set(scope, inst);
     const day = Math.floor(time / DAY_MS);
     const width = model.type === 'numerical' ? model.binWidth : 0;
     this.counters.agedBins += inst.age(day, model.agingDays, width);
@@ -312,13 +311,13 @@ export class ModelStore {
     const seen = any.get(key);
     if (seen === undefined) {
       if (any.size >= this.limits.maxAnywhere) {
-        any.delete(any.keys().next().value!);
+        any.deleteOldest();
         this.counters.evictedAnywhere++;
       }
+      any.set(key, 1);
     } else {
-      any.delete(key);
+      any.setNewest(key, seen + 1);
     }
-    any.set(key, (seen ?? 0) + 1);
   }
 
   stats(modelIndex: number, scope: string, feature: Value, p: number, time: number): ModelStats {

@@ -2,6 +2,7 @@
 // notable threshold) and a closing summary (lines read, parsed, rejected by reason, rules
 // fired per rule). With them a records file explains itself: `uebac report` needs nothing else.
 import { RECORD_SCHEMA_VERSION } from './evidence.ts';
+import type { ScopeRecord } from './engine.ts';
 import type { PackInfo, Program } from './program.ts';
 import type { RunSummary } from './run.ts';
 
@@ -62,4 +63,24 @@ export function summaryRecord(s: RunSummary): SummaryRecord {
     evicted_sessions: s.evictedSessions,
     evicted_bins: s.evictedBins,
   };
+}
+
+// A run closes about one session per event on a feed where most users send one event per
+// session, so the session line is written without the general JSON serialiser: fixed
+// fragments for the keys, JSON.stringify only for the strings. Byte for byte what
+// JSON.stringify(record) gives (test/runtime/records-line.test.ts).
+const num = (n: number): string => (Number.isFinite(n) ? '' + n : 'null');
+const strOrNull = (s: string | undefined): string => (s === undefined ? '' : JSON.stringify(s));
+
+/** `JSON.stringify(r)` of a session or asset-sequence record. */
+export function scopeLine(r: ScopeRecord): string {
+  let head: string;
+  if (r.type === 'session' && r.asset === undefined) {
+    head = r.user === undefined ? '{"type":"session","id":' + JSON.stringify(r.id) : '{"type":"session","id":' + JSON.stringify(r.id) + ',"user":' + strOrNull(r.user);
+  } else if (r.type === 'asset-sequence' && r.user === undefined) {
+    head = r.asset === undefined ? '{"type":"asset-sequence","id":' + JSON.stringify(r.id) : '{"type":"asset-sequence","id":' + JSON.stringify(r.id) + ',"asset":' + strOrNull(r.asset);
+  } else {
+    return JSON.stringify(r); // a shape the engine does not make: keep the general path
+  }
+  return head + ',"start":' + JSON.stringify(r.start) + ',"end":' + JSON.stringify(r.end) + ',"score":' + num(r.score) + ',"notable":' + (r.notable ? 'true' : 'false') + ',"events":' + num(r.events) + ',"rules":' + (r.rules.length === 0 ? '[]' : JSON.stringify(r.rules)) + '}';
 }

@@ -4,7 +4,7 @@ import type { Hash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { absolute, consumedRecord, hashPrefix, InputChangedError, planInput, rememberConsumed, STDIN, type ConsumedInput, type InputPlan } from './inputs.ts';
-import { headerRecord, summaryRecord } from './records.ts';
+import { headerRecord, scopeLine, summaryRecord } from './records.ts';
 import { lineCapBytes, readLines } from './lines.ts';
 import { regexGuardCounters, resetRegexGuardCounters } from './regex-guard.ts';
 import { openOutput, type Output } from './output.ts';
@@ -137,9 +137,11 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       }
     },
     scope(s: ScopeRecord) {
-      out.write(JSON.stringify(s) + '\n');
+      out.write(scopeLine(s) + '\n');
       if (s.type === 'session') {
         summary.sessions++;
+        // Reasons are kept only for sessions a rule scored (their rules list is not empty).
+        if (s.rules.length === 0 && !s.notable) return;
         const reasons = pendingReasons.get(s.id) ?? [];
         pendingReasons.delete(s.id);
         if (s.notable) summary.notable.push({ id: s.id, user: s.user!, score: s.score, start: s.start, end: s.end, top: [...reasons].sort((a, b) => b.score - a.score || (a.rule < b.rule ? -1 : 1)).slice(0, 3) });

@@ -1,0 +1,168 @@
+// A map kept in least-recently-used order without re-inserting on every touch.
+//
+// Moving a Map entry to the end (delete + set) leaves a hole at its old place; V8 compacts
+// holes only when the table grows, and an iterator over the map (oldest first: sweeps,
+// evictions) walks over every hole before the first live entry. With one touch per event
+// that made a sweep or an eviction cost as much as all the touches since the last rehash.
+// Here the Map only indexes the entries, which sit in a doubly linked list: a touch moves
+// one node to the newest end (no hashing), an eviction unlinks the oldest node.
+
+interface Node<K, V> {
+  key: K;
+  value: V;
+  older: Node<K, V> | null;
+  newer: Node<K, V> | null;
+}
+
+/**
+ * Iteration (keys, values, entries, for-of) goes from the least to the most recently
+ * touched entry, as a Map whose touched entries are deleted and set again would.
+ * `set` of an existing key replaces its value in place, like `Map.set`; `touch` and
+ * `setNewest` move an entry to the newest end.
+ */
+export class RecencyMap<K, V> implements Iterable<[K, V]> {
+  private readonly index = new Map<K, Node<K, V>>();
+  private oldestNode: Node<K, V> | null = null;
+  private newestNode: Node<K, V> | null = null;
+
+  get size(): number {
+    return this.index.size;
+  }
+
+  get(key: K): V | undefined {
+    const n = this.index.get(key);
+    return n === undefined ? undefined : n.value;
+  }
+
+  has(key: K): boolean {
+    return this.index.has(key);
+  }
+
+  /** Set a value; a new key becomes the newest entry, an existing one keeps its place. */
+  set(key: K, value: V): this {
+    const n = this.index.get(key);
+    if (n !== undefined) n.value = value;
+    else this.append(key, value);
+    return this;
+  }
+
+  /** Set a value and make the entry the newest (a Map's delete + set). */
+  setNewest(key: K, value: V): this {
+    const n = this.index.get(key);
+    if (n === undefined) {
+      this.append(key, value);
+    } else {
+      n.value = value;
+      this.moveToNewest(n);
+    }
+    return this;
+  }
+
+  /** Make an existing entry the newest; returns its value (undefined when absent). */
+  touch(key: K): V | undefined {
+    const n = this.index.get(key);
+    if (n === undefined) return undefined;
+    this.moveToNewest(n);
+    return n.value;
+  }
+
+  delete(key: K): boolean {
+    const n = this.index.get(key);
+    if (n === undefined) return false;
+    this.index.delete(key);
+    this.unlink(n);
+    return true;
+  }
+
+  clear(): void {
+    this.index.clear();
+    this.oldestNode = this.newestNode = null;
+  }
+
+  /** The least recently touched entry's key, or undefined when empty. */
+  oldestKey(): K | undefined {
+    return this.oldestNode === null ? undefined : this.oldestNode.key;
+  }
+
+  /** The least recently touched entry's value, or undefined when empty. */
+  oldest(): V | undefined {
+    return this.oldestNode === null ? undefined : this.oldestNode.value;
+  }
+
+  /** Remove the least recently touched entry; returns its value. */
+  deleteOldest(): V | undefined {
+    const n = this.oldestNode;
+    if (n === null) return undefined;
+    this.index.delete(n.key);
+    this.unlink(n);
+    return n.value;
+  }
+
+  /** Drop the least recently touched entries until at most `cap` remain. */
+  trimTo(cap: number): void {
+    while (this.index.size > cap) this.deleteOldest();
+  }
+
+  *entries(): IterableIterator<[K, V]> {
+    // Read the next node before yielding: the consumer may delete the current entry.
+    for (let n = this.oldestNode; n !== null;) {
+      const next = n.newer;
+      yield [n.key, n.value];
+      n = next;
+    }
+  }
+
+  *keys(): IterableIterator<K> {
+    for (let n = this.oldestNode; n !== null;) {
+      const next = n.newer;
+      yield n.key;
+      n = next;
+    }
+  }
+
+  *values(): IterableIterator<V> {
+    for (let n = this.oldestNode; n !== null;) {
+      const next = n.newer;
+      yield n.value;
+      n = next;
+    }
+  }
+
+  forEach(fn: (value: V, key: K) => void): void {
+    for (let n = this.oldestNode; n !== null;) {
+      const next = n.newer;
+      fn(n.value, n.key);
+      n = next;
+    }
+  }
+
+  [Symbol.iterator](): IterableIterator<[K, V]> {
+    return this.entries();
+  }
+
+  private append(key: K, value: V): void {
+    const n: Node<K, V> = { key, value, older: this.newestNode, newer: null };
+    if (this.newestNode === null) this.oldestNode = n;
+    else this.newestNode.newer = n;
+    this.newestNode = n;
+    this.index.set(key, n);
+  }
+
+  private moveToNewest(n: Node<K, V>): void {
+    if (n === this.newestNode) return;
+    this.unlink(n);
+    n.older = this.newestNode;
+    n.newer = null;
+    if (this.newestNode === null) this.oldestNode = n;
+    else this.newestNode.newer = n;
+    this.newestNode = n;
+  }
+
+  private unlink(n: Node<K, V>): void {
+    if (n.older === null) this.oldestNode = n.newer;
+    else n.older.newer = n.newer;
+    if (n.newer === null) this.newestNode = n.older;
+    else n.newer.older = n.older;
+    n.older = n.newer = null;
+  }
+}
