@@ -5,6 +5,7 @@ import { TimeGuard } from './time-guard.ts';
 import type { Value } from './helpers.ts';
 import { DEFAULT_EVIDENCE_BINS, histogramEvidence, hostOf, type HistogramEvidence } from './evidence.ts';
 import { ModelStore } from './models.ts';
+import { EntryMap, ScopeMap } from './stores/scopes.ts';
 import type { Event, ModelStats, Program, RuleRuntime } from './program.ts';
 
 const HOUR = 3_600_000;
@@ -147,14 +148,15 @@ function stamp(t: number): string {
 
 export class Engine implements RuleRuntime {
   readonly models: ModelStore;
-  readonly sessions = new Map<string, Scope>();
-  readonly sequences = new Map<string, Scope>();
-  readonly assets = new Map<string, Scope>();
+  // State keyed by stable ids, each store declaring its partition key (runtime/stores/).
+  readonly sessions = new ScopeMap('sessions', 'user');
+  readonly sequences = new ScopeMap('sequences', 'user');
+  readonly assets = new ScopeMap('assets', 'asset');
   /** user → number of closed day-sequences per event type (for priorSequences); the slot after
    *  the last event type counts the days with any event (for activeDays) */
-  readonly history = new Map<string, number[]>();
+  readonly history = new EntryMap<number[]>('history', 'user');
   /** user → end and score of the last closed session (risk transfer) */
-  readonly lastSession = new Map<string, { end: number; score: number }>();
+  readonly lastSession = new EntryMap<{ end: number; score: number }>('lastSession', 'user');
   readonly counters: EngineCounters = { events: 0, rulesFired: 0, sessionsClosed: 0, notableSessions: 0, assetSequencesClosed: 0, notableAssetSequences: 0, sessionsEvicted: 0, assetSequencesEvicted: 0, sequencesEvicted: 0 };
   readonly firedByRule: number[];
   readonly maxRegexInput: number;
