@@ -154,7 +154,8 @@ export class Engine implements RuleRuntime {
   readonly sessions = new ScopeMap('sessions', 'user');
   readonly sequences = new ScopeMap('sequences', 'user');
   readonly assets = new ScopeMap('assets', 'asset');
-  /** user → number of closed day-sequences per event type (for priorSequences) */
+  /** user → number of closed day-sequences per event type (for priorSequences); the slot after
+   *  the last event type counts the days with any event (for activeDays) */
   readonly history = new EntryMap<number[]>('history', 'user');
   /** user → end and score of the last closed session (risk transfer) */
   readonly lastSession = new EntryMap<{ end: number; score: number }>('lastSession', 'user');
@@ -366,6 +367,8 @@ export class Engine implements RuleRuntime {
     if (seq.types) {
       const days = this.history.get(user) ?? [];
       for (const et of seq.types) days[et] = (days[et] ?? 0) + 1;
+      const any = this.program.eventTypes.length;
+      days[any] = (days[any] ?? 0) + 1;
       this.history.delete(user);
       this.history.set(user, days);
       capMap(this.history, this.program.settings.maxOpenSessions * 10);
@@ -514,6 +517,12 @@ export class Engine implements RuleRuntime {
     const user = ev.user;
     if (typeof user !== 'string') return 0;
     return this.history.get(user)?.[this.eventType] ?? 0;
+  }
+
+  activeDays(ev: Event): number {
+    const user = ev.user;
+    if (typeof user !== 'string') return 0;
+    return this.history.get(user)?.[this.program.eventTypes.length] ?? 0;
   }
 
   fire(index: number, _ev: Event, stats: ModelStats | null): void {
