@@ -5,6 +5,7 @@ import { TimeGuard } from './time-guard.ts';
 import type { Value } from './helpers.ts';
 import { DEFAULT_EVIDENCE_BINS, histogramEvidence, hostOf, type HistogramEvidence } from './evidence.ts';
 import { ModelStore } from './models.ts';
+import { EntryMap, ScopeMap } from './stores/scopes.ts';
 import type { Event, ModelStats, Program, RuleRuntime } from './program.ts';
 
 const HOUR = 3_600_000;
@@ -147,13 +148,15 @@ function stamp(t: number): string {
 
 export class Engine implements RuleRuntime {
   readonly models: ModelStore;
-  readonly sessions = new Map<string, Scope>();
-  readonly sequences = new Map<string, Scope>();
-  readonly assets = new Map<string, Scope>();
-  /** user → number of closed day-sequences per event type (for priorSequences) */
-  readonly history = new Map<string, number[]>();
+  // State keyed by stable ids, each store declaring its partition key (runtime/stores/).
+  readonly sessions = new ScopeMap('sessions', 'user');
+  readonly sequences = new ScopeMap('sequences', 'user');
+  readonly assets = new ScopeMap('assets', 'asset');
+  /** user → number of closed day-sequences per event type (for priorSequences); the slot after
+   *  the last event type counts the days with any event (for activeDays) */
+  readonly history = new EntryMap<number[]>('history', 'user');
   /** user → end and score of the last closed session (risk transfer) */
-  readonly lastSession = new Map<string, { end: number; score: number }>();
+  readonly lastSession = new EntryMap<{ end: number; score: number }>('lastSession', 'user');
   readonly counters: EngineCounters = { events: 0, rulesFired: 0, sessionsClosed: 0, notableSessions: 0, assetSequencesClosed: 0, notableAssetSequences: 0, sessionsEvicted: 0, assetSequencesEvicted: 0, sequencesEvicted: 0 };
   readonly firedByRule: number[];
   readonly maxRegexInput: number;
@@ -340,6 +343,8 @@ export class Engine implements RuleRuntime {
     if (seq.types) {
       const days = this.history.get(user) ?? [];
       for (const et of seq.types) days[et] = (days[et] ?? 0) + 1;
+      const any = this.program.eventTypes.length;
+      days[any] = (days[any] ?? 0) + 1;
       this.history.delete(user);
       this.history.set(user, days);
       capMap(this.history, this.program.settings.maxOpenSessions * 10);
@@ -488,6 +493,12 @@ export class Engine implements RuleRuntime {
     const user = ev.user;
     if (typeof user !== 'string') return 0;
     return this.history.get(user)?.[this.eventType] ?? 0;
+  }
+
+  activeDays(ev: Event): number {
+    const user = ev.user;
+    if (typeof user !== 'string') return 0;
+    return this.history.get(user)?.[this.program.eventTypes.length] ?? 0;
   }
 
   fire(index: number, _ev: Event, stats: ModelStats | null): void {

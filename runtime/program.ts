@@ -4,7 +4,8 @@ import type { ContextTable, TableData } from './context.ts';
 import type { Value } from './helpers.ts';
 
 // 2: Program.setTimeAnchor (a version-1 bundle lacks it, so it must not be loaded).
-export const ABI_VERSION = 2;
+// 3: RuleRuntime.activeDays (a bundle using activeDays() needs a runtime that has it).
+export const ABI_VERSION = 3;
 
 /** An event: a plain object with a fixed set of own fields per event type. */
 export type Event = Record<string, Value> & { time: number; event_type: string };
@@ -97,6 +98,8 @@ export interface RuleRuntime {
   wasFired(index: number, ev: Event): boolean;
   /** Number of this user's earlier, closed sequences that saw events of the given types. */
   priorSequences(ev: Event): number;
+  /** Number of this user's earlier, closed day-sequences with events of any type. */
+  activeDays(ev: Event): number;
   /** Record that rule `index` triggered on the current event. */
   fire(index: number, ev: Event, stats: ModelStats | null): void;
   /** Regex input cap (pack setting). */
