@@ -184,7 +184,7 @@ export class Engine implements RuleRuntime {
 
   constructor(readonly program: Program, readonly sink: EngineSink, options: EngineOptions = {}) {
     this.evidenceBins = options.evidenceBins ?? DEFAULT_EVIDENCE_BINS;
-    this.timeGuard = new TimeGuard(program.settings.maxTimeAheadHours);
+    this.timeGuard = new TimeGuard({ maxAheadHours: program.settings.maxTimeAheadHours, hostFields: program.settings.assetFields });
     const s = program.settings;
     this.models = options.models ?? new ModelStore(program.models, { maxInstances: s.maxModelInstances ?? Infinity, maxAnywhere: s.maxSeenAnywhere ?? Infinity });
     this.countersByType = program.eventTypes.map((_, et) => program.counters.flatMap((c, i) => (c.eventTypes.includes(et) ? [i] : [])));
