@@ -56,7 +56,7 @@ class RoutedModels extends ModelStore {
 }
 
 export interface PartitionSink {
-  rule(r: RuleRecord, ev: Event): void;
+  rule(r: RuleRecord): void;
   scope(r: ScopeRecord): void;
 }
 
@@ -75,7 +75,7 @@ class UsersWorker extends Engine {
           const rule = this.ruleIndex.get(r.rule)!;
           if (!ownsAsset(r.asset)) this.hits.push([rule, r.asset, this.current!.time]);
         }
-        sink.rule(r, this.current!);
+        sink.rule(r);
       },
       scope: (s) => { if (s.type === 'session' || ownsAsset(s.asset!)) sink.scope(s); },
     }, { models, evidenceBins });
@@ -137,22 +137,24 @@ export class PartitionedEngine {
  */
 export async function runPartitioned(program: Program, lines: readonly string[], file: string, opts: { users: number; models: number; evidenceBins?: number }): Promise<string[]> {
   const { TimeLookahead } = await import('../time-lookahead.ts');
-  const { TimeGuard } = await import('../time-guard.ts');
+  const { GuardedParse, TimeGuard } = await import('../time-guard.ts');
   const out: string[] = [];
   let line = 0;
   const engine = new PartitionedEngine(program, {
-    rule: (r, ev) => { r.source = { file, line: line }; out.push(JSON.stringify(r)); },
+    rule: (r) => { r.source = { file, line }; out.push(JSON.stringify(r)); },
     scope: (s) => out.push(JSON.stringify(s)),
   }, opts);
   type Ok = Extract<ReturnType<Program['parse']>, { ok: true }>;
-  const guard = new TimeGuard<{ r: Ok; at: number }>(program.settings.maxTimeAheadHours);
+  // The same guard as a single process (one per stream: its clock is the stream's).
+  const guard = new TimeGuard<{ r: Ok; at: number }>({ maxAheadHours: program.settings.maxTimeAheadHours, hostFields: program.settings.assetFields });
+  const guardedParse = new GuardedParse(program, guard);
   const accept = ({ r, at }: { r: Ok; at: number }) => {
     line = at;
     program.enrich(r.event, r.eventType);
     engine.process(r.event, r.eventType);
   };
-  const lookahead = new TimeLookahead<number>((text) => program.parse(text));
-  const settle = (r: ReturnType<Program['parse']>, at: number) => { if (r.ok) guard.offer({ r, at }, r.event.time, accept, () => {}); };
+  const lookahead = new TimeLookahead<number>(guardedParse.parse);
+  const settle = (r: ReturnType<Program['parse']>, at: number) => { if (r.ok) guard.offer({ r, at }, r.event, accept, () => {}); };
   lines.forEach((text, i) => lookahead.push(text, i + 1, settle));
   lookahead.end(settle);
   guard.flush(() => {});
