@@ -188,7 +188,7 @@ export function assembleProgram(parts: ProgramParts): Program {
     rules: parts.rules,
     parse: createDispatcher(routes, { maxLineLength: Math.max(settings.maxFieldLength, 65536), maxFieldLength: settings.maxFieldLength }),
     makeEvent: (et, time) => factories[et]!(time),
-    setTimeAnchor: (time) => { clock.anchor = time; clock.last = null; },
+    setTimeAnchor: (time, previous = null) => { clock.anchor = time; clock.last = previous; },
     enrich: (ev, et) => eventTypes[et]!.derive(ev),
     evaluate: parts.evaluate,
   };
