@@ -2,13 +2,13 @@
 // this file only parses arguments and writes files.
 //
 //   npx tsx examples/generate.ts --scenario usb|full [--users N] [--days D] [--seed S]
-//       [--lines N] [--start 2026-10-01] [--shape demo|usb-heavy|sales-heavy] --out FILE [--truth FILE]
+//       [--lines N] [--start 2026-10-01] [--shape demo|usb-heavy|sales-heavy|engineering-heavy|back-office|flat] --out FILE [--truth FILE]
 import { closeSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { generate, type GenerateOptions } from './gen/generate.ts';
 
 const USAGE =
   'usage: npx tsx examples/generate.ts --scenario usb|full [--users N] [--days D] [--seed S] ' +
-  '[--lines N] [--start YYYY-MM-DD] [--shape demo|usb-heavy|sales-heavy] --out FILE [--truth FILE]';
+  '[--lines N] [--start YYYY-MM-DD] [--shape demo|usb-heavy|sales-heavy|engineering-heavy|back-office|flat] --out FILE [--truth FILE]';
 
 function parseArgs(argv: string[]): { opts: GenerateOptions; out: string; truth?: string } {
   const flags = new Map<string, string>();

@@ -5,7 +5,7 @@ import { TimeGuard } from './time-guard.ts';
 import type { Value } from './helpers.ts';
 import { DEFAULT_EVIDENCE_BINS, histogramEvidence, hostOf, type HistogramEvidence } from './evidence.ts';
 import { ModelStore } from './models.ts';
-import { RecencyMap } from './recency.ts';
+import { EntryMap, ScopeMap } from './stores/scopes.ts';
 import type { Event, ModelStats, Program, RuleRuntime } from './program.ts';
 
 const HOUR = 3_600_000;
@@ -72,6 +72,8 @@ export interface RuleRecord {
 export interface EngineOptions {
   /** bins copied into a model rule's evidence (0: none) */
   evidenceBins?: number;
+  /** The model state to use (a partitioned worker answers some models from elsewhere: runtime/scale/). */
+  models?: ModelStore;
 }
 
 export interface ScopeRecord {
@@ -148,15 +150,15 @@ function stamp(t: number): string {
 
 export class Engine implements RuleRuntime {
   readonly models: ModelStore;
-  // Least recently active first (runtime/recency.ts): sweeps and evictions take the oldest.
-  readonly sessions = new RecencyMap<string, Scope>();
-  /** in creation order (never touched) */
-  readonly sequences = new RecencyMap<string, Scope>();
-  readonly assets = new RecencyMap<string, Scope>();
-  /** user → number of closed day-sequences per event type (for priorSequences) */
-  readonly history = new RecencyMap<string, number[]>();
+  // State keyed by stable ids, each store declaring its partition key (runtime/stores/).
+  readonly sessions = new ScopeMap('sessions', 'user');
+  readonly sequences = new ScopeMap('sequences', 'user');
+  readonly assets = new ScopeMap('assets', 'asset');
+  /** user → number of closed day-sequences per event type (for priorSequences); the slot after
+   *  the last event type counts the days with any event (for activeDays) */
+  readonly history = new EntryMap<number[]>('history', 'user');
   /** user → end and score of the last closed session (risk transfer) */
-  readonly lastSession = new RecencyMap<string, { end: number; score: number }>();
+  readonly lastSession = new EntryMap<{ end: number; score: number }>('lastSession', 'user');
   readonly counters: EngineCounters = { events: 0, rulesFired: 0, sessionsClosed: 0, notableSessions: 0, assetSequencesClosed: 0, notableAssetSequences: 0, sessionsEvicted: 0, assetSequencesEvicted: 0, sequencesEvicted: 0 };
   readonly firedByRule: number[];
   readonly maxRegexInput: number;
@@ -186,9 +188,9 @@ export class Engine implements RuleRuntime {
 
   constructor(readonly program: Program, readonly sink: EngineSink, options: EngineOptions = {}) {
     this.evidenceBins = options.evidenceBins ?? DEFAULT_EVIDENCE_BINS;
-    this.timeGuard = new TimeGuard(program.settings.maxTimeAheadHours);
+    this.timeGuard = new TimeGuard({ maxAheadHours: program.settings.maxTimeAheadHours, hostFields: program.settings.assetFields });
     const s = program.settings;
-    this.models = new ModelStore(program.models, { maxInstances: s.maxModelInstances ?? Infinity, maxAnywhere: s.maxSeenAnywhere ?? Infinity });
+    this.models = options.models ?? new ModelStore(program.models, { maxInstances: s.maxModelInstances ?? Infinity, maxAnywhere: s.maxSeenAnywhere ?? Infinity });
     this.countersByType = program.eventTypes.map((_, et) => program.counters.flatMap((c, i) => (c.eventTypes.includes(et) ? [i] : [])));
     this.modelsByType = program.eventTypes.map((_, et) => program.models.flatMap((m, i) => (m.eventTypes.includes(et) ? [i] : [])));
     this.firedByRule = program.rules.map(() => 0);
@@ -209,6 +211,12 @@ export class Engine implements RuleRuntime {
   // ---- event processing -----------------------------------------------------------------
 
   process(ev: Event, eventType: number): void {
+    this.begin(ev, eventType);
+    this.complete(ev, eventType);
+  }
+
+  /** The part of an event that needs no model: sweep, session and sequence, aggregates. */
+  protected begin(ev: Event, eventType: number): void {
     const t = ev.time;
     this.counters.events++;
     this.eventType = eventType;
@@ -217,7 +225,23 @@ export class Engine implements RuleRuntime {
     this.session = user ? this.touchSession(user, t) : null;
     this.sequence = user ? this.touchSequence(user, t, eventType) : null;
     this.updateCounters(ev, eventType);
+  }
 
+  /**
+   * An event whose user another worker owns (runtime/scale/): it still moves the stream's
+   * clock (sweeps) and the asset aggregates every worker's rules read.
+   */
+  protected shadow(ev: Event, eventType: number): void {
+    this.counters.events++;
+    this.eventType = eventType;
+    this.sweep(ev.time);
+    this.session = null;
+    this.sequence = null;
+    this.updateCounters(ev, eventType);
+  }
+
+  /** Rules, training and scoring of the event `begin` prepared. */
+  protected complete(ev: Event, eventType: number): void {
     this.statsCache.length = 0;
     this.firedNow.length = 0;
     this.firedStats.length = 0;
@@ -342,6 +366,8 @@ export class Engine implements RuleRuntime {
     if (seq.types) {
       const days = this.history.get(user) ?? [];
       for (const et of seq.types) days[et] = (days[et] ?? 0) + 1;
+      const any = this.program.eventTypes.length;
+      days[any] = (days[any] ?? 0) + 1;
       this.history.setNewest(user, days);
       this.history.trimTo(this.program.settings.maxOpenSessions * 10);
     }
@@ -512,6 +538,12 @@ export class Engine implements RuleRuntime {
     return this.history.get(user)?.[this.eventType] ?? 0;
   }
 
+  activeDays(ev: Event): number {
+    const user = ev.user;
+    if (typeof user !== 'string') return 0;
+    return this.history.get(user)?.[this.program.eventTypes.length] ?? 0;
+  }
+
   fire(index: number, _ev: Event, stats: ModelStats | null): void {
     this.firedNow.push(index);
     this.firedStats.push(stats);
@@ -519,10 +551,27 @@ export class Engine implements RuleRuntime {
     let histogram: HistogramEvidence | undefined;
     if (stats && stats.scope !== null && this.evidenceBins > 0) {
       const k = this.firedStats.length - 2;
-      histogram = k >= 0 && this.firedStats[k] === stats ? this.firedHistograms[k]
-        : histogramEvidence(this.program.models[stats.model]!, this.models.instance(stats.model, stats.scope), stats.feature, this.evidenceBins);
+      histogram = k >= 0 && this.firedStats[k] === stats ? this.firedHistograms[k] : this.histogramOf(stats, this.evidenceBins);
     }
     this.firedHistograms.push(histogram);
+  }
+
+  /** The bins of a model instance as a rule sees them (before this event trains it). */
+  protected histogramOf(stats: ModelStats, bins: number): HistogramEvidence {
+    return histogramEvidence(this.program.models[stats.model]!, this.models.instance(stats.model, stats.scope!), stats.feature, bins);
+  }
+
+  /**
+   * An asset rule fired on an event another worker scored (runtime/scale/): the asset
+   * sequence gains what `score` gives it there, so the worker owning the asset closes it complete.
+   */
+  protected scoreAsset(index: number, asset: string, t: number): void {
+    const rule = this.program.rules[index]!;
+    const scope = this.assetScope(asset, t);
+    scope.score += rule.score;
+    if (scope.fired === NONE_FIRED) scope.fired = new Set();
+    scope.fired.add(index);
+    if (!scope.rules.includes(rule.id)) scope.rules.push(rule.id);
   }
 
   private score(ev: Event): void {

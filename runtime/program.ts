@@ -4,7 +4,8 @@ import type { ContextTable, TableData } from './context.ts';
 import type { Value } from './helpers.ts';
 
 // 2: Program.setTimeAnchor (a version-1 bundle lacks it, so it must not be loaded).
-export const ABI_VERSION = 2;
+// 3: RuleRuntime.activeDays (a bundle using activeDays() needs a runtime that has it).
+export const ABI_VERSION = 3;
 
 /** An event: a plain object with a fixed set of own fields per event type. */
 export type Event = Record<string, Value> & { time: number; event_type: string };
@@ -97,6 +98,8 @@ export interface RuleRuntime {
   wasFired(index: number, ev: Event): boolean;
   /** Number of this user's earlier, closed sequences that saw events of the given types. */
   priorSequences(ev: Event): number;
+  /** Number of this user's earlier, closed day-sequences with events of any type. */
+  activeDays(ev: Event): number;
   /** Record that rule `index` triggered on the current event. */
   fire(index: number, ev: Event, stats: ModelStats | null): void;
   /** Regex input cap (pack setting). */
@@ -150,9 +153,11 @@ export interface Program {
    * Set the stream's time anchor (null: none) and forget the previous event. A run sets it
    * before the first line (from `--year`) so RFC 3164 headers without a year can be placed;
    * it is never used as an event's time. Every built event moves it. Independent samples
-   * (content tests) reset it so one line never lends another its time.
+   * (content tests) reset it so one line never lends another its time. With `previous`, that
+   * is the previous event's time instead (the time guard puts the clock back after a line it
+   * quarantines; a bundle built before this argument ignores it and forgets the previous event).
    */
-  setTimeAnchor(time: number | null): void;
+  setTimeAnchor(time: number | null, previous?: number | null): void;
   /** A blank event of a type (every field null), for tests and tools that build events directly. */
   makeEvent(eventType: number, time: number): Event;
   /** Compute derived fields (enrichment) in place. */

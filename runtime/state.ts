@@ -3,9 +3,9 @@
 // a killed run resumes with no event lost and none counted twice.
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
-import type { Engine, Scope } from './engine.ts';
+import type { Engine } from './engine.ts';
 import type { ConsumedInput } from './inputs.ts';
-import { Instance } from './models.ts';
+import { restoreStores, snapshotStores } from './stores/engine-state.ts';
 
 export interface Position {
   /** index into the list of input files */
@@ -38,62 +38,13 @@ export interface Checkpoint {
 
 type Json = unknown;
 
-function scopeToJson(s: Scope): Json {
-  return {
-    ...s,
-    fired: [...s.fired],
-    counters: s.counters.map((c) => (c === undefined ? null : c instanceof Map ? { m: [...c] } : c instanceof Set ? { s: [...c] } : { t: (c as { total: number }).total })),
-    pending: s.pending ? [...s.pending] : undefined,
-    types: s.types ? [...s.types] : undefined,
-  };
-}
-
-function scopeFromJson(j: Record<string, unknown>): Scope {
-  const counters = (j.counters as Array<Record<string, unknown> | null>).map((c) => (c === null ? undefined : 'm' in c ? new Map(c.m as [string, number][]) : 's' in c ? new Set(c.s as string[]) : { total: c.t as number }));
-  return {
-    ...(j as unknown as Scope),
-    fired: new Set(j.fired as number[]),
-    counters,
-    pending: j.pending ? new Map(j.pending as [number, { scope: never; feature: never }][]) : undefined,
-    types: j.types ? new Set(j.types as number[]) : undefined,
-  };
-}
-
+/** The engine's stores as one snapshot (runtime/stores/engine-state.ts owns the shape). */
 export function snapshot(engine: Engine): Json {
-  return {
-    sessions: [...engine.sessions.values()].map(scopeToJson),
-    sequences: [...engine.sequences.values()].map(scopeToJson),
-    assets: [...engine.assets.values()].map(scopeToJson),
-    history: [...engine.history],
-    lastSession: [...engine.lastSession],
-    counters: engine.counters,
-    firedByRule: engine.firedByRule,
-    models: engine.models.instances.map((m) => [...m].map(([scope, inst]) => [scope, inst.n, inst.sum, inst.sumSq, inst.agedDay, [...inst.bins]])),
-    anywhere: engine.models.anywhere.map((m) => [...m]),
-    modelCounters: engine.models.counters,
-    internal: engine.internalState(),
-  };
+  return snapshotStores(engine);
 }
 
 export function restore(engine: Engine, j: Record<string, unknown>): void {
-  for (const s of j.sessions as Record<string, unknown>[]) { const sc = scopeFromJson(s); engine.sessions.set(sc.entity, sc); }
-  for (const s of j.sequences as Record<string, unknown>[]) { const sc = scopeFromJson(s); engine.sequences.set(sc.entity, sc); }
-  for (const s of j.assets as Record<string, unknown>[]) { const sc = scopeFromJson(s); engine.assets.set(sc.entity, sc); }
-  for (const [k, v] of j.history as [string, number[]][]) engine.history.set(k, v);
-  for (const [k, v] of j.lastSession as [string, { end: number; score: number }][]) engine.lastSession.set(k, v);
-  Object.assign(engine.counters, j.counters);
-  (j.firedByRule as number[]).forEach((n, i) => (engine.firedByRule[i] = n));
-  (j.models as Array<Array<[string, number, number, number, number, [string, number][]]>>).forEach((list, mi) => {
-    for (const [scope, n, sum, sumSq, agedDay, bins] of list) {
-      const inst = new Instance();
-      inst.n = n; inst.sum = sum; inst.sumSq = sumSq; inst.agedDay = agedDay; inst.bins = new Map(bins);
-      inst.rebuildCounts();
-      engine.models.instances[mi]!.set(scope, inst);
-    }
-  });
-  (j.anywhere as [string, number][][]).forEach((list, mi) => { for (const [k, v] of list) engine.models.anywhere[mi]!.set(k, v); });
-  Object.assign(engine.models.counters, j.modelCounters);
-  engine.restoreInternal(j.internal as Record<string, unknown>);
+  restoreStores(engine, j);
 }
 
 /** A state file that cannot be used as it is: the message says why and what to do. */

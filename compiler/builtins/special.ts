@@ -206,6 +206,13 @@ const models: Builtin[] = [
     interp: (_c, _a, ix) => ix.rt?.priorSequences(ix.ev) ?? 0,
   },
   {
+    name: 'activeDays', category: 'model', signature: 'activeDays() → number', minArgs: 0, maxArgs: 0, params: [], returns: 'number', where: ['rule', 'classify'],
+    doc: 'Number of the user\'s earlier day-sequences (closed UTC days) with events of any type: how long the user has been observed. A rule about the absence of history (`priorSequences() == 0`, an empty model) says something only about a user observed long enough, e.g. `activeDays() >= 10`; right after deployment every user has 0.',
+    example: 'priorSequences() == 0 && activeDays() >= 10',
+    emit: () => code`rt.activeDays(ev)`,
+    interp: (_c, _a, ix) => ix.rt?.activeDays(ix.ev) ?? 0,
+  },
+  {
     name: 'wasRuleFired', aliases: ['WasRuleFired'], category: 'rule', signature: "wasRuleFired('RULE') → boolean", minArgs: 1, maxArgs: 1, params: ['string'], returns: 'boolean', where: ['rule', 'classify'],
     doc: 'True when the rule fired earlier in this session (asset rules: this asset sequence). `!wasRuleFired(\'X\')` makes X fire at most once per session.',
     example: "!wasRuleFired('EM-BSum-5MB')",

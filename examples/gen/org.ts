@@ -83,6 +83,12 @@ export const ORG_SHAPES: Record<string, OrgShape> = {
   'usb-heavy': { usbShare: 0.8 },
   // A sales and finance house with few engineers: other partners, other mail habits.
   'sales-heavy': { deptWeights: [['engineering', 2], ['sales', 12], ['finance', 8], ['hr', 2], ['legal', 2], ['it', 2]] },
+  // A software house: engineers dominate, so partner and source-file habits are mostly theirs.
+  'engineering-heavy': { usbShare: 0.3, deptWeights: [['engineering', 20], ['sales', 3], ['finance', 2], ['hr', 1], ['legal', 1], ['it', 3]] },
+  // Finance, HR and legal dominant, few USB users: mail-heavy back office with other partners.
+  'back-office': { usbShare: 0.25, deptWeights: [['engineering', 1], ['sales', 3], ['finance', 10], ['hr', 6], ['legal', 6], ['it', 2]] },
+  // Every department equally large.
+  flat: { deptWeights: [['engineering', 1], ['sales', 1], ['finance', 1], ['hr', 1], ['legal', 1], ['it', 1]] },
 };
 
 export function buildOrg(rng: Rng, opts: OrgOptions): Org {

@@ -72,7 +72,8 @@ export function migrateState(state: Json, from: Identity, to: Identity): { state
   };
   const history = (state.history as Array<[string, number[]]>).map(([k, days]): [string, number[]] => {
     const next: number[] = [];
-    days.forEach((n, et) => { const j = types[et] ?? -1; if (j >= 0 && n != null) next[j] = n; });
+    // The slot after the last event type counts days with any event (activeDays): it moves along.
+    days.forEach((n, et) => { const j = et === from.eventTypes.length ? to.eventTypes.length : types[et] ?? -1; if (j >= 0 && n != null) next[j] = n; });
     return [k, next];
   });
   const migrated: Json = {

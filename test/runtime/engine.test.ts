@@ -134,3 +134,51 @@ describe('reason templates', () => {
       .toBe('a sent 12 (normal ≤ 4, 7 bins beyond, 0/40) ∅ {nope}');
   });
 });
+
+describe('history of the user', () => {
+  // Three event types; NOHIST fires on a web event of a user with no earlier web day who has
+  // been observed on at least two earlier days (of any type).
+  const historyPack = () => pack('', {
+    'et-mail.yaml': 'kind: event-type\nid: mail\nfields:\n  user: { type: string }\n',
+    'et-web.yaml': 'kind: event-type\nid: web\nfields:\n  user: { type: string }\n',
+    'r-nohist.yaml': 'kind: rule\nid: NOHIST\nname: web without web history\neventTypes: [web]\nexpression: "priorSequences() == 0 && activeDays() >= 2"\nscore: 10\nmitre: [T1041]\n',
+  });
+  const DAY = 24 * HOUR;
+
+  it('activeDays() counts the earlier closed days with events of any type, each day once', () => {
+    const ir = historyPack();
+    const program = interpretProgram(ir, new Map());
+    const type = (id: string) => program.eventTypes.findIndex((e) => e.name === id);
+    const fired: string[] = [];
+    const engine = new Engine(program, { rule: (r) => fired.push(`${r.user} ${r.rule}`), scope: () => {} });
+    const feed = (et: string, t: number, user: string) => {
+      const ev = program.makeEvent(type(et), t);
+      Object.assign(ev, { user });
+      program.enrich(ev, type(et));
+      engine.process(ev, type(et));
+    };
+    // a: mail on two earlier days, then the first web day: fires.
+    feed('mail', T0, 'a');
+    feed('mail', T0 + DAY, 'a');
+    // b: never seen before its first web event (a cold start): does not fire.
+    // c: two event types on one earlier day is one day of history: does not fire.
+    feed('act', T0 + DAY, 'c');
+    feed('mail', T0 + DAY + HOUR, 'c');
+    feed('web', T0 + 3 * DAY, 'a');
+    feed('web', T0 + 3 * DAY, 'b');
+    feed('web', T0 + 3 * DAY, 'c');
+    expect(fired).toEqual(['a NOHIST']);
+    expect(engine.activeDays({ user: 'a' } as never)).toBe(2);
+    expect(engine.activeDays({ user: 'c' } as never)).toBe(1);
+    expect(engine.activeDays({ user: 'nobody' } as never)).toBe(0);
+  });
+
+  it('the days-with-any-event slot moves with the event types across a bundle swap', async () => {
+    const { migrateState } = await import('../../runtime/serve/migrate.ts');
+    const state = { sessions: [], sequences: [], assets: [], history: [['a', [1, 2, 5]]], firedByRule: [], models: [], anywhere: [] };
+    const id = (eventTypes: string[]) => ({ eventTypes, models: [], rules: [], counters: [] });
+    // x, y → y, z, x: x's count moves to index 2, y's to 0, the any-type days (5) to index 3.
+    const { state: next } = migrateState(state, id(['x', 'y']), id(['y', 'z', 'x']));
+    expect(next.history).toEqual([['a', [2, undefined, 1, 5]]]);
+  });
+});

@@ -1,0 +1,55 @@
+// Model state as stores: one per model for its instances (keyed by scope value, partitioned by
+// the model's scope kind) and one per model for the feature keys seen in any instance
+// (seenAnywhere: one entry per model id, whatever the scope).
+import { Instance, type ModelStore } from '../models.ts';
+import type { ModelSpec } from '../program.ts';
+import type { PartitionKey, Store } from './store.ts';
+
+type SavedInstance = [string, number, number, number, number, [string, number][]];
+
+/** Which key partitions a model's instances. */
+export function modelPartitionKey(spec: ModelSpec): PartitionKey {
+  switch (spec.scopeType) {
+    case 'user': return 'user';
+    case 'peers': return 'group';
+    case 'org': return 'model';
+    default: return 'asset'; // asset and field scopes: the scope value names a thing, not a user
+  }
+}
+
+export class InstanceStore implements Store {
+  readonly name: string;
+  readonly partitionKey: PartitionKey;
+  constructor(private readonly store: ModelStore, readonly model: number) {
+    const spec = store.models[model]!;
+    this.name = `models/${spec.id}`;
+    this.partitionKey = modelPartitionKey(spec);
+  }
+  save(): SavedInstance[] {
+    return [...this.store.instances[this.model]!].map(([scope, inst]) => [scope, inst.n, inst.sum, inst.sumSq, inst.agedDay, [...inst.bins]]);
+  }
+  load(json: unknown): void {
+    const map = this.store.instances[this.model]!;
+    for (const [scope, n, sum, sumSq, agedDay, bins] of json as SavedInstance[]) {
+      const inst = new Instance();
+      inst.n = n; inst.sum = sum; inst.sumSq = sumSq; inst.agedDay = agedDay; inst.bins = new Map(bins);
+      inst.rebuildCounts();
+      map.set(scope, inst);
+    }
+  }
+}
+
+export class SeenAnywhereStore implements Store {
+  readonly name: string;
+  readonly partitionKey: PartitionKey = 'model';
+  constructor(private readonly store: ModelStore, readonly model: number) {
+    this.name = `anywhere/${store.models[model]!.id}`;
+  }
+  save(): [string, number][] {
+    return [...this.store.anywhere[this.model]!];
+  }
+  load(json: unknown): void {
+    const map = this.store.anywhere[this.model]!;
+    for (const [k, v] of json as [string, number][]) map.set(k, v);
+  }
+}
