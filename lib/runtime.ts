@@ -7,7 +7,7 @@ import type { ContextTable } from '../runtime/context.ts';
 import { Engine, type RuleRecord, type ScopeRecord } from '../runtime/engine.ts';
 import type { BundleModule, Event, ParseOutcome, Program } from '../runtime/program.ts';
 import { runPipeline, type RunSummary } from '../runtime/run.ts';
-import type { TimeGuard } from '../runtime/time-guard.ts';
+import { GuardedParse, type TimeGuard } from '../runtime/time-guard.ts';
 import { TimeLookahead } from '../runtime/time-lookahead.ts';
 import { trustPolicy } from '../runtime/trust.ts';
 
@@ -125,8 +125,8 @@ export function createEngine(bundle: Bundle): LineEngine {
     engine.process(r.event, r.eventType);
     counts.events++;
   };
-  const settle = (r: ParseOutcome) => { if (r.ok) guard.offer(r, r.event.time, accept, reject); else reject(r.reason); };
-  const lookahead = new TimeLookahead<null>((text) => program.parse(text));
+  const settle = (r: ParseOutcome) => { if (r.ok) guard.offer(r, r.event, accept, reject); else reject(r.reason); };
+  const lookahead = new TimeLookahead<null>(new GuardedParse(program, guard).parse);
   let ended = false;
   const take = () => pending.splice(0, pending.length);
   return {
@@ -141,7 +141,7 @@ export function createEngine(bundle: Bundle): LineEngine {
       if (!ended) {
         ended = true;
         lookahead.end(settle);
-        guard.flush(reject);
+        guard.flush(reject, accept);
         engine.finish();
       }
       return take();

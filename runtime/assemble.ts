@@ -27,15 +27,16 @@ export interface ParserPart extends ParserSelector {
   /** Raw keys holding the event time, tried in order. */
   timeFrom: readonly string[];
   timeFormats: readonly string[];
-  /** The raw keys `map` reads; absent (older bundles): every key is extracted. */
+  /** The raw keys the parser reads (demand analysis), in value-slot order; absent: every key is extracted. */
   rawKeys?: readonly string[];
   /** Raw keys → output fields and event type index (or -1: no event builder matched). The interpreter's form. */
   map?(raw: Record<string, string>): { fields: Record<string, Value>; eventType: number };
   /**
-   * The compiled form: builds the event (every field coerced, derived fields null, time 0
-   * until the caller sets it) into `out.event` and returns its type index, or -1.
+   * The compiled form: from the values of `rawKeys` (`values[i]` is key i, undefined when
+   * absent), builds the event (every field coerced, derived fields null, time 0 until the
+   * caller sets it) into `out.event` and returns its type index, or -1.
    */
-  build?(raw: Record<string, string>, out: { event: Event | null }): number;
+  build?(values: ReadonlyArray<string | undefined>, out: { event: Event | null }): number;
 }
 
 export interface ProgramParts {
@@ -83,15 +84,11 @@ function coerce(v: Value | undefined, type: FieldType): Value {
   }
 }
 
-/** Every raw key some parser of this format reads, or null when one of them does not say. */
-function wantedKeys(parsers: readonly ParserPart[], format: ParserPart['format']): ReadonlySet<string> | null {
-  const out = new Set<string>();
-  for (const p of parsers) {
-    if (p.format !== format) continue;
-    if (!p.rawKeys) return null;
-    p.rawKeys.forEach((k) => out.add(k));
-  }
-  return out;
+/** The values of a parser's keys as the null-prototype dictionary the interpreter's `map` reads. */
+function dictOf(keys: readonly string[], values: ReadonlyArray<string | undefined>): Record<string, string> {
+  const raw = Object.create(null) as Record<string, string>;
+  for (let i = 0; i < keys.length; i++) if (values[i] !== undefined) raw[keys[i]!] = values[i]!;
+  return raw;
 }
 
 export function assembleProgram(parts: ProgramParts): Program {
@@ -118,8 +115,12 @@ export function assembleProgram(parts: ProgramParts): Program {
     const formats = p.timeFormats.map((f) => compileTimeFormat(f, zoneOffset));
     const epoch = compileTimeFormat('epoch');
     const regexes = p.extract.map((x) => ({ re: guardRegex(new RegExp(x.source, x.flags), settings), groups: x.groups }));
+    const keys = p.rawKeys ?? null;
+    if (p.build && !keys) throw new Error(`parser ${p.id}: a compiled parser must list its raw keys`);
+    // Where each time key's value is: its slot (every time key is a raw key the parser reads).
+    const timeSlots = keys ? p.timeFrom.map((k) => keys.indexOf(k)) : [];
     return {
-      id: p.id, format: p.format, vendors: p.vendors, products: p.products, signatures: p.signatures, contains: p.contains,
+      id: p.id, format: p.format, keys, vendors: p.vendors, products: p.products, signatures: p.signatures, contains: p.contains,
       extract: p.format === 'regex' ? (line: string) => {
         const raw = Object.create(null) as Record<string, string>;
         let any = false;
@@ -133,16 +134,16 @@ export function assembleProgram(parts: ProgramParts): Program {
         }
         return any ? raw : null;
       } : undefined,
-      run(raw, _line, headerTime) {
+      run(values, dict, _line, headerTime) {
         let ev: Event;
         let eventType: number;
         if (p.build) {
-          eventType = p.build(raw, built);
+          eventType = p.build(values, built);
           if (eventType < 0) return { ok: false, reason: 'no-event-builder', parser: p.id };
           ev = built.event!;
           built.event = null;
         } else {
-          const mapped = p.map!(raw);
+          const mapped = p.map!(dict ?? dictOf(keys!, values));
           eventType = mapped.eventType;
           if (eventType < 0) return { ok: false, reason: 'no-event-builder', parser: p.id };
           ev = factories[eventType]!(0, null);
@@ -153,8 +154,8 @@ export function assembleProgram(parts: ProgramParts): Program {
         }
         let t = NaN;
         let sawTime = false;
-        for (const key of p.timeFrom) {
-          const timeText = raw[key];
+        for (let i = 0; i < p.timeFrom.length; i++) {
+          const timeText = dict !== null ? dict[p.timeFrom[i]!] : values[timeSlots[i]!];
           if (timeText === undefined || timeText === '') continue;
           sawTime = true;
           for (const f of formats) { t = f(timeText); if (!Number.isNaN(t)) break; }
@@ -185,9 +186,9 @@ export function assembleProgram(parts: ProgramParts): Program {
     counters: parts.counters,
     models: parts.models,
     rules: parts.rules,
-    parse: createDispatcher(routes, { maxLineLength: Math.max(settings.maxFieldLength, 65536), maxFieldLength: settings.maxFieldLength, wantedCef: wantedKeys(parts.parsers, 'cef') }),
+    parse: createDispatcher(routes, { maxLineLength: Math.max(settings.maxFieldLength, 65536), maxFieldLength: settings.maxFieldLength }),
     makeEvent: (et, time) => factories[et]!(time),
-    setTimeAnchor: (time) => { clock.anchor = time; clock.last = null; },
+    setTimeAnchor: (time, previous = null) => { clock.anchor = time; clock.last = previous; },
     enrich: (ev, et) => eventTypes[et]!.derive(ev),
     evaluate: parts.evaluate,
   };

@@ -2,13 +2,17 @@
 // or plain text), then routed by header vendor|product and signature through Maps to the
 // few parsers that can accept it. Regex-format parsers are prefiltered by literal
 // substrings. First match wins; priorities are explicit in content.
-import { parseCef } from './formats/cef.ts';
+import { CefKeyPlan, readCefHeader, scanCefDictionary, scanCefSlots } from './formats/cef.ts';
 import { parseLeef } from './formats/leef.ts';
 import { stripSyslogHeader } from './formats/syslog.ts';
 import type { ParseOutcome } from './program.ts';
 
-/** A parser body: raw keys (null-prototype object) → outcome; `headerTime` is the syslog header's timestamp text. */
-export type ParserFn = (raw: Record<string, string>, line: string, headerTime?: string) => ParseOutcome;
+/**
+ * A parser body → outcome. A parser that lists its raw keys gets their values in that order
+ * (`values[i]` is key i, undefined when absent) and `dict` null; one that does not gets every
+ * key as a null-prototype dictionary in `dict`. `headerTime` is the syslog header's timestamp text.
+ */
+export type ParserFn = (values: Array<string | undefined>, dict: Record<string, string> | null, line: string, headerTime?: string) => ParseOutcome;
 
 /** What selects a parser for a line: its format, header vendor/product, signatures, literals. */
 export interface ParserSelector {
@@ -21,6 +25,8 @@ export interface ParserSelector {
 }
 
 export interface ParserRoute extends ParserSelector {
+  /** The raw keys the parser reads (its value slots), or null: every key, as a dictionary. */
+  keys: readonly string[] | null;
   run: ParserFn;
   /** Regex parsers: extraction (raw keys from the whole line), null when nothing matched. */
   extract?: (line: string) => Record<string, string> | null;
@@ -35,9 +41,36 @@ interface Bucket {
 export interface DispatchOptions {
   maxLineLength: number;
   maxFieldLength: number;
-  /** CEF extension keys any parser reads; the others are skipped (null: keep every key). */
-  wantedCef?: ReadonlySet<string> | null;
 }
+
+/** Per route: its CEF key plan and a reusable value array (a parser consumes it before the next line). */
+interface Slots {
+  plan: CefKeyPlan;
+  values: Array<string | undefined>;
+  /** Header slots, -1 where the parser does not read them. */
+  vendor: number;
+  product: number;
+  signature: number;
+  name: number;
+  severity: number;
+}
+
+function slotsOf(keys: readonly string[]): Slots {
+  const plan = new CefKeyPlan(keys);
+  return {
+    plan, values: new Array<string | undefined>(keys.length).fill(undefined),
+    vendor: plan.slotOf('hdr_vendor'), product: plan.slotOf('hdr_product'), signature: plan.slotOf('hdr_signature'),
+    name: plan.slotOf('hdr_name'), severity: plan.slotOf('hdr_severity'),
+  };
+}
+
+/** A dictionary's values for a parser's keys, in slot order. */
+function valuesOf(keys: readonly string[], dict: Record<string, string>): Array<string | undefined> {
+  const out = new Array<string | undefined>(keys.length);
+  for (let i = 0; i < keys.length; i++) out[i] = dict[keys[i]!];
+  return out;
+}
+
 
 export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchOptions): (line: string) => ParseOutcome {
   const cef = new Map<string, Bucket>();
@@ -83,17 +116,27 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     return [...out].sort((a, b) => order.get(a)! - order.get(b)!);
   };
 
-  // Routing results per header triple, memoised; bounded so hostile headers cannot grow it.
-  const routeCache = new Map<string, ParserRoute[]>();
-  const routeFor = (table: Map<string, Bucket>, format: string, vendor: string, product: string, signature: string): ParserRoute[] => {
-    const key = `${format}\u0000${vendor}\u0000${product}\u0000${signature}`;
-    let list = routeCache.get(key);
-    if (list === undefined) {
-      list = candidates(table, vendor, product, signature);
-      if (routeCache.size >= 4096) routeCache.clear();
-      routeCache.set(key, list);
+  // Routing results per header triple, memoised by signature, then vendor and product (no key
+  // string built per line); bounded so hostile headers cannot grow it.
+  interface Routed { vendor: string; product: string; list: ParserRoute[]; known: boolean }
+  const caches = new Map<Map<string, Bucket>, { bySignature: Map<string, Routed[]>; size: number }>();
+  const routeFor = (table: Map<string, Bucket>, vendor: string, product: string, signature: string): Routed => {
+    let cache = caches.get(table);
+    if (cache === undefined) caches.set(table, (cache = { bySignature: new Map(), size: 0 }));
+    let entries = cache.bySignature.get(signature);
+    if (entries !== undefined) {
+      for (let i = 0; i < entries.length; i++) {
+        const e = entries[i]!;
+        if (e.vendor === vendor && e.product === product) return e;
+      }
     }
-    return list;
+    const list = candidates(table, vendor, product, signature);
+    const routed = { vendor, product, list, known: list.length > 0 || hasVendor(table, vendor, product) };
+    if (cache.size >= 4096) { cache.bySignature.clear(); cache.size = 0; entries = undefined; }
+    if (entries === undefined) cache.bySignature.set(signature, (entries = []));
+    entries.push(routed);
+    cache.size++;
+    return routed;
   };
 
   const hasVendor = (table: Map<string, Bucket>, vendor: string, product: string) =>
@@ -101,41 +144,104 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
 
   const contained = (r: ParserRoute, line: string) => r.contains.every((c) => line.includes(c));
 
-  const cefOptions = { maxFieldLength: opts.maxFieldLength, wanted: opts.wantedCef ?? null };
+  const slots = new Map<ParserRoute, Slots>();
+  for (const r of routes) if (r.format === 'cef' && r.keys !== null) slots.set(r, slotsOf(r.keys));
+  const noKeys = slotsOf([]);
+  const max = opts.maxFieldLength;
+  const header: string[] = [];
+  /** Whether some parser selects the last structured line's vendor/product at all. */
+  let knownSource = false;
+
+  const cefLine = (body: string, line: string, headerTime: string | undefined): ParseOutcome | null => {
+    const extStart = readCefHeader(body, max, header);
+    if (typeof extStart === 'string') return { ok: false, reason: extStart };
+    const vendor = header[1]!;
+    const product = header[2]!;
+    const signature = header[4]!;
+    const routed = routeFor(cef, vendor, product, signature);
+    knownSource = routed.known;
+    for (const r of routed.list) {
+      if (!contained(r, line)) continue;
+      const sl = slots.get(r);
+      if (sl === undefined) {
+        const dict: Record<string, string> = Object.create(null);
+        const failure = scanCefDictionary(body, extStart, dict, max, null);
+        if (failure) return { ok: false, reason: failure };
+        dict.hdr_vendor = vendor;
+        dict.hdr_product = product;
+        dict.hdr_signature = signature;
+        dict.hdr_name = header[5]!;
+        dict.hdr_severity = header[6]!;
+        return r.run(r.keys === null ? [] : valuesOf(r.keys, dict), dict, line, headerTime);
+      }
+      const values = sl.values;
+      values.fill(undefined);
+      const failure = scanCefSlots(body, extStart, sl.plan, values, max);
+      if (failure) return { ok: false, reason: failure };
+      // Header fields win over extension keys of the same name, as they always did.
+      if (sl.vendor >= 0) values[sl.vendor] = vendor;
+      if (sl.product >= 0) values[sl.product] = product;
+      if (sl.signature >= 0) values[sl.signature] = signature;
+      if (sl.name >= 0) values[sl.name] = header[5]!;
+      if (sl.severity >= 0) values[sl.severity] = header[6]!;
+      return r.run(values, null, line, headerTime);
+    }
+    // No parser took it: a malformed extension is still the reason a line is rejected.
+    const failure = scanCefSlots(body, extStart, noKeys.plan, noKeys.values, max);
+    if (failure) return { ok: false, reason: failure };
+    return text.length === 0 ? { ok: false, reason: routed.known ? 'no-parser' : 'unknown-source' } : null;
+  };
+
+  const leefLine = (body: string, line: string, headerTime: string | undefined): ParseOutcome | null => {
+    const parsed = parseLeef(body, { maxFieldLength: max });
+    if (!parsed.ok) return { ok: false, reason: parsed.reason };
+    const rec = parsed.record;
+    const routed = routeFor(leef, rec.vendor, rec.product, rec.eventId);
+    knownSource = routed.known;
+    for (const r of routed.list) {
+      if (!contained(r, line)) continue;
+      const raw = rec.ext;
+      raw.hdr_vendor = rec.vendor;
+      raw.hdr_product = rec.product;
+      raw.hdr_signature = rec.eventId;
+      return r.run(r.keys === null ? [] : valuesOf(r.keys, raw), r.keys === null ? raw : null, line, headerTime);
+    }
+    return text.length === 0 ? { ok: false, reason: routed.known ? 'no-parser' : 'unknown-source' } : null;
+  };
+
   return (line: string): ParseOutcome => {
     if (line.length > opts.maxLineLength) return { ok: false, reason: 'line-too-long' };
-    if (line.trim() === '') return { ok: false, reason: 'empty-line' };
+    if (isBlank(line)) return { ok: false, reason: 'empty-line' };
     const { body, time: headerTime } = stripSyslogHeader(line);
-    const isCef = body.startsWith('CEF:') || /^[01]\|/.test(body);
+    const isCef = body.startsWith('CEF:') || isBareCef(body);
     const isLeef = !isCef && body.startsWith('LEEF:');
-    /** Structured lines: whether some parser selects this vendor/product at all. */
-    let knownSource = false;
     if (isCef || isLeef) {
-      const parsed = isCef ? parseCef(body, cefOptions) : parseLeef(body, { maxFieldLength: opts.maxFieldLength });
-      if (!parsed.ok) return { ok: false, reason: parsed.reason };
-      const rec = parsed.record as { vendor: string; product: string; ext: Record<string, string>; signature?: string; eventId?: string; name?: string; severity?: string; version: string };
-      const signature = isCef ? rec.signature! : rec.eventId!;
-      const list = routeFor(isCef ? cef : leef, isCef ? 'c' : 'l', rec.vendor, rec.product, signature);
-      knownSource = list.length > 0 || hasVendor(isCef ? cef : leef, rec.vendor, rec.product);
-      for (const r of list) {
-        if (!contained(r, line)) continue;
-        const raw = rec.ext;
-        raw.hdr_vendor = rec.vendor;
-        raw.hdr_product = rec.product;
-        raw.hdr_signature = signature;
-        if (rec.name !== undefined) raw.hdr_name = rec.name;
-        if (rec.severity !== undefined) raw.hdr_severity = rec.severity;
-        return r.run(raw, line, headerTime);
-      }
-      if (text.length === 0) return { ok: false, reason: knownSource ? 'no-parser' : 'unknown-source' };
+      const done = isCef ? cefLine(body, line, headerTime) : leefLine(body, line, headerTime);
+      if (done !== null) return done;
     }
     for (const r of text) {
       if (!contained(r, line)) continue;
       const raw = r.extract!(line);
       if (raw === null) continue;
-      return r.run(raw, line, headerTime);
+      return r.run(r.keys === null ? [] : valuesOf(r.keys, raw), r.keys === null ? raw : null, line, headerTime);
     }
     if (isCef || isLeef) return { ok: false, reason: knownSource ? 'no-parser' : 'unknown-source' };
     return { ok: false, reason: 'no-parser' };
   };
+}
+
+/** `0|` or `1|` at the start: CEF whose "CEF:" prefix a relay stripped. */
+function isBareCef(body: string): boolean {
+  const c = body.charCodeAt(0);
+  return (c === 48 || c === 49) && body.charCodeAt(1) === 124;
+}
+
+/** Only whitespace (String.prototype.trim's set), without building the trimmed copy. */
+function isBlank(line: string): boolean {
+  for (let i = 0; i < line.length; i++) {
+    const c = line.charCodeAt(i);
+    if (c > 32 && c !== 160 && c !== 0x1680 && !(c >= 0x2000 && c <= 0x200a) && c !== 0x2028 && c !== 0x2029 && c !== 0x202f && c !== 0x205f && c !== 0x3000 && c !== 0xfeff) return false;
+    if (c < 32 && !(c >= 9 && c <= 13)) return false;
+  }
+  return true;
 }

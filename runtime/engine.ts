@@ -72,6 +72,8 @@ export interface RuleRecord {
 export interface EngineOptions {
   /** bins copied into a model rule's evidence (0: none) */
   evidenceBins?: number;
+  /** The model state to use (a partitioned worker answers some models from elsewhere: runtime/scale/). */
+  models?: ModelStore;
 }
 
 export interface ScopeRecord {
@@ -182,9 +184,9 @@ export class Engine implements RuleRuntime {
 
   constructor(readonly program: Program, readonly sink: EngineSink, options: EngineOptions = {}) {
     this.evidenceBins = options.evidenceBins ?? DEFAULT_EVIDENCE_BINS;
-    this.timeGuard = new TimeGuard(program.settings.maxTimeAheadHours);
+    this.timeGuard = new TimeGuard({ maxAheadHours: program.settings.maxTimeAheadHours, hostFields: program.settings.assetFields });
     const s = program.settings;
-    this.models = new ModelStore(program.models, { maxInstances: s.maxModelInstances ?? Infinity, maxAnywhere: s.maxSeenAnywhere ?? Infinity });
+    this.models = options.models ?? new ModelStore(program.models, { maxInstances: s.maxModelInstances ?? Infinity, maxAnywhere: s.maxSeenAnywhere ?? Infinity });
     this.countersByType = program.eventTypes.map((_, et) => program.counters.flatMap((c, i) => (c.eventTypes.includes(et) ? [i] : [])));
     this.modelsByType = program.eventTypes.map((_, et) => program.models.flatMap((m, i) => (m.eventTypes.includes(et) ? [i] : [])));
     this.firedByRule = program.rules.map(() => 0);
@@ -203,6 +205,12 @@ export class Engine implements RuleRuntime {
   // ---- event processing -----------------------------------------------------------------
 
   process(ev: Event, eventType: number): void {
+    this.begin(ev, eventType);
+    this.complete(ev, eventType);
+  }
+
+  /** The part of an event that needs no model: sweep, session and sequence, aggregates. */
+  protected begin(ev: Event, eventType: number): void {
     const t = ev.time;
     this.counters.events++;
     this.eventType = eventType;
@@ -211,7 +219,23 @@ export class Engine implements RuleRuntime {
     this.session = user ? this.touchSession(user, t) : null;
     this.sequence = user ? this.touchSequence(user, t, eventType) : null;
     this.updateCounters(ev, eventType);
+  }
 
+  /**
+   * An event whose user another worker owns (runtime/scale/): it still moves the stream's
+   * clock (sweeps) and the asset aggregates every worker's rules read.
+   */
+  protected shadow(ev: Event, eventType: number): void {
+    this.counters.events++;
+    this.eventType = eventType;
+    this.sweep(ev.time);
+    this.session = null;
+    this.sequence = null;
+    this.updateCounters(ev, eventType);
+  }
+
+  /** Rules, training and scoring of the event `begin` prepared. */
+  protected complete(ev: Event, eventType: number): void {
     this.statsCache.length = 0;
     this.firedNow.length = 0;
     this.firedStats.length = 0;
@@ -508,10 +532,27 @@ export class Engine implements RuleRuntime {
     let histogram: HistogramEvidence | undefined;
     if (stats && stats.scope !== null && this.evidenceBins > 0) {
       const k = this.firedStats.length - 2;
-      histogram = k >= 0 && this.firedStats[k] === stats ? this.firedHistograms[k]
-        : histogramEvidence(this.program.models[stats.model]!, this.models.instance(stats.model, stats.scope), stats.feature, this.evidenceBins);
+      histogram = k >= 0 && this.firedStats[k] === stats ? this.firedHistograms[k] : this.histogramOf(stats, this.evidenceBins);
     }
     this.firedHistograms.push(histogram);
+  }
+
+  /** The bins of a model instance as a rule sees them (before this event trains it). */
+  protected histogramOf(stats: ModelStats, bins: number): HistogramEvidence {
+    return histogramEvidence(this.program.models[stats.model]!, this.models.instance(stats.model, stats.scope!), stats.feature, bins);
+  }
+
+  /**
+   * An asset rule fired on an event another worker scored (runtime/scale/): the asset
+   * sequence gains what `score` gives it there, so the worker owning the asset closes it complete.
+   */
+  protected scoreAsset(index: number, asset: string, t: number): void {
+    const rule = this.program.rules[index]!;
+    const scope = this.assetScope(asset, t);
+    scope.score += rule.score;
+    if (scope.fired === NONE_FIRED) scope.fired = new Set();
+    scope.fired.add(index);
+    if (!scope.rules.includes(rule.id)) scope.rules.push(rule.id);
   }
 
   private score(ev: Event): void {

@@ -38,6 +38,11 @@ export class Instance {
     this.cache = null;
   }
 
+  /** [count, bins with that count] pairs: what the percentile threshold is computed from. */
+  countDistribution(): Array<[number, number]> {
+    return [...this.countOfCounts];
+  }
+
   count(key: string): number {
     const packed = this.bins.get(key);
     return packed === undefined ? 0 : Math.floor(packed / DAY_BITS);
@@ -280,9 +285,15 @@ export class ModelStore {
   }
 
   train(modelIndex: number, scope: string, feature: Value, time: number): void {
+    const key = this.trainInstance(modelIndex, scope, feature, time);
+    if (key !== null) this.trainAnywhere(modelIndex, key);
+  }
+
+  /** The instance part of `train` (a partitioned models worker owns instances and seen-anywhere sets apart); returns the bin key. */
+  trainInstance(modelIndex: number, scope: string, feature: Value, time: number): string | null {
     const model = this.models[modelIndex]!;
     const key = binKey(model, feature);
-    if (key === null) return;
+    if (key === null) return null;
     const map = this.instances[modelIndex]!;
     let inst = map.get(scope);
     if (!inst) {
@@ -308,6 +319,11 @@ export class ModelStore {
       inst.sum += x;
       inst.sumSq += x * x;
     }
+    return key;
+  }
+
+  /** The seen-anywhere part of `train`, by bin key. */
+  trainAnywhere(modelIndex: number, key: string): void {
     const any = this.anywhere[modelIndex]!;
     const seen = any.get(key);
     if (seen === undefined) {

@@ -153,9 +153,11 @@ export interface Program {
    * Set the stream's time anchor (null: none) and forget the previous event. A run sets it
    * before the first line (from `--year`) so RFC 3164 headers without a year can be placed;
    * it is never used as an event's time. Every built event moves it. Independent samples
-   * (content tests) reset it so one line never lends another its time.
+   * (content tests) reset it so one line never lends another its time. With `previous`, that
+   * is the previous event's time instead (the time guard puts the clock back after a line it
+   * quarantines; a bundle built before this argument ignores it and forgets the previous event).
    */
-  setTimeAnchor(time: number | null): void;
+  setTimeAnchor(time: number | null, previous?: number | null): void;
   /** A blank event of a type (every field null), for tests and tools that build events directly. */
   makeEvent(eventType: number, time: number): Event;
   /** Compute derived fields (enrichment) in place. */

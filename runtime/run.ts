@@ -10,7 +10,7 @@ import { regexGuardCounters, resetRegexGuardCounters } from './regex-guard.ts';
 import { openOutput, type Output } from './output.ts';
 import type { Event, ParseOutcome, Program } from './program.ts';
 import { TimeLookahead, type HoldLimits } from './time-lookahead.ts';
-import type { TimeGuard } from './time-guard.ts';
+import { GuardedParse, type TimeGuard } from './time-guard.ts';
 import { restore, snapshot, StateStore, type Position } from './state.ts';
 
 export interface RunOptions {
@@ -148,8 +148,16 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   };
   const engine = new Engine(program, sink, { evidenceBins: opts.evidenceBins });
   resetRegexGuardCounters();
-  const guard = engine.timeGuard as TimeGuard<Extract<ParseOutcome, { ok: true }>>;
-  const accept = (r: Extract<ParseOutcome, { ok: true }>) => {
+  // A time far ahead of the stream is quarantined (runtime/time-guard.ts): each event carries
+  // where it came from, since the guard may hold it while later lines are read.
+  type At = { file: string; line: number; repaired?: string; text: string };
+  type Guarded = { r: Extract<ParseOutcome, { ok: true }>; at: At };
+  const guard = engine.timeGuard as TimeGuard<Guarded>;
+  const guardedParse = new GuardedParse(program, guard);
+  const accept = ({ r, at }: Guarded) => {
+    sourceFile = at.file;
+    sourceLine = at.line;
+    repaired = at.repaired;
     anchor = r.event.time;
     program.enrich(r.event, r.eventType);
     engine.process(r.event, r.eventType);
@@ -181,6 +189,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     if (typeof saved === 'number') { anchor = saved; program.setTimeAnchor(saved); }
     for (const [k, v] of ((checkpoint.state as { pendingReasons?: [string, never][] }).pendingReasons ?? [])) pendingReasons.set(k, v);
   }
+  const guardHeld = (checkpoint?.state as { timeGuard?: { held: Array<[string, number, string | null, string, number]>; clock: number | null } } | undefined)?.timeGuard;
   let consumed: ConsumedInput[] = checkpoint?.position.consumed ?? [];
   const resuming = checkpoint !== null && !complete;
 
@@ -209,6 +218,15 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
 
   out = openOutput(opts.out, resuming ? position.outputOffset : null);
   if (!resuming) out.write(JSON.stringify(headerRecord(program, opts.bundleHash, opts.inputs)) + '\n');
+  // Lines the time guard held at the checkpoint: parsed again (each at its own time) and offered first.
+  if (guardHeld?.held.length) {
+    for (const [file, line, why, text, time] of guardHeld.held) {
+      program.setTimeAnchor(time, time);
+      const r = program.parse(text);
+      if (r.ok) guard.offer({ r, at: { file, line, text, ...(why ? { repaired: why } : {}) } }, r.event, accept, reject);
+    }
+    guardedParse.restore(guardHeld.clock);
+  }
 
   const everyEvents = opts.checkpointEvents ?? 50_000;
   const everyMs = (opts.checkpointSeconds ?? 5) * 1000;
@@ -221,24 +239,17 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     position.outputOffset = out.offset;
     position.consumed = consumed;
     if (hash) position.sha256 = hash.copy().digest('hex');
-    store.save({ bundleHash: opts.bundleHash, position, summary, state: { ...(snapshot(engine) as object), pendingReasons: [...pendingReasons], timeAnchor: anchor } });
+    const timeGuard = { held: guard.pending.map(({ r, at }) => [at.file, at.line, at.repaired ?? null, at.text, r.event.time]), clock: guardedParse.clock };
+    store.save({ bundleHash: opts.bundleHash, position, summary, state: { ...(snapshot(engine) as object), pendingReasons: [...pendingReasons], timeAnchor: anchor, timeGuard } });
     sinceCheckpoint = 0;
     lastCheckpoint = Date.now();
   };
 
   // Lines without a time before the stream's first event wait for it (runtime/time-lookahead.ts).
-  type At = { file: string; line: number; repaired?: string };
-  const lookahead = new TimeLookahead<At>((text) => program.parse(text), opts.hold);
+  const lookahead = new TimeLookahead<At>(guardedParse.parse, opts.hold);
   const settle = (r: ParseOutcome, at: At) => {
-    if (r.ok) {
-      sourceFile = at.file;
-      sourceLine = at.line;
-      repaired = at.repaired;
-      // A time far ahead of the stream is quarantined: it must not move sessions or models.
-      guard.offer(r, r.event.time, accept, reject);
-    } else {
-      reject(r.reason);
-    }
+    if (r.ok) guard.offer({ r, at }, r.event, accept, reject);
+    else reject(r.reason);
   };
   for (let f = position.file; f < opts.inputs.length; f++) {
     const path = opts.inputs[f]!;
@@ -256,14 +267,14 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       for (const line of chunk) {
         summary.lines++;
         if (line.repaired) summary.repaired[line.repaired] = (summary.repaired[line.repaired] ?? 0) + 1;
-        lookahead.push(line.text, { file: path, line: ++fileLine, repaired: line.repaired }, settle);
+        lookahead.push(line.text, { file: path, line: ++fileLine, repaired: line.repaired, text: line.text }, settle);
         position.offset = line.end;
         position.lines = summary.lines;
         position.fileLines = (position.fileLines ?? 0) + 1;
         sinceCheckpoint++;
       }
-      // Not while lines are held: by the look-ahead (not re-read) or the time guard (read, not processed).
-      if (store && lookahead.pending === 0 && !guard.holding && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
+      // Not while the look-ahead holds lines (they would not be read again); the time guard's are in the state.
+      if (store && lookahead.pending === 0 && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
       opts.onProgress?.(summary, { input: f, offset: position.offset });
     }
     if (plan.kind === 'continue' && !resuming) summary.notes.push(summary.lines === linesBefore ? `${path}: already consumed (${plan.lines} lines), skipped` : `${path}: continued after the ${plan.lines} lines consumed earlier`);
@@ -271,7 +282,10 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     hash = null;
   }
   lookahead.end(settle);
-  guard.flush(reject);
+  // Where the stream really ends, an unconfirmed jump is rejected and what it held processed;
+  // otherwise the held events wait in the state for the next batch.
+  if (!store || opts.finish) guard.flush(reject, accept);
+  else if (guard.holding) summary.notes.push(`${guard.pending.length} events after a time jump wait in the state for the next batch (runtime/time-guard.ts)`);
   if (!store || opts.finish) engine.finish();
   const base = position.base ?? { sessionsEvicted: 0, evictedBins: 0 };
   summary.evictedSessions = engine.counters.sessionsEvicted - base.sessionsEvicted;

@@ -487,7 +487,7 @@ export async function runFuzz(program: Program, opts: FuzzOptions): Promise<Fuzz
             // Through the time guard, as `uebac run` does: a forged far-future time is held or
             // rejected there, never handed to the engine.
             const event = out;
-            guard.offer(event, event.event.time, (e) => engine.process(e.event, e.eventType), (reason) => { timeRejected[reason] = (timeRejected[reason] ?? 0) + 1; });
+            guard.offer(event, event.event, (e) => engine.process(e.event, e.eventType), (reason) => { timeRejected[reason] = (timeRejected[reason] ?? 0) + 1; });
             parsed++;
           } catch (e) {
             fail(stage, line, ops, e);
@@ -539,7 +539,7 @@ export async function runFuzz(program: Program, opts: FuzzOptions): Promise<Fuzz
   });
   const f0 = performance.now();
   try {
-    guard.flush((reason) => { timeRejected[reason] = (timeRejected[reason] ?? 0) + 1; });
+    guard.flush((reason) => { timeRejected[reason] = (timeRejected[reason] ?? 0) + 1; }, (e) => engine.process(e.event, e.eventType));
     engine.finish();
   } catch (e) {
     fail('finish', '', [], e);

@@ -47,7 +47,8 @@ export function checkExpression(ast: Expr, scope: Scope, cx: CheckContext): Type
         if (scope.fields === null) return 'string'; // parser: any raw key, always text
         const t = scope.fields.get(e.name);
         if (t) return t;
-        if (MODEL_STATS[e.name] !== undefined) {
+        // Own keys only: `constructor` / `toString` must not resolve through Object.prototype.
+        if (Object.hasOwn(MODEL_STATS, e.name)) {
           if (!scope.modelStats) cx.report(e, DIAG.MODEL_STAT_WITHOUT_MODEL, `\`${e.name}\` is a model statistic, but this expression has no model`, 'set `model:` on the rule, or use modelTotal()/seenAnywhere()');
           return MODEL_STATS[e.name]!;
         }

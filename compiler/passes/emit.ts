@@ -232,7 +232,7 @@ const RE = h.guardRegexes([${regexes.map((r) => regex(r.source, r.flags))}], SET
 }
 
 /**
- * One parser's `build(r, out)`: raw keys read once into locals, each output field computed
+ * One parser's `build(r, out)`: raw values (`r[i]` is raw key i of the demand list) read once into locals, each output field computed
  * once into a local (later fields and event conditions read the local, as they read the
  * mapped value before), a call repeated within the parser (a URL host, a context look-up, a
  * regex capture) memoised on first use, then the event written directly as an object literal
@@ -250,10 +250,18 @@ function emitParser(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitCo
     if (!v) raw.set(name, (v = local.name('raw_', name)));
     return v;
   };
+  /** raw('key') reads the key's local like a plain identifier (no second look-up). */
+  const rawCall = (node: CallNode): Code | null => {
+    const arg = node.name === 'raw' ? node.args[0] : undefined;
+    if (arg?.kind !== 'literal' || typeof arg.value !== 'string') return null;
+    let v = raw.get(arg.value);
+    if (!v) raw.set(arg.value, (v = local.name('raw_', arg.value)));
+    return v;
+  };
   // Pass 1: the code of every call, and how often it occurs in this parser.
   const textOf = new Map<CallNode, string>();
   const uses = new Map<string, number>();
-  const counting: ExprEmitContext = { ...base, ident, call: (node, c) => { textOf.set(node, c.text); uses.set(c.text, (uses.get(c.text) ?? 0) + 1); return c; } };
+  const counting: ExprEmitContext = { ...base, ident, call: (node, c) => { const r = rawCall(node); if (r) return r; textOf.set(node, c.text); uses.set(c.text, (uses.get(c.text) ?? 0) + 1); return c; } };
   const walkAll = (cx: ExprEmitContext, each: (i: number, c: Code) => void, when: (c: Code, e: (typeof p.events)[number]) => void) => {
     outputs.clear();
     p.fields.forEach((f, i) => { each(i, emitExpr(f.ast, cx)); outputs.set(f.name, fieldLocals[i]!); });
@@ -266,6 +274,8 @@ function emitParser(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitCo
   const memoising: ExprEmitContext = {
     ...base, ident,
     call: (node, c) => {
+      const r = rawCall(node);
+      if (r) return r;
       const text = textOf.get(node);
       if (text === undefined || (uses.get(text) ?? 0) < 2) return c;
       let m = memo.get(text);
@@ -304,7 +314,14 @@ function emitParser(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitCo
     builders.push(code`if (${conds.get(e)!}) ${build}`);
   }
   if (!exhaustive) builders.push(code`return -1;`);
-  const reads = [...raw].map(([key, v]) => code`const ${v} = r[${str(key)}] ?? null;`);
+  // The dispatcher hands over the values of p.rawKeys in that order (demand analysis lists
+  // every key read here), so each read is an array index; the comment names the key.
+  const slot = (key: string): number => {
+    const i = p.rawKeys.indexOf(key);
+    if (i < 0) throw new Error(`parser ${p.id}: raw key ${JSON.stringify(key)} missing from its demand list`);
+    return i;
+  };
+  const reads = [...raw].map(([key, v]) => code`const ${v} = r[${num(slot(key))}] ?? null; ${comment(key)}`);
   const memoDecl = memo.size > 0 ? [code`let ${[...memo.values()]};`] : [];
   return code`{
   id: ${str(p.id)},

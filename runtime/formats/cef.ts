@@ -41,9 +41,28 @@ const BACKSLASH = 92;
 const HASH = 35;
 
 export function parseCef(body: string, opts?: FormatOptions): CefResult {
-  if (typeof body !== 'string') return { ok: false, reason: 'not-cef' };
   const max = maxFieldLength(opts);
+  const header: string[] = [];
+  const next = readCefHeader(body, max, header);
+  if (typeof next === 'string') return { ok: false, reason: next };
 
+  const ext: Record<string, string> = Object.create(null);
+  const failure = scanCefDictionary(body, next, ext, max, opts?.wanted ?? null);
+  if (failure) return { ok: false, reason: failure };
+
+  const [version, vendor, product, deviceVersion, signature, name, severity] = header as [
+    string, string, string, string, string, string, string,
+  ];
+  return { ok: true, record: { version, vendor, product, deviceVersion, signature, name, severity, ext } };
+}
+
+/**
+ * Reads the seven CEF header fields of `body` into `out` (cleared first). Returns where the
+ * extension starts, or the reject reason when the line is not (complete) CEF.
+ */
+export function readCefHeader(body: string, max: number, out: string[]): number | string {
+  out.length = 0;
+  if (typeof body !== 'string') return 'not-cef';
   let pos = 0;
   while (body.charCodeAt(pos) === SPACE) pos++;
   let prefixed = false;
@@ -52,35 +71,32 @@ export function parseCef(body: string, opts?: FormatOptions): CefResult {
     pos += 4;
     while (body.charCodeAt(pos) === SPACE) pos++;
   } else if (!isBareVersion(body, pos)) {
-    return { ok: false, reason: 'not-cef' };
+    return 'not-cef';
   }
 
-  const header: string[] = [];
-  let next = readHeaderFields(body, pos, 7, max, header);
-  if (next < 0) return { ok: false, reason: 'field-too-long' };
-  if (header.length < 7) {
+  let next = readHeaderFields(body, pos, 7, max, out);
+  if (next < 0) return 'field-too-long';
+  if (out.length < 7) {
     // Without the "CEF:" prefix only a complete header proves the line is CEF.
-    if (!prefixed) return { ok: false, reason: 'not-cef' };
+    if (!prefixed) return 'not-cef';
     // "…|Name|Severity" without the closing pipe: the severity ends the line.
     const rest = trimLineEnd(body, next);
-    if (header.length !== 6 || rest === next) return { ok: false, reason: 'truncated-cef-header' };
-    if (rest - next > max) return { ok: false, reason: 'field-too-long' };
-    header.push(decodeHeaderField(body, next, rest));
+    if (out.length !== 6 || rest === next) return 'truncated-cef-header';
+    if (rest - next > max) return 'field-too-long';
+    out.push(decodeHeaderField(body, next, rest));
     next = body.length;
   }
+  return next;
+}
 
-  const ext: Record<string, string> = Object.create(null);
+/** The extension from `from` as a dictionary (every key, or the wanted ones), labels folded. */
+export function scanCefDictionary(body: string, from: number, ext: Record<string, string>, max: number, wanted: ReadonlySet<string> | null): string {
   const labelKeys: string[] = [];
-  const wanted = opts?.wanted ?? null;
   SKIPPED.length = 0;
-  const failure = scanSpacedPairs(body, next, ext, max, true, labelKeys, wanted, SKIPPED);
-  if (failure) return { ok: false, reason: failure };
+  const failure = scanSpacedPairs(body, from, ext, max, true, labelKeys, wanted, SKIPPED);
+  if (failure) return failure;
   if (labelKeys.length > 0) foldLabels(ext, labelKeys, wanted, body);
-
-  const [version, vendor, product, deviceVersion, signature, name, severity] = header as [
-    string, string, string, string, string, string, string,
-  ];
-  return { ok: true, record: { version, vendor, product, deviceVersion, signature, name, severity, ext } };
+  return '';
 }
 
 /** `0|` or `1|` at pos: a CEF header whose "CEF:" prefix was stripped by a relay. */
@@ -267,9 +283,16 @@ class ValueDecoder {
   private nextHash = -2;
 
   constructor(
-    private readonly s: string,
+    private s: string,
     private readonly backslashEscapes: boolean,
   ) {}
+
+  /** Start over on another line (one decoder serves the slot scan of every line). */
+  reset(s: string): void {
+    this.s = s;
+    this.nextSlash = -2;
+    this.nextHash = -2;
+  }
 
   decode(start: number, end: number): string {
     const s = this.s;
@@ -372,6 +395,8 @@ function foldLabels(ext: Record<string, string>, labelKeys: readonly string[], w
   }
 }
 
+const DECODER = new ValueDecoder('', true);
+
 /** Keys the scanner skipped on the current line, as (key, value start, value end) triples. */
 const SKIPPED: Array<string | number> = [];
 
@@ -381,4 +406,223 @@ function skippedValue(line: string, key: string): string | undefined {
     if (SKIPPED[i] === key) return new ValueDecoder(line, true).decode(SKIPPED[i + 1] as number, SKIPPED[i + 2] as number);
   }
   return undefined;
+}
+
+// ---------------------------------------------------------------------------
+// Slot scan (the run path)
+
+/**
+ * The raw keys one parser reads, each with a slot: the scanner writes a kept value straight
+ * into `values[slot]` (no per-line dictionary). Keys are found by a hash the scanner computes
+ * while it walks back over a key's characters anyway (see scanCefSlots), then confirmed with
+ * one `startsWith`, so a key nobody reads costs neither a slice nor a decode.
+ */
+export class CefKeyPlan {
+  readonly keys: readonly string[];
+  /** Open addressing by key hash: entry index + 1, 0 for empty. */
+  private readonly table: Int32Array;
+  private readonly mask: number;
+  private readonly hashes: Int32Array;
+  private readonly bySlot = new Map<string, number>();
+
+  constructor(keys: readonly string[]) {
+    this.keys = keys;
+    let size = 8;
+    while (size < keys.length * 4) size *= 2;
+    this.table = new Int32Array(size);
+    this.mask = size - 1;
+    this.hashes = new Int32Array(keys.length);
+    keys.forEach((k, slot) => {
+      this.bySlot.set(k, slot);
+      const h = keyHash(k, 0, k.length);
+      this.hashes[slot] = h;
+      let i = h & this.mask;
+      while (this.table[i] !== 0) i = (i + 1) & this.mask;
+      this.table[i] = slot + 1;
+    });
+  }
+
+  /** The slot of the key `s[start, end)` whose keyHash is `hash`, or -1. */
+  find(s: string, start: number, end: number, hash: number): number {
+    const len = end - start;
+    for (let i = hash & this.mask; ; i = (i + 1) & this.mask) {
+      const e = this.table[i]!;
+      if (e === 0) return -1;
+      const slot = e - 1;
+      if (this.hashes[slot] === hash) {
+        const key = this.keys[slot]!;
+        if (key.length === len && s.startsWith(key, start)) return slot;
+      }
+    }
+  }
+
+  /** The slot of a key given as a string, or -1. */
+  slotOf(key: string): number {
+    return this.bySlot.get(key) ?? -1;
+  }
+}
+
+/** The hash of a key's characters, taken from the last one back (the order the scanner sees them). */
+function keyHash(s: string, start: number, end: number): number {
+  let h = 0;
+  for (let k = end - 1; k >= start; k--) h = (Math.imul(h, 31) + s.charCodeAt(k)) | 0;
+  return h;
+}
+
+/** Pairs of the current line as (key start, `=`, value end) triples; grown when a line needs more. */
+let PAIRS: Int32Array = new Int32Array(3 * 256);
+/** Pair indexes of the current line's `xLabel` keys. */
+let LABELS: Int32Array = new Int32Array(64);
+
+/**
+ * The run path's extension scan: the same pairs as scanSpacedPairs with CEF escapes (same
+ * key boundaries, trimming, `field-too-long` for any key or value, wanted or not), but only
+ * the plan's keys are kept, each decoded into `values[slot]` (duplicates: the last wins).
+ * Labels fold exactly as foldLabels does for the plan's keys: `xLabel=Text` gives `Text`
+ * the value of slot `x` (the last occurrence), unless `Text` is a real key of the line or
+ * an earlier label took it. `values` must come in filled with undefined.
+ */
+export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: Array<string | undefined>, max: number): string {
+  const end = trimLineEnd(s, from);
+  DECODER.reset(s);
+  let eq = s.indexOf('=', from);
+  let keyStart = -1;
+  while (eq >= 0 && eq < end) {
+    keyStart = keyStartBefore(s, eq, from, true);
+    if (keyStart >= 0) break;
+    eq = s.indexOf('=', eq + 1);
+  }
+  if (keyStart < 0 || eq < 0 || eq >= end) return '';
+  let hash = keyHash(s, keyStart, eq);
+  let pairs = 0;
+  let labels = 0;
+  for (;;) {
+    if (eq - keyStart > max) return 'field-too-long';
+    const valueStart = eq + 1;
+    // The value ends at the next ` key=`; the key's hash is computed on the walk back.
+    let nextEq = s.indexOf('=', valueStart);
+    let nextKey = -1;
+    let nextHash = 0;
+    while (nextEq >= 0 && nextEq < end) {
+      let k = nextEq - 1;
+      let h = 0;
+      for (; k >= valueStart; k--) {
+        const c = s.charCodeAt(k);
+        if (c >= 128 || KEY_CHARS[c] !== 1) break;
+        h = (Math.imul(h, 31) + c) | 0;
+      }
+      if (k !== nextEq - 1 && k >= valueStart && s.charCodeAt(k) === SPACE) {
+        nextKey = k + 1;
+        nextHash = h;
+        break;
+      }
+      nextEq = s.indexOf('=', nextEq + 1);
+    }
+    const found = nextKey >= 0;
+    let valueEnd = found ? nextKey - 1 : end;
+    while (valueEnd > valueStart && s.charCodeAt(valueEnd - 1) === SPACE) valueEnd--;
+    if (valueEnd - valueStart > max) return 'field-too-long';
+
+    const slot = plan.find(s, keyStart, eq, hash);
+    if (slot >= 0) values[slot] = DECODER.decode(valueStart, valueEnd);
+    if (3 * pairs + 3 > PAIRS.length) PAIRS = grow(PAIRS);
+    PAIRS[3 * pairs] = keyStart;
+    PAIRS[3 * pairs + 1] = eq;
+    PAIRS[3 * pairs + 2] = valueEnd;
+    if (s.charCodeAt(eq - 1) === 108 /* l */ && eq - keyStart > 5 && s.startsWith('Label', eq - 5)) {
+      if (labels === LABELS.length) LABELS = grow(LABELS);
+      LABELS[labels++] = pairs;
+    }
+    pairs++;
+
+    if (!found) break;
+    keyStart = nextKey;
+    eq = nextEq;
+    hash = nextHash;
+  }
+  if (labels > 0) foldLabelSlots(s, plan, values, pairs, labels);
+  return '';
+}
+
+function grow(a: Int32Array): Int32Array {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** Whether pairs i and j have the same key text. */
+function sameKey(s: string, i: number, j: number): boolean {
+  const a = PAIRS[3 * i]!;
+  const len = PAIRS[3 * i + 1]! - a;
+  const b = PAIRS[3 * j]!;
+  if (PAIRS[3 * j + 1]! - b !== len) return false;
+  for (let k = 0; k < len; k++) if (s.charCodeAt(a + k) !== s.charCodeAt(b + k)) return false;
+  return true;
+}
+
+/** The last pair whose key is `s[start, end)`, or -1. */
+function lastPairNamed(s: string, start: number, end: number, pairs: number): number {
+  const len = end - start;
+  for (let j = pairs - 1; j >= 0; j--) {
+    const b = PAIRS[3 * j]!;
+    if (PAIRS[3 * j + 1]! - b !== len) continue;
+    let k = 0;
+    while (k < len && s.charCodeAt(start + k) === s.charCodeAt(b + k)) k++;
+    if (k === len) return j;
+  }
+  return -1;
+}
+
+function pairValue(s: string, j: number): string {
+  return new ValueDecoder(s, true).decode(PAIRS[3 * j + 1]! + 1, PAIRS[3 * j + 2]!);
+}
+
+/**
+ * The plan slot named by pair j's value (a label text), or -1. A value without `\\` or `#`
+ * reads as written, so it is looked up by hash in place, without a slice.
+ */
+function labelTarget(s: string, plan: CefKeyPlan, j: number): number {
+  const start = PAIRS[3 * j + 1]! + 1;
+  const end = PAIRS[3 * j + 2]!;
+  if (start === end) return -1;
+  let plain = true;
+  for (let k = start; k < end && plain; k++) {
+    const c = s.charCodeAt(k);
+    plain = c !== BACKSLASH && c !== HASH;
+  }
+  if (plain) return plan.find(s, start, end, keyHash(s, start, end));
+  const label = pairValue(s, j);
+  return label === '' ? -1 : plan.slotOf(label);
+}
+
+/** foldLabels for the slot scan: the same decisions, taken from the pair positions. */
+function foldLabelSlots(s: string, plan: CefKeyPlan, values: Array<string | undefined>, pairs: number, labels: number): void {
+  /** Slots a label filled on this line (a later label never overwrites them). */
+  let folded: number[] | null = null;
+  for (let l = 0; l < labels; l++) {
+    const i = LABELS[l]!;
+    // A repeated label key was decided at its first occurrence (with its last value).
+    let seen = false;
+    for (let m = 0; m < l && !seen; m++) seen = sameKey(s, LABELS[m]!, i);
+    if (seen) continue;
+    let last = i;
+    for (let m = l + 1; m < labels; m++) if (sameKey(s, LABELS[m]!, i)) last = LABELS[m]!;
+    const target = labelTarget(s, plan, last);
+    // Not read by this parser; or a real key of the line (kept, as it is read) or an earlier label has it.
+    if (target < 0 || values[target] !== undefined) continue;
+    const keyStart = PAIRS[3 * i]!;
+    const slotEnd = PAIRS[3 * i + 1]! - 5;
+    const slotPair = lastPairNamed(s, keyStart, slotEnd, pairs);
+    let value: string | undefined;
+    if (slotPair >= 0) {
+      value = pairValue(s, slotPair);
+    } else {
+      // The slot may itself be a label text folded earlier on this line.
+      const slot = plan.slotOf(s.slice(keyStart, slotEnd));
+      value = slot >= 0 && folded?.includes(slot) ? values[slot] : undefined;
+    }
+    if (value === undefined) continue;
+    values[target] = value;
+    (folded ??= []).push(target);
+  }
 }

@@ -6,7 +6,7 @@ import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { Engine, type RuleRecord, type ScopeRecord } from '../engine.ts';
 import type { ParseOutcome, Program } from '../program.ts';
 import { restore, snapshot, type Position, type StateStore } from '../state.ts';
-import type { TimeGuard } from '../time-guard.ts';
+import { GuardedParse, type TimeGuard } from '../time-guard.ts';
 import { TimeLookahead } from '../time-lookahead.ts';
 import { JsonlSink, type SinkPosition } from './jsonl-sink.ts';
 import type { ServeMetrics } from './metrics.ts';
@@ -50,8 +50,8 @@ export interface ServeState {
   timeAnchor?: number | null;
   /** lines without a time held for the stream's first event; null once that event came */
   lookahead?: SavedLine[] | null;
-  /** the event the time guard holds until the next one confirms it */
-  guardHeld?: SavedLine | null;
+  /** the events the time guard holds until later ones decide on a time jump (one line in older checkpoints) */
+  guardHeld?: SavedLine[] | SavedLine | null;
 }
 
 export type ServePosition = Position & { serve: ServeState };
@@ -86,7 +86,8 @@ export class Processor {
   private reorder: Reorder;
   private lookahead: TimeLookahead<Tag> | null;
   private lookaheadHeld: Tag[] = [];
-  private guardHeld: { tag: Tag; time: number } | null = null;
+  /** parses so that a quarantined time does not move the parser's clock (per engine: the guard is the engine's) */
+  private guardedParse!: GuardedParse;
   /** why the bytes of the line whose event is being processed were replaced */
   private repaired: string | null = null;
   private sinceCheckpoint = 0;
@@ -98,6 +99,7 @@ export class Processor {
     this.program = loaded.program;
     this.bundleHash = loaded.bundleHash;
     this.engine = this.newEngine(this.program);
+    this.guardedParse = new GuardedParse(this.program, this.engine.timeGuard);
     this.reorder = new Reorder(opts.latenessMs);
     this.lookahead = this.newLookahead(this.program);
     const checkpoint = opts.store.load();
@@ -114,7 +116,7 @@ export class Processor {
       this.anchor = s.timeAnchor ?? null;
       this.sink = new JsonlSink(opts.outDir, opts.rotateBytes, opts.rotateMs, s.sink);
       // A checkpoint from before the look-ahead was kept: the stream had started if it had an anchor.
-      this.rebuildHolds(this.program, s.reorder, s.guardHeld ?? null, s.lookahead !== undefined ? s.lookahead : this.anchor === null ? [] : null);
+      this.rebuildHolds(this.program, s.reorder, guardLines(s.guardHeld), s.lookahead !== undefined ? s.lookahead : this.anchor === null ? [] : null);
       opts.log(`resumed from the checkpoint after spool line ${this.seq} (${this.lines} lines processed so far)`);
     } else {
       if (opts.timeAnchor !== undefined) { this.anchor = opts.timeAnchor; this.program.setTimeAnchor(opts.timeAnchor); }
@@ -123,7 +125,7 @@ export class Processor {
   }
 
   private newLookahead(program: Program): TimeLookahead<Tag> {
-    return new TimeLookahead<Tag>((text) => program.parse(text));
+    return new TimeLookahead<Tag>((text) => (program === this.program ? this.guardedParse.parse(text) : program.parse(text)));
   }
 
   private newEngine(program: Program): Engine {
@@ -145,7 +147,7 @@ export class Processor {
   }
 
   get held(): number {
-    return this.reorder.size + this.lookaheadHeld.length + (this.guardHeld ? 1 : 0);
+    return this.reorder.size + this.lookaheadHeld.length + this.guard.pending.length;
   }
 
   get latestEventTime(): number {
@@ -193,7 +195,7 @@ export class Processor {
   /** Parse through the start-of-stream look-ahead (runtime/time-lookahead.ts), as `run` does. */
   private parseLine(tag: Tag): void {
     const la = this.lookahead;
-    if (!la) { this.settle(this.program.parse(tag.line), tag); return; }
+    if (!la) { this.settle(this.guardedParse.parse(tag.line), tag); return; }
     const before = la.pending;
     let dated = false;
     la.push(tag.line, tag, (r, t) => { if (r.ok) dated = true; this.settle(r, t); });
@@ -207,11 +209,17 @@ export class Processor {
 
   private readonly settle = (r: ParseOutcome, tag: Tag): void => {
     if (!r.ok) { this.opts.metrics.rejected.inc({ reason: r.reason }); return; }
-    // A time far ahead of the stream is held until the next event confirms it (runtime/time-guard.ts).
-    const guard = this.engine.timeGuard as TimeGuard<{ r: Parsed; tag: Tag }>;
-    guard.offer({ r, tag }, r.event.time, this.accept, (reason) => this.opts.metrics.rejected.inc({ reason }));
-    this.guardHeld = guard.holding ? { tag, time: r.event.time } : null;
+    // A time far ahead of the stream is held until later events decide (runtime/time-guard.ts).
+    this.guard.offer({ r, tag }, r.event, this.accept, (reason) => this.opts.metrics.rejected.inc({ reason }));
   };
+
+  private get guard(): TimeGuard<{ r: Parsed; tag: Tag }> {
+    return this.engine.timeGuard as TimeGuard<{ r: Parsed; tag: Tag }>;
+  }
+
+  private guardLines(): SavedLine[] {
+    return this.guard.pending.map(({ r, tag }): SavedLine => [tag.seq, tag.line, tag.repaired, r.event.time]);
+  }
 
   private readonly accept = ({ r, tag }: { r: Parsed; tag: Tag }): void => {
     this.anchor = r.event.time;
@@ -233,7 +241,7 @@ export class Processor {
    * parsed by `program`. Each line is parsed with the anchor at its own event time, so a
    * header without a year lands where it did the first time.
    */
-  private rebuildHolds(program: Program, reorder: ReturnType<Reorder['save']>, guardHeld: SavedLine | null, lookahead: SavedLine[] | null): void {
+  private rebuildHolds(program: Program, reorder: ReturnType<Reorder['save']>, guardHeld: SavedLine[], lookahead: SavedLine[] | null): void {
     const held: Held[] = [];
     for (const [seq, line, time, repaired] of reorder.held) {
       program.setTimeAnchor(time);
@@ -241,13 +249,12 @@ export class Processor {
       if (r.ok) { program.enrich(r.event, r.eventType); held.push({ seq, line, repaired: repaired ?? null, event: r.event, eventType: r.eventType }); }
     }
     this.reorder.restore(reorder, held);
-    this.guardHeld = null;
-    if (guardHeld) {
-      const [seq, line, repaired, time] = guardHeld;
-      program.setTimeAnchor(time);
+    for (const [seq, line, repaired, time] of guardHeld) {
+      program.setTimeAnchor(time, time);
       this.settle(program.parse(line), { seq, line, repaired });
     }
     program.setTimeAnchor(this.anchor);
+    this.guardedParse.clock = this.anchor;
     this.lookaheadHeld = [];
     this.lookahead = lookahead === null ? null : this.newLookahead(program);
     for (const [seq, line, repaired] of lookahead ?? []) this.parseLine({ seq, line, repaired });
@@ -264,7 +271,7 @@ export class Processor {
       lines: this.lines,
       timeAnchor: this.anchor,
       lookahead: this.lookahead ? this.lookaheadHeld.map((h) => saveLine(h, 0)) : null,
-      guardHeld: this.guardHeld ? saveLine(this.guardHeld.tag, this.guardHeld.time) : null,
+      guardHeld: this.guardLines(),
     };
     const position: ServePosition = { file: 0, identity: 'serve', offset: this.seq, outputOffset: this.sink.position.offset, lines: this.lines, complete: true, serve };
     this.opts.store.save({ bundleHash: this.bundleHash, position, summary: { lines: this.lines }, state: snapshot(this.engine) });
@@ -306,13 +313,20 @@ export class Processor {
       return;
     }
     this.checkpoint();
-    const saved = { reorder: this.reorder.save(), guard: this.guardHeld ? ([this.guardHeld.tag.seq, this.guardHeld.tag.line, this.guardHeld.tag.repaired, this.guardHeld.time] as SavedLine) : null, lookahead: this.lookahead ? this.lookaheadHeld.map((h): SavedLine => [h.seq, h.line, h.repaired, 0]) : null };
+    const saved = { reorder: this.reorder.save(), guard: this.guardLines(), lookahead: this.lookahead ? this.lookaheadHeld.map((h): SavedLine => [h.seq, h.line, h.repaired, 0]) : null };
     this.engine = engine;
     this.program = req.next.program;
     this.bundleHash = req.next.bundleHash;
+    this.guardedParse = new GuardedParse(this.program, this.engine.timeGuard);
     // Held lines were parsed by the old bundle: the new one parses them again.
     this.rebuildHolds(this.program, saved.reorder, saved.guard, saved.lookahead);
     this.checkpoint();
     req.done(this.seq);
   }
+}
+
+/** Held time-guard lines of a checkpoint: a list, or the single line older checkpoints kept. */
+function guardLines(saved: SavedLine[] | SavedLine | null | undefined): SavedLine[] {
+  if (!saved || saved.length === 0) return [];
+  return Array.isArray(saved[0]) ? (saved as SavedLine[]) : [saved as SavedLine];
 }

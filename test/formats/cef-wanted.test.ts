@@ -2,7 +2,7 @@
 // scan gives for those keys, labels still fold from skipped slots, and rejects stay rejects.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseCef } from '../../runtime/formats/cef.ts';
+import { CefKeyPlan, parseCef, readCefHeader, scanCefSlots } from '../../runtime/formats/cef.ts';
 
 function ext(line: string, wanted: string[] | null, maxFieldLength?: number): Record<string, string> | string {
   const r = parseCef(line, { wanted: wanted ? new Set(wanted) : null, ...(maxFieldLength ? { maxFieldLength } : {}) });
@@ -58,6 +58,47 @@ describe('parseCef with a wanted-key set', () => {
     fc.assert(fc.property(pairs, wanted, (ps, w) => {
       const line = `CEF:0|V|P|1|1|N|3|${ps.map(([k, v]) => `${k}=${v}`).join(' ')}`;
       expect(ext(line, w)).toEqual(expected(line, w));
+    }), { numRuns: 2000 });
+  });
+});
+
+describe('scanCefSlots (the run path: values straight into slots)', () => {
+  function slots(line: string, keys: string[], maxFieldLength = 65536): Record<string, string> | string {
+    const header: string[] = [];
+    const at = readCefHeader(line, maxFieldLength, header);
+    if (typeof at === 'string') return at;
+    const values = new Array<string | undefined>(keys.length).fill(undefined);
+    const failure = scanCefSlots(line, at, new CefKeyPlan(keys), values, maxFieldLength);
+    if (failure) return failure;
+    return Object.fromEntries(keys.flatMap((k, i) => (values[i] === undefined ? [] : [[k, values[i]!]])));
+  }
+  /** What the dictionary scan gives for those keys. */
+  function viaDict(line: string, keys: string[], maxFieldLength?: number): Record<string, string> | string {
+    const e = ext(line, keys, maxFieldLength);
+    return typeof e === 'string' ? e : Object.fromEntries(keys.flatMap((k) => (Object.hasOwn(e, k) ? [[k, e[k]!]] : [])));
+  }
+
+  it('keeps the plan keys, decoded, folded labels included', () => {
+    const keys = ['rt', 'fname', 'msg', 'Policy', 'Incident_Source_(AD_Account)', 'Channel', 'cs2'];
+    expect(slots(DLP, keys)).toEqual(viaDict(DLP, keys));
+    expect((slots(DLP, keys) as Record<string, string>).Policy).toBe('PCI=1 Policy');
+  });
+
+  it('rejects a too-long unwanted value, and agrees on labels that name real keys or repeat', () => {
+    expect(slots(`CEF:0|V|P|1|1|N|3|rt=1 junk=${'x'.repeat(200)} fname=a`, ['rt'], 100)).toBe('field-too-long');
+    const line = 'CEF:0|V|P|1|1|N|3|cs1Label=act cs1=x act=block cs2Label=Rule cs2=first cs3Label=Rule cs3=second cs2Label=Who';
+    for (const keys of [['act', 'Rule'], ['Rule', 'Who'], ['Who', 'cs2Label']]) expect(slots(line, keys)).toEqual(viaDict(line, keys));
+  });
+
+  it('agrees with the dictionary scan on random extensions', () => {
+    const key = fc.constantFrom('cs1', 'cs2', 'cs1Label', 'cs2Label', 'RuleLabel', 'act', 'Rule', 'fname', 'msg', 'x', 'a.b', 'hdr_name');
+    const value = fc.constantFrom('a', 'b c', 'Rule', 'act', 'cs1', 'x\\=y', 'p\\\\q', '#011t', '', ' k=v', 'u=1', '\\ z');
+    const pairs = fc.array(fc.tuple(key, value), { maxLength: 12 });
+    const keys = fc.subarray(['cs1', 'cs2', 'cs1Label', 'act', 'Rule', 'fname', 'msg', 'a', 'x', 'k', 'z', 'a.b', 'hdr_name']);
+    const lead = fc.constantFrom('', ' ', 'junk ', '=', 'x\\=');
+    fc.assert(fc.property(lead, pairs, keys, fc.constantFrom(undefined, 6), (l, ps, w, max) => {
+      const line = `CEF:0|V|P|1|1|N|3|${l}${ps.map(([k, v]) => `${k}=${v}`).join(' ')}`;
+      expect(slots(line, w, max)).toEqual(viaDict(line, w, max));
     }), { numRuns: 2000 });
   });
 });
