@@ -577,6 +577,24 @@ function pairValue(s: string, j: number): string {
   return new ValueDecoder(s, true).decode(PAIRS[3 * j + 1]! + 1, PAIRS[3 * j + 2]!);
 }
 
+/**
+ * The plan slot named by pair j's value (a label text), or -1. A value without `\\` or `#`
+ * reads as written, so it is looked up by hash in place, without a slice.
+ */
+function labelTarget(s: string, plan: CefKeyPlan, j: number): number {
+  const start = PAIRS[3 * j + 1]! + 1;
+  const end = PAIRS[3 * j + 2]!;
+  if (start === end) return -1;
+  let plain = true;
+  for (let k = start; k < end && plain; k++) {
+    const c = s.charCodeAt(k);
+    plain = c !== BACKSLASH && c !== HASH;
+  }
+  if (plain) return plan.find(s, start, end, keyHash(s, start, end));
+  const label = pairValue(s, j);
+  return label === '' ? -1 : plan.slotOf(label);
+}
+
 /** foldLabels for the slot scan: the same decisions, taken from the pair positions. */
 function foldLabelSlots(s: string, plan: CefKeyPlan, values: Array<string | undefined>, pairs: number, labels: number): void {
   /** Slots a label filled on this line (a later label never overwrites them). */
@@ -589,9 +607,7 @@ function foldLabelSlots(s: string, plan: CefKeyPlan, values: Array<string | unde
     if (seen) continue;
     let last = i;
     for (let m = l + 1; m < labels; m++) if (sameKey(s, LABELS[m]!, i)) last = LABELS[m]!;
-    const label = pairValue(s, last);
-    if (label === '') continue;
-    const target = plan.slotOf(label);
+    const target = labelTarget(s, plan, last);
     // Not read by this parser; or a real key of the line (kept, as it is read) or an earlier label has it.
     if (target < 0 || values[target] !== undefined) continue;
     const keyStart = PAIRS[3 * i]!;
