@@ -135,7 +135,7 @@ export class PartitionedEngine {
  * a time) → time guard → enrich, then the partitioned engine. Returns rule, session and
  * asset-sequence records as JSON lines, as `uebac run` writes them (source file and line included).
  */
-export async function runPartitioned(program: Program, lines: readonly string[], file: string, opts: { users: number; models: number; evidenceBins?: number }): Promise<string[]> {
+export async function runPartitioned(program: Program, lines: readonly string[], file: string, opts: { users: number; models: number; evidenceBins?: number; onEngine?: (e: PartitionedEngine) => void }): Promise<string[]> {
   const { TimeLookahead } = await import('../time-lookahead.ts');
   const { GuardedParse, TimeGuard } = await import('../time-guard.ts');
   const out: string[] = [];
@@ -144,6 +144,7 @@ export async function runPartitioned(program: Program, lines: readonly string[],
     rule: (r) => { r.source = { file, line }; out.push(JSON.stringify(r)); },
     scope: (s) => out.push(JSON.stringify(s)),
   }, opts);
+  opts.onEngine?.(engine);
   type Ok = Extract<ReturnType<Program['parse']>, { ok: true }>;
   // The same guard as a single process (one per stream: its clock is the stream's).
   const guard = new TimeGuard<{ r: Ok; at: number }>({ maxAheadHours: program.settings.maxTimeAheadHours, hostFields: program.settings.assetFields });
