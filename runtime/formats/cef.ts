@@ -424,9 +424,12 @@ export class CefKeyPlan {
   private readonly mask: number;
   private readonly hashes: Int32Array;
   private readonly bySlot = new Map<string, number>();
+  /** The keys as a set (the dictionary scan's wanted set). */
+  readonly wanted: ReadonlySet<string>;
 
   constructor(keys: readonly string[]) {
     this.keys = keys;
+    this.wanted = new Set(keys);
     let size = 8;
     while (size < keys.length * 4) size *= 2;
     this.table = new Int32Array(size);
@@ -540,7 +543,20 @@ export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: 
     eq = nextEq;
     hash = nextHash;
   }
+  if (labels > MAX_SLOT_LABELS) return foldViaDictionary(s, from, plan, values, max);
   if (labels > 0) foldLabelSlots(s, plan, values, pairs, labels);
+  return '';
+}
+
+/** Above this many labels on a line the pair-position fold (quadratic) gives way to the dictionary scan (linear). */
+const MAX_SLOT_LABELS = 16;
+
+/** The plan's values from a dictionary scan with the plan's keys as the wanted set (the same result, linear in labels). */
+function foldViaDictionary(s: string, from: number, plan: CefKeyPlan, values: Array<string | undefined>, max: number): string {
+  const dict: Record<string, string> = Object.create(null);
+  const failure = scanCefDictionary(s, from, dict, max, plan.wanted);
+  if (failure) return failure;
+  for (let i = 0; i < plan.keys.length; i++) values[i] = dict[plan.keys[i]!];
   return '';
 }
 

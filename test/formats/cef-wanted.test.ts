@@ -90,6 +90,12 @@ describe('scanCefSlots (the run path: values straight into slots)', () => {
     for (const keys of [['act', 'Rule'], ['Rule', 'Who'], ['Who', 'cs2Label']]) expect(slots(line, keys)).toEqual(viaDict(line, keys));
   });
 
+  it('a line with many labels (the linear dictionary fold) gives the same values', () => {
+    const storm = Array.from({ length: 40 }, (_, i) => `cs${i % 7}Label=${i % 3 ? 'Rule' : 'Who'} cs${i % 5}=v${i}`).join(' ');
+    const line = `CEF:0|V|P|1|1|N|3|act=1 ${storm}`;
+    for (const keys of [['act', 'Rule', 'Who'], ['cs1', 'Who'], []]) expect(slots(line, keys)).toEqual(viaDict(line, keys));
+  });
+
   it('agrees with the dictionary scan on random extensions', () => {
     const key = fc.constantFrom('cs1', 'cs2', 'cs1Label', 'cs2Label', 'RuleLabel', 'act', 'Rule', 'fname', 'msg', 'x', 'a.b', 'hdr_name');
     const value = fc.constantFrom('a', 'b c', 'Rule', 'act', 'cs1', 'x\\=y', 'p\\\\q', '#011t', '', ' k=v', 'u=1', '\\ z');
