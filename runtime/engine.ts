@@ -1,6 +1,7 @@
 // The behavioural engine: sessions, sequences, asset sequences, aggregates, rule firing,
 // model training and scoring. Event time (never wall-clock time) drives everything, so the
 // same events always give the same records.
+import { evictOldest } from './lru.ts';
 import { TimeGuard } from './time-guard.ts';
 import type { Value } from './helpers.ts';
 import { DEFAULT_EVIDENCE_BINS, histogramEvidence, hostOf, type HistogramEvidence } from './evidence.ts';
@@ -604,7 +605,7 @@ export class Engine implements RuleRuntime {
 
 /** Per-user memory beyond open sessions is bounded too: forget the least recently updated users. */
 function capMap<K, V>(map: Map<K, V>, cap: number): void {
-  while (map.size > cap) map.delete(map.keys().next().value as K);
+  while (map.size > cap) evictOldest(map);
 }
 
 /** Most scopes close without a rule firing: they share this empty set (never written) until one does. */

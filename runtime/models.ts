@@ -4,6 +4,7 @@
 //
 // Each bin packs its count and the event-time day it was last seen into one number
 // (count * 2^20 + day), so a bin costs one Map entry.
+import { evictOldest } from './lru.ts';
 import type { Value } from './helpers.ts';
 import type { ModelSpec, ModelStats } from './program.ts';
 
@@ -298,7 +299,7 @@ export class ModelStore {
     let inst = map.get(scope);
     if (!inst) {
       if (map.size >= this.limits.maxInstances) {
-        map.delete(map.keys().next().value!);
+        evictOldest(map);
         this.counters.evictedInstances++;
       }
       inst = new Instance();
@@ -328,7 +329,7 @@ export class ModelStore {
     const seen = any.get(key);
     if (seen === undefined) {
       if (any.size >= this.limits.maxAnywhere) {
-        any.delete(any.keys().next().value!);
+        evictOldest(any);
         this.counters.evictedAnywhere++;
       }
     } else {

@@ -112,7 +112,10 @@ export function decodeMessage(bytes: Uint8Array): Incoming {
   return isUtf8(body) ? { text } : { text, repaired: 'invalid-utf8' };
 }
 
-/** A message payload of one or more LF-separated lines (a relay may batch them); empty lines dropped. */
+/**
+ * A message payload of one or more LF-separated lines (a relay may batch them). An empty line
+ * between two others is kept, so the processor counts it as an `empty-line` reject, as `run` does.
+ */
 export function splitPayload(data: Uint8Array): Incoming[] {
   const buf = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   const out: Incoming[] = [];
@@ -121,7 +124,7 @@ export function splitPayload(data: Uint8Array): Incoming[] {
     let nl = buf.indexOf(10, start);
     if (nl < 0) nl = buf.length;
     const m = decodeMessage(buf.subarray(start, nl));
-    if (m.text !== '') out.push(m);
+    out.push(m);
     start = nl + 1;
   }
   return out;

@@ -77,3 +77,22 @@ describe('instance and seenAnywhere caps', () => {
     expect(store.counters.evictedAnywhere).toBe(1);
   });
 });
+
+describe('evictOldest (runtime/lru.ts)', () => {
+  it('always removes the oldest live key of an LRU-ordered map, through touches and refills', async () => {
+    const { evictOldest } = await import('../../runtime/lru.ts');
+    const map = new Map<number, number>();
+    const ref: number[] = []; // insertion order, the reference
+    let seed = 7;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 20_000; i++) {
+      const k = Math.floor(rnd() * 3000);
+      if (map.has(k)) { map.delete(k); ref.splice(ref.indexOf(k), 1); }
+      map.set(k, i);
+      ref.push(k);
+      if (map.size > 1000) expect(evictOldest(map)).toBe(ref.shift());
+      if (i % 5000 === 4999) while (map.size) expect(evictOldest(map)).toBe(ref.shift()); // empty it, then refill
+    }
+    expect(evictOldest(new Map())).toBeUndefined();
+  });
+});

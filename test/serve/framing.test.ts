@@ -54,9 +54,9 @@ describe('syslog framing', () => {
     expect(decodeMessage(b('<1>é'))).toEqual({ text: '<1>é' });
   });
 
-  it('splits a message payload into its lines, marking only the repaired one', () => {
-    const payload = Buffer.concat([b('<1>a\r\n\n<2>'), Buffer.from([0xc3]), b('\n<3>c')]);
-    expect(splitPayload(payload)).toEqual([{ text: '<1>a' }, { text: '<2>\uFFFD', repaired: 'invalid-utf8' }, { text: '<3>c' }]);
+  it('splits a message payload into its lines, marking only the repaired one; an empty line is kept (counted as empty-line, as run does)', () => {
+    const payload = Buffer.concat([b('<1>a\r\n\n<2>'), Buffer.from([0xc3]), b('\n<3>c\n')]);
+    expect(splitPayload(payload)).toEqual([{ text: '<1>a' }, { text: '' }, { text: '<2>\uFFFD', repaired: 'invalid-utf8' }, { text: '<3>c' }]);
   });
 });
 
