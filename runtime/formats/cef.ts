@@ -617,10 +617,8 @@ function foldLabelSlots(s: string, plan: CefKeyPlan, values: Array<string | unde
   let folded: number[] | null = null;
   for (let l = 0; l < labels; l++) {
     const i = LABELS[l]!;
-    // A repeated label key was decided at its first occurrence (with its last value).
-    let seen = false;
-    for (let m = 0; m < l && !seen; m++) seen = sameKey(s, LABELS[m]!, i);
-    if (seen) continue;
+    // Every occurrence of a label key is decided again with its last value (a fold between
+    // two occurrences can give the slot a value), as foldLabels does.
     let last = i;
     for (let m = l + 1; m < labels; m++) if (sameKey(s, LABELS[m]!, i)) last = LABELS[m]!;
     const target = labelTarget(s, plan, last);

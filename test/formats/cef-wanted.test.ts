@@ -88,6 +88,10 @@ describe('scanCefSlots (the run path: values straight into slots)', () => {
     expect(slots(`CEF:0|V|P|1|1|N|3|rt=1 junk=${'x'.repeat(200)} fname=a`, ['rt'], 100)).toBe('field-too-long');
     const line = 'CEF:0|V|P|1|1|N|3|cs1Label=act cs1=x act=block cs2Label=Rule cs2=first cs3Label=Rule cs3=second cs2Label=Who';
     for (const keys of [['act', 'Rule'], ['Rule', 'Who'], ['Who', 'cs2Label']]) expect(slots(line, keys)).toEqual(viaDict(line, keys));
+    // A repeated label key is decided again: a fold in between can give its slot a value.
+    const again = 'CEF:0|V|P|1|1|N|3|RuleLabel=a cs2Label=Rule RuleLabel=a cs2=a';
+    expect(slots(again, ['Rule', 'a'])).toEqual({ Rule: 'a', a: 'a' });
+    expect(slots(again, ['Rule', 'a'])).toEqual(viaDict(again, ['Rule', 'a']));
   });
 
   it('a line with many labels (the linear dictionary fold) gives the same values', () => {
