@@ -78,21 +78,39 @@ describe('instance and seenAnywhere caps', () => {
   });
 });
 
-describe('evictOldest (runtime/lru.ts)', () => {
-  it('always removes the oldest live key of an LRU-ordered map, through touches and refills', async () => {
-    const { evictOldest } = await import('../../runtime/lru.ts');
-    const map = new Map<number, number>();
-    const ref: number[] = []; // insertion order, the reference
+describe('RecencyMap (runtime/recency.ts)', () => {
+  it('keeps least-recently-used order through touches, sets and evictions, as a Map re-inserted on every touch would', async () => {
+    const { RecencyMap } = await import('../../runtime/recency.ts');
+    const map = new RecencyMap<number, number>();
+    const ref = new Map<number, number>(); // delete + set on every touch: the reference order
     let seed = 7;
     const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
     for (let i = 0; i < 20_000; i++) {
       const k = Math.floor(rnd() * 3000);
-      if (map.has(k)) { map.delete(k); ref.splice(ref.indexOf(k), 1); }
-      map.set(k, i);
-      ref.push(k);
-      if (map.size > 1000) expect(evictOldest(map)).toBe(ref.shift());
-      if (i % 5000 === 4999) while (map.size) expect(evictOldest(map)).toBe(ref.shift()); // empty it, then refill
+      const op = rnd();
+      if (op < 0.4) {
+        map.setNewest(k, i);
+        ref.delete(k);
+        ref.set(k, i);
+      } else if (op < 0.7) {
+        expect(map.touch(k)).toBe(ref.get(k));
+        if (ref.has(k)) { const v = ref.get(k)!; ref.delete(k); ref.set(k, v); }
+      } else if (op < 0.8) {
+        map.set(k, i); // in place: keeps its position
+        ref.set(k, i);
+      } else if (op < 0.85) {
+        expect(map.delete(k)).toBe(ref.delete(k));
+      }
+      while (map.size > 1000) {
+        const oldest = ref.keys().next().value!;
+        expect(map.oldestKey()).toBe(oldest);
+        expect(map.deleteOldest()).toBe(ref.get(oldest));
+        ref.delete(oldest);
+      }
+      if (i % 5000 === 4999) expect([...map]).toEqual([...ref]);
     }
-    expect(evictOldest(new Map())).toBeUndefined();
+    map.trimTo(0);
+    expect(map.size).toBe(0);
+    expect(map.deleteOldest()).toBeUndefined();
   });
 });
