@@ -9,6 +9,21 @@ const PAUSE = new Int32Array(new SharedArrayBuffer(4));
 
 export class OutputLostError extends Error {}
 
+/**
+ * Throws (the error `lost` builds) unless `path` still names the file open as `fd` (same
+ * inode and device) and that file still holds the `offset` bytes written to it.
+ */
+export function checkStillWritten(path: string, fd: number, ino: number, dev: number, offset: number, lost: (why: string) => Error): void {
+  let st;
+  try {
+    st = statSync(path);
+  } catch {
+    throw lost('was deleted');
+  }
+  if (st.ino !== ino || st.dev !== dev) throw lost('was replaced by another file');
+  if (fstatSync(fd).size < offset) throw lost('was truncated');
+}
+
 export interface Output {
   /** Bytes in the output so far (what a checkpoint records). */
   readonly offset: number;
@@ -86,14 +101,6 @@ class JsonlOutput implements Output {
   private checkPresent(): void {
     if (!this.regular || this.path === null) return;
     const path = this.path;
-    const lost = (why: string) => new OutputLostError(`the output ${path} ${why} during the run, after ${this.offset} bytes of records were written to it; stopping so that no more are lost`);
-    let st;
-    try {
-      st = statSync(path);
-    } catch {
-      throw lost('was deleted');
-    }
-    if (st.ino !== this.ino || st.dev !== this.dev) throw lost('was replaced by another file');
-    if (fstatSync(this.fd).size < this.offset) throw lost('was truncated');
+    checkStillWritten(path, this.fd, this.ino, this.dev, this.offset, (why) => new OutputLostError(`the output ${path} ${why} during the run, after ${this.offset} bytes of records were written to it; stopping so that no more are lost`));
   }
 }

@@ -7,7 +7,7 @@
 // Closed segments belong to whoever ships them: removing those is normal.
 import { closeSync, existsSync, fstatSync, ftruncateSync, mkdirSync, openSync, readdirSync, rmSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { OutputLostError } from '../output.ts';
+import { checkStillWritten, OutputLostError } from '../output.ts';
 
 export interface SinkPosition {
   segment: number;
@@ -100,15 +100,7 @@ export class JsonlSink {
   /** The open segment's path still names the file written to, and nobody cut it short. */
   private checkPresent(): void {
     const path = join(this.dir, segmentName(this.position.segment));
-    const lost = (why: string) => new OutputLostError(`the record segment ${path} ${why} while serve wrote to it, after ${this.position.offset} bytes of records; stopping so that no more are lost`);
-    let st;
-    try {
-      st = statSync(path);
-    } catch {
-      throw lost('was deleted');
-    }
-    if (st.ino !== this.ino || st.dev !== this.dev) throw lost('was replaced by another file');
-    if (fstatSync(this.fd).size < this.position.offset) throw lost('was truncated');
+    checkStillWritten(path, this.fd, this.ino, this.dev, this.position.offset, (why) => new OutputLostError(`the record segment ${path} ${why} while serve wrote to it, after ${this.position.offset} bytes of records; stopping so that no more are lost`));
   }
 
   close(eventTime: number): void {
