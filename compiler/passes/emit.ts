@@ -206,7 +206,7 @@ ${lines(tableDecls, '  ')}
 ${lines(evaluators, '  ')}
 
   const EVALUATORS = [${names.eventType}];
-${reads.decls}
+  ${reads.decls}
   const program = assembleProgram({
     pack: MANIFEST_SUMMARY.pack,
     settings: SETTINGS,
