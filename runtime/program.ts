@@ -150,6 +150,12 @@ export interface Program {
   /** Raw line → event with parsed fields (derived fields still null). */
   parse(line: string): ParseOutcome;
   /**
+   * The run path (demand analysis): parse and enrich that compute only the fields the rules,
+   * models, counters, sessions and records read; the event's other fields stay null. The same
+   * rejects, times and stream clock as `parse`. Absent in bundles built before it: use parse/enrich.
+   */
+  forRules?: { parse(line: string): ParseOutcome; enrich(ev: Event, eventType: number): void };
+  /**
    * Set the stream's time anchor (null: none) and forget the previous event. A run sets it
    * before the first line (from `--year`) so RFC 3164 headers without a year can be placed;
    * it is never used as an event's time. Every built event moves it. Independent samples
@@ -164,7 +170,18 @@ export interface Program {
   enrich(ev: Event, eventType: number): void;
   /** Evaluate every rule of this event type; calls rt.fire for each rule that triggers. */
   evaluate(eventType: number, ev: Event, rt: RuleRuntime): void;
+  /**
+   * Scale-out (runtime/scale/roles.ts): every model look-up this event type's rules may make,
+   * with argument values computed from the event alone (a superset). Absent in bundles
+   * compiled before it and in the reference interpreter: a partitioned run refuses them.
+   */
+  modelReads?(eventType: number, ev: Event): ModelRead[];
+  /** Rules whose model look-ups depend on session state, so `modelReads` cannot list them (one message each). */
+  modelReadRefusals?: readonly string[];
 }
+
+/** One model look-up: [0, model, percentile] stats (scope and feature from the model), [1, model, scope] modelTotal, [2, model, value] seenAnywhere. */
+export type ModelRead = [0, number, number] | [1 | 2, number, Value];
 
 /** What a bundle module exports. */
 export interface BundleModule {
