@@ -89,6 +89,7 @@ export async function roleCommand(o: RoleCliOptions): Promise<number> {
   const worker = startWorker({ program, bus, role: s.role, partition: s.partition, counts: s.counts, stateDir: s.stateDir, recordsDir: s.recordsDir, checkpointEvery: o.checkpointEvents, bundleHash: manifest.bundleHash, log });
   say(`${name} on stream ${s.stream} (${s.url}), state in ${s.stateDir}${s.role === 'users' ? `, records in ${s.recordsDir}` : ''}`);
   say('ready');
+  const cpu0 = process.cpuUsage();
   let signalled = '';
   const stop = (signal: string) => {
     if (signalled) return;
@@ -100,7 +101,11 @@ export async function roleCommand(o: RoleCliOptions): Promise<number> {
   process.on('SIGINT', () => stop('SIGINT'));
   try {
     await worker.done;
-    say(signalled ? `${name} stopped after ${worker.progress} ${s.role === 'parse' ? 'raw messages' : 'events'}` : `${name}: end of input processed (${worker.progress} ${s.role === 'parse' ? 'raw messages' : 'events'})`);
+    const what = `${worker.progress} ${s.role === 'parse' ? 'raw messages' : 'events'}`;
+    // CPU since ready and peak memory: what sizing a stage needs (bench/scale-nats.ts reads this line).
+    const cpu = process.cpuUsage(cpu0);
+    const usage = `cpu ${Math.round((cpu.user + cpu.system) / 1000)} ms, peak rss ${Math.round(process.resourceUsage().maxRSS / 1024)} MiB`;
+    say(signalled ? `${name} stopped after ${what}; ${usage}` : `${name}: end of input processed (${what}); ${usage}`);
     return 0;
   } catch (e) {
     say(`${name}: fatal: ${(e as Error).message}`);

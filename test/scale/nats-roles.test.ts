@@ -7,6 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSegments } from '../../runtime/serve/jsonl-sink.ts';
 import { generate } from '../../examples/gen/generate.ts';
@@ -96,6 +97,17 @@ class Deployment {
     return [...this.workers.values()].map((w) => `--- ${w.name}\n${w.stderr()}`).join('\n');
   }
 
+  /** The events a worker's last checkpoint covers (0: none yet). */
+  checkpointed(name: string): number {
+    const path = join(this.dir, 'scale', 'state', `${name}.sqlite`);
+    if (!existsSync(path)) return 0;
+    const db = new Database(path, { readonly: true, fileMustExist: true });
+    try {
+      const row = db.prepare('SELECT position FROM checkpoint WHERE id = 1').get() as { position: string } | undefined;
+      return row ? (JSON.parse(row.position) as { lines: number }).lines : 0;
+    } catch { return 0; } finally { db.close(); }
+  }
+
   records(): string[] {
     const base = join(this.dir, 'scale', 'records');
     const out: string[] = [];
@@ -138,18 +150,20 @@ describe.skipIf(!NATS_SERVER)('scale-out workers as processes on JetStream', () 
       d.startAll();
       d.publish([], orgLog);
       // Both have checkpointed at least once and are still working through the input.
-      const state = (n: string) => existsSync(join(d.dir, 'scale', 'state', `${n}.sqlite`));
-      await until('checkpoints of users-1 and models-0', () => state('users-1') && state('models-0'));
+      await until('checkpoints of users-1 and models-0', () => d.checkpointed('users-1') > 0 && d.checkpointed('models-0') > 0);
+      const killedAt = new Map<string, number>();
       for (const n of ['users-1', 'models-0']) {
         const w = d.workers.get(n)!;
         expect(w.child.exitCode, `${n} still running when killed`).toBeNull();
         w.child.kill('SIGKILL');
         expect((await w.exited).signal).toBe('SIGKILL');
+        killedAt.set(n, d.checkpointed(n));
       }
       d.start('users', 1);
       d.start('models', 0);
       d.publish(['--end']);
       await d.finished();
+      for (const [n, at] of killedAt) expect(at, `${n} was killed mid-stream`).toBeLessThan(d.checkpointed(n));
       const got = d.records();
       expect(got.length).toBe(expected.length);
       expect(got).toEqual(expected);
@@ -162,8 +176,7 @@ describe.skipIf(!NATS_SERVER)('scale-out workers as processes on JetStream', () 
       await d.startNats();
       d.startAll();
       d.publish(['--end'], orgLog);
-      const state = (n: string) => existsSync(join(d.dir, 'scale', 'state', `${n}.sqlite`));
-      await until('a first checkpoint of every users worker', () => state('users-0') && state('users-1'));
+      await until('a first checkpoint of every users worker', () => d.checkpointed('users-0') > 0 && d.checkpointed('users-1') > 0);
       await d.nats.stop();
       await new Promise((r) => setTimeout(r, 1500));
       for (const w of d.workers.values()) expect(w.child.exitCode, `${w.name} waits for the server`).toBeNull();
