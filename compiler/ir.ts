@@ -19,8 +19,12 @@ export interface IRParser {
   extract: Array<{ source: string; flags: string; groups: Array<{ group: string; field: string }> }>;
   fields: Array<{ name: string; ast: Expr }>;
   events: Array<{ eventType: number; when: Expr | null }>;
-  /** Raw keys the mapping reads (demand analysis): the run path extracts only these. */
+  /** Raw keys the whole mapping reads (demand analysis), sorted: what `uebac parse` extracts. */
   rawKeys: string[];
+  /** The run path (demand analysis): indexes of the fields whose values something downstream reads, directly or through another field. */
+  runFields: number[];
+  /** The raw keys those fields, the `when` conditions and the time read, sorted: all a run extracts. */
+  runKeys: string[];
   tests: NonNullable<ParserDoc['tests']>;
   file: string;
 }
@@ -48,5 +52,7 @@ export interface IR {
   rules: IRRule[];
   /** per event type: rule indexes in evaluation (dependency) order */
   ruleOrder: number[][];
+  /** per event type: indexes of the derived fields a run reads (demand analysis) */
+  runDerived: number[][];
   tests: Array<Item<TestDoc>>;
 }

@@ -20,6 +20,8 @@ export interface EventTypePart {
   fields: ReadonlyArray<readonly [string, FieldType]>;
   derived: readonly string[];
   derive(ev: Event): void;
+  /** Only the derived fields a run reads (demand analysis); absent when that is all of them. */
+  deriveRun?(ev: Event): void;
 }
 
 export interface ParserPart extends ParserSelector {
@@ -37,6 +39,10 @@ export interface ParserPart extends ParserSelector {
    * caller sets it) into `out.event` and returns its type index, or -1.
    */
   build?(values: ReadonlyArray<string | undefined>, out: { event: Event | null }): number;
+  /** The run path's keys (demand analysis): those feeding the fields a run reads. Absent: rawKeys. */
+  runKeys?: readonly string[];
+  /** `build` for a run: from the values of `runKeys`, only the fields a run reads (the rest null). Absent: build. */
+  buildRun?(values: ReadonlyArray<string | undefined>, out: { event: Event | null }): number;
 }
 
 export interface ProgramParts {
@@ -111,12 +117,14 @@ export function assembleProgram(parts: ProgramParts): Program {
   const headerTimeOf = createSyslogTimeParser(zoneOffset);
   /** Where a compiled parser leaves the event it built (one holder, no per-line allocation). */
   const built: { event: Event | null } = { event: null };
-  const routes: ParserRoute[] = parts.parsers.map((p) => {
+  /** A parser's route: with the whole mapping, or (`run`) the run path's keys and builder. */
+  const routeOf = (p: ParserPart, run: boolean): ParserRoute => {
     const formats = p.timeFormats.map((f) => compileTimeFormat(f, zoneOffset));
     const epoch = compileTimeFormat('epoch');
     const regexes = p.extract.map((x) => ({ re: guardRegex(new RegExp(x.source, x.flags), settings), groups: x.groups }));
-    const keys = p.rawKeys ?? null;
-    if (p.build && !keys) throw new Error(`parser ${p.id}: a compiled parser must list its raw keys`);
+    const keys = (run && p.buildRun ? p.runKeys : p.rawKeys) ?? null;
+    const build = run && p.buildRun ? p.buildRun : p.build;
+    if (build && !keys) throw new Error(`parser ${p.id}: a compiled parser must list its raw keys`);
     // Where each time key's value is: its slot (every time key is a raw key the parser reads).
     const timeSlots = keys ? p.timeFrom.map((k) => keys.indexOf(k)) : [];
     return {
@@ -137,8 +145,8 @@ export function assembleProgram(parts: ProgramParts): Program {
       run(values, dict, _line, headerTime) {
         let ev: Event;
         let eventType: number;
-        if (p.build) {
-          eventType = p.build(values, built);
+        if (build) {
+          eventType = build(values, built);
           if (eventType < 0) return { ok: false, reason: 'no-event-builder', parser: p.id };
           ev = built.event!;
           built.event = null;
@@ -177,7 +185,15 @@ export function assembleProgram(parts: ProgramParts): Program {
         return { ok: true, event: ev, eventType, parser: p.id };
       },
     };
-  });
+  };
+  const dispatch = { maxLineLength: Math.max(settings.maxFieldLength, 65536), maxFieldLength: settings.maxFieldLength };
+  const parse = createDispatcher(parts.parsers.map((p) => routeOf(p, false)), dispatch);
+  const lean = parts.parsers.some((p) => p.buildRun) || eventTypes.some((et) => et.deriveRun);
+  const enrich = (ev: Event, et: number) => eventTypes[et]!.derive(ev);
+  const forRules = lean ? {
+    parse: createDispatcher(parts.parsers.map((p) => routeOf(p, true)), dispatch),
+    enrich: (ev: Event, et: number) => { const t = eventTypes[et]!; (t.deriveRun ?? t.derive)(ev); },
+  } : { parse, enrich };
   return {
     abi: ABI_VERSION,
     pack: parts.pack,
@@ -186,10 +202,11 @@ export function assembleProgram(parts: ProgramParts): Program {
     counters: parts.counters,
     models: parts.models,
     rules: parts.rules,
-    parse: createDispatcher(routes, { maxLineLength: Math.max(settings.maxFieldLength, 65536), maxFieldLength: settings.maxFieldLength }),
+    parse,
+    forRules,
     makeEvent: (et, time) => factories[et]!(time),
     setTimeAnchor: (time, previous = null) => { clock.anchor = time; clock.last = previous; },
-    enrich: (ev, et) => eventTypes[et]!.derive(ev),
+    enrich,
     evaluate: parts.evaluate,
   };
 }

@@ -150,6 +150,12 @@ export interface Program {
   /** Raw line → event with parsed fields (derived fields still null). */
   parse(line: string): ParseOutcome;
   /**
+   * The run path (demand analysis): parse and enrich that compute only the fields the rules,
+   * models, counters, sessions and records read; the event's other fields stay null. The same
+   * rejects, times and stream clock as `parse`. Absent in bundles built before it: use parse/enrich.
+   */
+  forRules?: { parse(line: string): ParseOutcome; enrich(ev: Event, eventType: number): void };
+  /**
    * Set the stream's time anchor (null: none) and forget the previous event. A run sets it
    * before the first line (from `--year`) so RFC 3164 headers without a year can be placed;
    * it is never used as an event's time. Every built event moves it. Independent samples

@@ -79,6 +79,16 @@ export interface RunSummary {
   repaired: Record<string, number>;
 }
 
+/**
+ * The program a run uses: parse and enrich from the run path, which builds only the fields
+ * something downstream reads (`Program.forRules`). A caller that sees every event
+ * (`onEvent`, e.g. explain) keeps the whole mapping.
+ */
+function runPath(program: Program): Program {
+  const lean = program.forRules;
+  return lean ? { ...program, parse: lean.parse, enrich: lean.enrich } : program;
+}
+
 function identity(path: string): string {
   if (path === STDIN) return 'stdin';
   const st = statSync(path);
@@ -95,6 +105,7 @@ function emptySummary(): RunSummary {
  * content, and open sessions stay open for the next batch unless `finish` is set.
  */
 export async function runPipeline(program: Program, opts: RunOptions): Promise<RunSummary> {
+  program = opts.onEvent ? program : runPath(program);
   const store = opts.state === ':memory:' ? null : new StateStore(opts.state, { fresh: opts.fresh });
   try {
     return await runBatch(program, opts, store);

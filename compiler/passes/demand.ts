@@ -1,21 +1,119 @@
-// Pass (demand analysis): per parser, the raw keys its mapping reads (field expressions,
-// `when` conditions, raw('…'), the time keys), so the run path extracts only those.
+// Pass (demand analysis), in two parts:
+//  - per parser, the raw keys its whole mapping reads (field expressions, `when` conditions,
+//    raw('…'), the time keys): what `uebac parse` extracts;
+//  - the run path: per event type, the fields something downstream reads (rules, models,
+//    counters, sessions, records, and the derived fields those need), and per parser the field
+//    expressions and raw keys that feed them. A run builds events with only those fields
+//    (the others stay null), so a key no rule can see is neither found nor decoded.
 import { walk, type Expr } from '../expr/ast.ts';
+import type { IR, IRParser } from '../ir.ts';
 import type { Session } from './session.ts';
 import type { Unit } from './unit.ts';
 
 export function analyseDemand(unit: Unit, _session: Session): void {
+  const read = fieldsRead(unit.ir);
   for (const p of unit.ir.parsers) {
-    const keys = new Set<string>(p.timeFrom);
-    // An identifier is a raw key unless an earlier field of this parser produced it: the
-    // emitter and the interpreter resolve names in the same order.
-    const outputs = new Set<string>();
-    const read = (ast: Expr) => walk(ast, (n) => {
-      if (n.kind === 'ident' && !outputs.has(n.name)) keys.add(n.name);
-      if (n.kind === 'call' && n.name === 'raw' && n.args[0]?.kind === 'literal' && typeof n.args[0].value === 'string') keys.add(n.args[0].value);
-    });
-    for (const f of p.fields) { read(f.ast); outputs.add(f.name); }
-    for (const e of p.events) if (e.when) read(e.when);
-    p.rawKeys = [...keys].sort();
+    p.rawKeys = mappingKeys(p);
+    const run = runPlan(p, unit.ir, read);
+    p.runFields = run.fields;
+    p.runKeys = run.keys;
   }
+  unit.ir.runDerived = unit.ir.eventTypes.map((et, i) => et.derived.flatMap((d, j) => (read[i]!.has(d.name) ? [j] : [])));
+}
+
+/** Every raw key the parser's mapping reads, sorted (the value-slot order). */
+function mappingKeys(p: IRParser): string[] {
+  const keys = new Set<string>(p.timeFrom);
+  // An identifier is a raw key unless an earlier field of this parser produced it: the
+  // emitter and the interpreter resolve names in the same order.
+  const outputs = new Set<string>();
+  const readExpr = (ast: Expr) => walk(ast, (n) => {
+    if (n.kind === 'ident' && !outputs.has(n.name)) keys.add(n.name);
+    const key = rawCallKey(n);
+    if (key !== null) keys.add(key);
+  });
+  for (const f of p.fields) { readExpr(f.ast); outputs.add(f.name); }
+  for (const e of p.events) if (e.when) readExpr(e.when);
+  return [...keys].sort();
+}
+
+/** The key of a `raw('key')` call, or null. */
+function rawCallKey(n: Expr): string | null {
+  return n.kind === 'call' && n.name === 'raw' && n.args[0]?.kind === 'literal' && typeof n.args[0].value === 'string' ? n.args[0].value : null;
+}
+
+const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+
+/**
+ * Per event type, the names of the fields the run reads: sessions and records (user, the
+ * asset fields), the rules of the type (conditions, reasons, score targets), and every model
+ * and counter (any rule may ask a model or counter about the current event, so their scope,
+ * feature and value fields count for every type), closed over the derived fields they need.
+ * Identifiers that are not fields (model evidence names) are harmless extras.
+ */
+function fieldsRead(ir: IR): Array<Set<string>> {
+  const common = new Set<string>(['user', 'time', 'event_type', ...ir.settings.assetFields]);
+  const add = (set: Set<string>, e: Expr | null) => { if (e) walk(e, (n) => { if (n.kind === 'ident') set.add(n.name); }); };
+  for (const m of ir.models) {
+    if (m.scopeField) common.add(m.scopeField);
+    add(common, m.feature);
+    add(common, m.trainIf);
+  }
+  for (const c of ir.counters) { add(common, c.value); add(common, c.key); }
+  return ir.eventTypes.map((et, i) => {
+    const set = new Set(common);
+    for (const r of ir.rules) {
+      if (!r.eventTypes.includes(i)) continue;
+      add(set, r.classifyIf);
+      add(set, r.expression);
+      if (r.scoreTarget) set.add(r.scoreTarget);
+      for (const m of r.reason.matchAll(PLACEHOLDER)) set.add(m[1]!);
+    }
+    // A derived field read needs what its expression reads (possibly other derived fields).
+    for (let changed = true; changed;) {
+      changed = false;
+      for (const d of et.derived) {
+        if (!set.has(d.name)) continue;
+        const before = set.size;
+        add(set, d.ast);
+        if (set.size !== before) changed = true;
+      }
+    }
+    return set;
+  });
+}
+
+/**
+ * The parser's field expressions (indexes into p.fields) a run needs, and the raw keys they,
+ * the `when` conditions and the time read, sorted. A field is needed when an event type the
+ * parser builds reads its final definition, or a needed field or condition reads it; a name
+ * in an expression means the latest earlier definition, else the raw key (as the emitter reads it).
+ */
+function runPlan(p: IRParser, ir: IR, read: ReadonlyArray<ReadonlySet<string>>): { fields: number[]; keys: string[] } {
+  const keys = new Set<string>(p.timeFrom);
+  const keep = new Set<number>();
+  /** The definition of `name` a reader at field index `before` sees (-1: a raw key). */
+  const definition = (name: string, before: number): number => {
+    for (let i = before - 1; i >= 0; i--) if (p.fields[i]!.name === name) return i;
+    return -1;
+  };
+  const pending: number[] = [];
+  const need = (name: string, before: number) => {
+    const i = definition(name, before);
+    if (i < 0) keys.add(name);
+    else if (!keep.has(i)) { keep.add(i); pending.push(i); }
+  };
+  const readAt = (ast: Expr, before: number) => walk(ast, (n) => {
+    if (n.kind === 'ident') need(n.name, before);
+    const key = rawCallKey(n);
+    if (key !== null) keys.add(key);
+  });
+  const end = p.fields.length;
+  for (const e of p.events) {
+    if (e.when) readAt(e.when, end);
+    const et = ir.eventTypes[e.eventType]!;
+    for (const f of et.fields) if (read[e.eventType]!.has(f.name) && definition(f.name, end) >= 0) need(f.name, end);
+  }
+  while (pending.length > 0) { const i = pending.pop()!; readAt(p.fields[i]!.ast, i); }
+  return { fields: [...keep].sort((a, b) => a - b), keys: [...keys].sort() };
 }

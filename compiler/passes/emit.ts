@@ -100,13 +100,23 @@ export function emitSource(ir: IR): string {
   const E = (e: Expr, cx: ExprEmitContext = ev) => emitExpr(e, cx);
 
   // ---- event types: derived fields ----
-  const eventTypes = ir.eventTypes.map((et) => code`{
+  // A run computes only the derived fields something reads (demand analysis); the rest stay null.
+  const runDerived = (etIndex: number): Code => {
+    const et = ir.eventTypes[etIndex]!;
+    const kept = ir.runDerived[etIndex] ?? et.derived.map((_, j) => j);
+    if (kept.length === et.derived.length) return code``;
+    return code`
+  deriveRun(ev) {
+${lines(kept.map((j) => code`${prop(code`ev`, et.derived[j]!.name)} = ${E(et.derived[j]!.ast)};`), '    ')}
+  },`;
+  };
+  const eventTypes = ir.eventTypes.map((et, etIndex) => code`{
   name: ${str(et.name)},
   fields: ${json(et.fields.map((f) => [f.name, f.type]))},
   derived: ${json(et.derived.map((d) => d.name))},
   derive(ev) {
 ${lines(et.derived.map((d) => code`${prop(code`ev`, d.name)} = ${E(d.ast)};`), '    ')}
-  },
+  },${runDerived(etIndex)}
 }`);
 
   // ---- parsers: each raw key is looked up once per line, each repeated call computed once,
@@ -232,13 +242,41 @@ const RE = h.guardRegexes([${regexes.map((r) => regex(r.source, r.flags))}], SET
 }
 
 /**
- * One parser's `build(r, out)`: raw values (`r[i]` is raw key i of the demand list) read once into locals, each output field computed
- * once into a local (later fields and event conditions read the local, as they read the
- * mapped value before), a call repeated within the parser (a URL host, a context look-up, a
- * regex capture) memoised on first use, then the event written directly as an object literal
- * with every field coerced to its catalog type. Returns the event type index, or -1.
+ * One parser's entry: selection, time, and its builders. `build(r, out)` is the whole mapping
+ * (`uebac parse`, explain, content tests); `buildRun(r, out)`, emitted when demand analysis
+ * left something out, computes only the fields a run reads from only `runKeys`, the other
+ * fields of the event null.
  */
 function emitParser(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitContext): Code {
+  const all = p.fields.map((_, i) => i);
+  const lean = p.runFields.length < p.fields.length || p.runKeys.length < p.rawKeys.length;
+  const run = lean ? code`
+  runKeys: ${json(p.runKeys)},
+  buildRun(r, out) {
+${lines(emitBuilder(ir, p, local.child(), base, new Set(p.runFields), p.runKeys), '    ')}
+  },` : code``;
+  return code`{
+  id: ${str(p.id)},
+  format: ${str(p.format)},
+  vendors: ${json(p.vendors)}, products: ${json(p.products)}, signatures: ${json(p.signatures)}, contains: ${json(p.contains)},
+  extract: ${json(p.extract)},
+  rawKeys: ${json(p.rawKeys)},
+  timeFrom: ${json(p.timeFrom)}, timeFormats: ${json(p.timeFormats)},
+  build(r, out) {
+${lines(emitBuilder(ir, p, local.child(), base, new Set(all), p.rawKeys), '    ')}
+  },${run}
+}`;
+}
+
+/**
+ * A builder's body: raw values (`r[i]` is raw key i of `keys`) read once into locals, each
+ * kept output field computed once into a local (later fields and event conditions read the
+ * local, as they read the mapped value before), a call repeated within the builder (a URL
+ * host, a context look-up, a regex capture) memoised on first use, then the event written
+ * directly as an object literal with every field coerced to its catalog type (a field not
+ * kept is null). Returns the event type index, or -1.
+ */
+function emitBuilder(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitContext, keep: ReadonlySet<number>, keys: readonly string[]): Code[] {
   const raw = new Map<string, Code>();
   /** output field → the local holding its latest value (fields defined so far) */
   const outputs = new Map<string, Code>();
@@ -258,13 +296,17 @@ function emitParser(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitCo
     if (!v) raw.set(arg.value, (v = local.name('raw_', arg.value)));
     return v;
   };
-  // Pass 1: the code of every call, and how often it occurs in this parser.
+  // Pass 1: the code of every call, and how often it occurs in this builder.
   const textOf = new Map<CallNode, string>();
   const uses = new Map<string, number>();
   const counting: ExprEmitContext = { ...base, ident, call: (node, c) => { const r = rawCall(node); if (r) return r; textOf.set(node, c.text); uses.set(c.text, (uses.get(c.text) ?? 0) + 1); return c; } };
   const walkAll = (cx: ExprEmitContext, each: (i: number, c: Code) => void, when: (c: Code, e: (typeof p.events)[number]) => void) => {
     outputs.clear();
-    p.fields.forEach((f, i) => { each(i, emitExpr(f.ast, cx)); outputs.set(f.name, fieldLocals[i]!); });
+    p.fields.forEach((f, i) => {
+      if (!keep.has(i)) return;
+      each(i, emitExpr(f.ast, cx));
+      outputs.set(f.name, fieldLocals[i]!);
+    });
     for (const e of p.events) if (e.when !== null) when(asBool(e.when, cx), e);
   };
   walkAll(counting, () => {}, () => {});
@@ -286,12 +328,11 @@ function emitParser(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitCo
   const assigns: Code[] = [];
   const conds = new Map<(typeof p.events)[number], Code>();
   walkAll(memoising, (i, c) => assigns.push(code`const ${fieldLocals[i]!} = ${c};`), (c, e) => conds.set(e, c));
-  const made = new Map(p.fields.map((f, i) => [f.name, i] as const));
   const finalLocal = (name: string): Code | undefined => {
-    // the latest definition of a field is the one the event keeps
+    // the latest definition of a field is the one the event keeps (null when it is not kept)
     let last: number | undefined;
     p.fields.forEach((f, i) => { if (f.name === name) last = i; });
-    return last === undefined ? undefined : fieldLocals[last];
+    return last === undefined || !keep.has(last) ? undefined : fieldLocals[last];
   };
   const COERCE: Record<string, Code> = { string: code`coerceString`, ip: code`coerceString`, number: code`coerceNumber`, time: code`coerceNumber`, boolean: code`coerceBoolean`, list: code`coerceList` };
   const eventLiteral = (etIndex: number): Code => {
@@ -299,7 +340,7 @@ function emitParser(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitCo
     const props = [
       code`event_type: ${str(et.name)}`, code`time: 0`, code`time_source: null`,
       ...et.fields.map((f) => {
-        const v = made.has(f.name) ? finalLocal(f.name) : undefined;
+        const v = finalLocal(f.name);
         return code`${propKey(f.name)}: ${v ? code`${COERCE[f.type] ?? code`coerceString`}(${v})` : code`null`}`;
       }),
       ...et.derived.map((d) => code`${propKey(d.name)}: null`),
@@ -314,26 +355,16 @@ function emitParser(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitCo
     builders.push(code`if (${conds.get(e)!}) ${build}`);
   }
   if (!exhaustive) builders.push(code`return -1;`);
-  // The dispatcher hands over the values of p.rawKeys in that order (demand analysis lists
+  // The dispatcher hands over the values of `keys` in that order (demand analysis lists
   // every key read here), so each read is an array index; the comment names the key.
   const slot = (key: string): number => {
-    const i = p.rawKeys.indexOf(key);
+    const i = keys.indexOf(key);
     if (i < 0) throw new Error(`parser ${p.id}: raw key ${JSON.stringify(key)} missing from its demand list`);
     return i;
   };
   const reads = [...raw].map(([key, v]) => code`const ${v} = r[${num(slot(key))}] ?? null; ${comment(key)}`);
   const memoDecl = memo.size > 0 ? [code`let ${[...memo.values()]};`] : [];
-  return code`{
-  id: ${str(p.id)},
-  format: ${str(p.format)},
-  vendors: ${json(p.vendors)}, products: ${json(p.products)}, signatures: ${json(p.signatures)}, contains: ${json(p.contains)},
-  extract: ${json(p.extract)},
-  rawKeys: ${json(p.rawKeys)},
-  timeFrom: ${json(p.timeFrom)}, timeFormats: ${json(p.timeFormats)},
-  build(r, out) {
-${lines([...reads, ...memoDecl, ...assigns, ...builders], '    ')}
-  },
-}`;
+  return [...reads, ...memoDecl, ...assigns, ...builders];
 }
 
 /** An object-literal key: a quoted string (a computed key for `__proto__`, which a plain key would not define). */

@@ -109,7 +109,7 @@ class Resolver {
         id: p.id, format: p.format, priority: p.priority ?? 100,
         vendors: p.select.vendor ?? [], products: p.select.product ?? [], signatures: p.select.signature ?? [], contains: p.select.contains ?? [],
         timeFrom: Array.isArray(p.time.from) ? p.time.from : [p.time.from], timeFormats: p.time.formats, extract,
-        fields, events, rawKeys: [], tests: p.tests ?? [], file: file.path,
+        fields, events, rawKeys: [], runFields: [], runKeys: [], tests: p.tests ?? [], file: file.path,
       });
     }
     // Explicit priority, then id: the order is part of the contract (first match wins).

@@ -186,15 +186,9 @@ export function scanSpacedPairs(
   const end = trimLineEnd(s, from);
   const decoder = new ValueDecoder(s, backslashEscapes);
 
-  // The first key may sit right at `from`; later keys need a space before them.
-  let eq = s.indexOf('=', from);
-  let keyStart = -1;
-  while (eq >= 0 && eq < end) {
-    keyStart = keyStartBefore(s, eq, from, true);
-    if (keyStart >= 0) break;
-    eq = s.indexOf('=', eq + 1);
-  }
-  if (keyStart < 0 || eq < 0 || eq >= end) return '';
+  let keyStart = firstKeyStart(s, from, end);
+  if (keyStart < 0) return '';
+  let eq = s.indexOf('=', keyStart);
 
   for (;;) {
     if (eq - keyStart > max) return 'field-too-long';
@@ -227,6 +221,19 @@ export function scanSpacedPairs(
     keyStart = nextKey;
     eq = nextEq;
   }
+}
+
+/**
+ * Where the extension's first key starts (its `=` is the first one after it: `=` is not a key
+ * character), or -1 when `s[from, end)` holds no pair. The first key may sit right at `from`;
+ * later keys need a space before them. Text before it is ignored.
+ */
+function firstKeyStart(s: string, from: number, end: number): number {
+  for (let eq = s.indexOf('=', from); eq >= 0 && eq < end; eq = s.indexOf('=', eq + 1)) {
+    const keyStart = keyStartBefore(s, eq, from, true);
+    if (keyStart >= 0) return keyStart;
+  }
+  return -1;
 }
 
 /** `xLabel` with a non-empty `x`; the last-letter test keeps this cheap for other keys. */
@@ -488,14 +495,9 @@ let LABELS: Int32Array = new Int32Array(64);
 export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: Array<string | undefined>, max: number): string {
   const end = trimLineEnd(s, from);
   DECODER.reset(s);
-  let eq = s.indexOf('=', from);
-  let keyStart = -1;
-  while (eq >= 0 && eq < end) {
-    keyStart = keyStartBefore(s, eq, from, true);
-    if (keyStart >= 0) break;
-    eq = s.indexOf('=', eq + 1);
-  }
-  if (keyStart < 0 || eq < 0 || eq >= end) return '';
+  let keyStart = firstKeyStart(s, from, end);
+  if (keyStart < 0) return '';
+  let eq = s.indexOf('=', keyStart);
   let hash = keyHash(s, keyStart, eq);
   let pairs = 0;
   let labels = 0;

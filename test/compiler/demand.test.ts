@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { interpretProgram } from '../../compiler/interpreter.ts';
-import { compileTexts, contentTexts, ROOT } from './helpers.ts';
+import { runPipeline } from '../../runtime/run.ts';
+import { compileTexts, contentTexts, loadCompiled, ROOT, tempDir } from './helpers.ts';
 
 describe('demand analysis (raw keys per parser)', () => {
   const { ir } = compileTexts(contentTexts());
@@ -29,5 +30,65 @@ describe('demand analysis (raw keys per parser)', () => {
       }
     }
     expect(compared).toBeGreaterThan(3000);
+  });
+});
+
+describe('demand analysis (the run path: only what downstream reads)', () => {
+  const { ir } = compileTexts(contentTexts());
+  const samples = ['officescan.log', 'usb.log'].map((f) => join(ROOT, 'examples/sample', f));
+
+  it('keeps a subset of the mapping: the fields something reads and the keys feeding them', () => {
+    let narrower = 0;
+    for (const p of ir!.parsers) {
+      for (const k of p.runKeys) expect(p.rawKeys).toContain(k);
+      for (const k of p.timeFrom) expect(p.runKeys).toContain(k);
+      expect(p.runKeys).toEqual([...p.runKeys].sort());
+      if (p.runKeys.length < p.rawKeys.length) narrower++;
+    }
+    expect(narrower).toBeGreaterThan(ir!.parsers.length / 2);
+    // The web parser's `user` feeds sessions; its `dest_ip` is read by no rule, model or record.
+    const web = ir!.parsers.find((x) => x.id === 'apex-central-cef-web-security')!;
+    const kept = web.runFields.map((i) => web.fields[i]!.name);
+    expect(kept).toContain('user');
+    expect(web.fields.some((f) => f.name === 'dest_ip')).toBe(true);
+    expect(kept).not.toContain('dest_ip');
+  });
+
+  it('builds, on every sample line, the same outcome with the read fields equal and the rest null', async () => {
+    const { program } = await loadCompiled(ir!);
+    const lean = program.forRules!;
+    let compared = 0;
+    let left = 0;
+    for (const file of samples) {
+      for (const line of readFileSync(file, 'utf8').split('\n')) {
+        const a = program.parse(line);
+        const b = lean.parse(line);
+        expect(b.ok).toBe(a.ok);
+        if (!a.ok || !b.ok) { expect(b).toEqual(a); continue; }
+        expect([b.eventType, b.parser, b.event.time, b.event.time_source]).toEqual([a.eventType, a.parser, a.event.time, a.event.time_source]);
+        program.enrich(a.event, a.eventType);
+        lean.enrich(b.event, b.eventType);
+        expect(Object.keys(b.event)).toEqual(Object.keys(a.event));
+        for (const [k, v] of Object.entries(b.event)) {
+          if (v !== null) expect(v).toEqual(a.event[k]);
+          else if (a.event[k] !== null) left++;
+        }
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(3000);
+    expect(left).toBeGreaterThan(0);
+  });
+
+  it('writes byte-identical records with the run path and with the whole mapping', async () => {
+    const { program } = await loadCompiled(ir!);
+    const out = (name: string) => join(tempDir(), name);
+    const run = out('run.jsonl');
+    const full = out('full.jsonl');
+    const a = await runPipeline(program, { inputs: samples, out: run, state: ':memory:', resume: false, bundleHash: 'test' });
+    // A caller that sees every event (explain) gets the whole mapping.
+    const b = await runPipeline((await loadCompiled(ir!)).program, { inputs: samples, out: full, state: ':memory:', resume: false, bundleHash: 'test', onEvent() {} });
+    expect(a.rulesFired).toBeGreaterThan(0);
+    expect(readFileSync(run, 'utf8')).toBe(readFileSync(full, 'utf8'));
   });
 });
