@@ -57,13 +57,13 @@ export function parseCef(body: string, opts?: FormatOptions): CefResult {
 }
 
 /**
- * Reads the seven CEF header fields of `body` into `out` (cleared first). Returns where the
- * extension starts, or the reject reason when the line is not (complete) CEF.
+ * Reads the seven CEF header fields of `body` from `start` into `out` (cleared first). Returns
+ * where the extension starts, or the reject reason when the line is not (complete) CEF.
  */
-export function readCefHeader(body: string, max: number, out: string[]): number | string {
+export function readCefHeader(body: string, max: number, out: string[], start = 0): number | string {
   out.length = 0;
   if (typeof body !== 'string') return 'not-cef';
-  let pos = 0;
+  let pos = start;
   while (body.charCodeAt(pos) === SPACE) pos++;
   let prefixed = false;
   if (body.startsWith('CEF:', pos)) {
