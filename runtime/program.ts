@@ -170,7 +170,18 @@ export interface Program {
   enrich(ev: Event, eventType: number): void;
   /** Evaluate every rule of this event type; calls rt.fire for each rule that triggers. */
   evaluate(eventType: number, ev: Event, rt: RuleRuntime): void;
+  /**
+   * Scale-out (runtime/scale/roles.ts): every model look-up this event type's rules may make,
+   * with argument values computed from the event alone (a superset). Absent in bundles
+   * compiled before it and in the reference interpreter: a partitioned run refuses them.
+   */
+  modelReads?(eventType: number, ev: Event): ModelRead[];
+  /** Rules whose model look-ups depend on session state, so `modelReads` cannot list them (one message each). */
+  modelReadRefusals?: readonly string[];
 }
+
+/** One model look-up: [0, model, percentile] stats (scope and feature from the model), [1, model, scope] modelTotal, [2, model, value] seenAnywhere. */
+export type ModelRead = [0, number, number] | [1 | 2, number, Value];
 
 /** What a bundle module exports. */
 export interface BundleModule {

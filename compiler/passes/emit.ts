@@ -187,6 +187,8 @@ ${lines(body, '  ')}
 }`;
   });
 
+  const reads = emitModelReads(ir, names, base);
+
   const tableDecls = [...usedTables].sort().map((t) => code`const ${names.table.get(t)!} = T.get(${str(t)});`);
   const slots = [
     ...ir.models.map((m, i) => code`const ${names.model[i]!} = ${num(i)};`),
@@ -214,7 +216,8 @@ ${lines(tableDecls, '  ')}
 ${lines(evaluators, '  ')}
 
   const EVALUATORS = [${names.eventType}];
-  return assembleProgram({
+  ${reads.decls}
+  const program = assembleProgram({
     pack: MANIFEST_SUMMARY.pack,
     settings: SETTINGS,
     eventTypes: [
@@ -234,11 +237,59 @@ ${lines(rules.map((e) => code`${e},`), '      ')}
     ],
     evaluate: (et, ev, rt) => EVALUATORS[et](ev, rt),
   });
+  return Object.assign(program, { modelReads: (et, ev) => MODEL_READS[et](ev), modelReadRefusals: ${reads.refused} });
 }
 
 const RE = h.guardRegexes([${regexes.map((r) => regex(r.source, r.flags))}], SETTINGS);
 `;
   return src.text;
+}
+
+// ---- model reads (scale-out): what each event type's rules may ask of non-user models ----
+
+/**
+ * Per event type, `(ev) => reads`: every model look-up the event type's rules may make, with
+ * its argument values, so a partitioned models worker can answer them before the rules run
+ * (runtime/scale/roles.ts). A superset: each call site counts whatever the conditions around
+ * it decide. An argument that reads session state (a counter, a model statistic, another
+ * model call) cannot be computed from the event alone: the rule is listed as refused instead.
+ * User models are answered where the user is, so only their seen-anywhere sets are listed.
+ * Reads: [0, model, percentile] stats (scope and feature from the model's own expressions),
+ * [1, model, scope] modelTotal, [2, model, value] seenAnywhere.
+ */
+function emitModelReads(ir: IR, names: Names, base: EmitContext): { decls: Code; refused: Code } {
+  const STATE = /\brt\./;
+  const refused: string[] = [];
+  // Outside a rule the event is all there is: a model statistic or counter marks the argument as state.
+  const eventOnly: ExprEmitContext = { ...base, ident: (name) => (Object.hasOwn(MODEL_STATS, name) ? code`rt.stat` : prop(code`ev`, name)) };
+  const modelFeatureUsesState = ir.models.map((m) => STATE.test(emitExpr(m.feature, eventOnly).text));
+  const fns = ir.eventTypes.map((_, etIndex) => {
+    const entries: Code[] = [];
+    for (const i of ir.ruleOrder[etIndex]!) {
+      const r = ir.rules[i]!;
+      // A user model is held by the user's own worker: only its seen-anywhere set is elsewhere.
+      const remote = (model: number, call: string) => call === 'seenAnywhere' || ir.models[model]!.scopeType !== 'user';
+      if (r.model >= 0 && remote(r.model, 'stats')) {
+        if (modelFeatureUsesState[r.model]) refused.push(`rule ${r.id}: the feature of model ${ir.models[r.model]!.id} reads session state`);
+        entries.push(code`[0, ${names.model[r.model]!}, ${num(r.percentileThreshold)}]`);
+      }
+      for (const e of [r.classifyIf, r.expression]) if (e) walk(e, (n) => {
+        if (n.kind !== 'call' || (n.name !== 'modelTotal' && n.name !== 'seenAnywhere')) return;
+        const model = n.res?.model;
+        if (model === undefined || !remote(model, n.name)) return;
+        const arg = emitExpr(n.args[1]!, eventOnly);
+        if (STATE.test(arg.text)) { refused.push(`rule ${r.id}: the argument of ${n.name}('${ir.models[model]!.id}', …) reads session state`); return; }
+        entries.push(code`[${num(n.name === 'modelTotal' ? 1 : 2)}, ${names.model[model]!}, ${arg}]`);
+      });
+    }
+    return code`(ev) => [${joinCode(entries, ', ')}]`;
+  });
+  return {
+    decls: code`const MODEL_READS = [
+${lines(fns.map((f) => code`${f},`), '    ')}
+  ];`,
+    refused: json(refused),
+  };
 }
 
 /**

@@ -61,7 +61,7 @@ export interface PartitionSink {
 }
 
 /** One users worker: full processing for its users, clock and asset aggregates for the rest. */
-class UsersWorker extends Engine {
+export class UsersWorker extends Engine {
   /** asset rules fired here on assets another worker owns: [rule, asset, time] */
   readonly hits: Array<[number, string, number]> = [];
   private current: Event | null = null;
@@ -92,6 +92,20 @@ class UsersWorker extends Engine {
     this.current = ev;
     if (this.owns(ev)) this.process(ev, eventType);
     else this.shadow(ev, eventType);
+  }
+
+  /** The halves of an owned event (the scale-out roles send the sweep's training between them). */
+  beginOwned(ev: Event, eventType: number): void {
+    this.current = ev;
+    this.begin(ev, eventType);
+  }
+  completeOwned(ev: Event, eventType: number): void {
+    this.complete(ev, eventType);
+  }
+  /** A foreign event: clock and asset aggregates only. */
+  shadowForeign(ev: Event, eventType: number): void {
+    this.current = ev;
+    this.shadow(ev, eventType);
   }
 
   /** An asset rule that fired on another worker's event, applied after that event's aggregates. */
@@ -131,13 +145,12 @@ export class PartitionedEngine {
 }
 
 /**
- * The parse stage and the stream order: lines → parse (with the look-ahead for lines without
- * a time) → time guard → enrich, then the partitioned engine. Returns rule, session and
- * asset-sequence records as JSON lines, as `uebac run` writes them (source file and line included).
+ * The parse stage and the stream order (runtime/event-order.ts: parse with the look-ahead for
+ * lines without a time, time guard, enrich), then the partitioned engine. Returns rule, session
+ * and asset-sequence records as JSON lines, as `uebac run` writes them (source file and line included).
  */
 export async function runPartitioned(program: Program, lines: readonly string[], file: string, opts: { users: number; models: number; evidenceBins?: number; onEngine?: (e: PartitionedEngine) => void }): Promise<string[]> {
-  const { TimeLookahead } = await import('../time-lookahead.ts');
-  const { GuardedParse, TimeGuard } = await import('../time-guard.ts');
+  const { EventOrder } = await import('../event-order.ts');
   const out: string[] = [];
   let line = 0;
   const engine = new PartitionedEngine(program, {
@@ -145,20 +158,10 @@ export async function runPartitioned(program: Program, lines: readonly string[],
     scope: (s) => out.push(JSON.stringify(s)),
   }, opts);
   opts.onEngine?.(engine);
-  type Ok = Extract<ReturnType<Program['parse']>, { ok: true }>;
-  // The same guard as a single process (one per stream: its clock is the stream's).
-  const guard = new TimeGuard<{ r: Ok; at: number }>({ maxAheadHours: program.settings.maxTimeAheadHours, hostFields: program.settings.assetFields });
-  const guardedParse = new GuardedParse(program, guard);
-  const accept = ({ r, at }: { r: Ok; at: number }) => {
-    line = at;
-    program.enrich(r.event, r.eventType);
-    engine.process(r.event, r.eventType);
-  };
-  const lookahead = new TimeLookahead<number>(guardedParse.parse);
-  const settle = (r: ReturnType<Program['parse']>, at: number) => { if (r.ok) guard.offer({ r, at }, r.event, accept, () => {}); };
-  lines.forEach((text, i) => lookahead.push(text, i + 1, settle));
-  lookahead.end(settle);
-  guard.flush(() => {});
+  const order = new EventOrder<number>(program, (r, at) => { line = at; engine.process(r.event, r.eventType); }, () => {});
+  lines.forEach((text, i) => order.push(text, i + 1));
+  order.endLines();
+  order.flush();
   engine.finish();
   return out;
 }
