@@ -175,13 +175,16 @@ describe.skipIf(!NATS_SERVER)('scale-out workers as processes on JetStream', () 
     try {
       await d.startNats();
       d.startAll();
-      d.publish(['--end'], orgLog);
+      d.publish([], orgLog);
       await until('a first checkpoint of every users worker', () => d.checkpointed('users-0') > 0 && d.checkpointed('users-1') > 0);
       await d.nats.stop();
+      const stoppedAt = d.checkpointed('users-0');
       await new Promise((r) => setTimeout(r, 1500));
       for (const w of d.workers.values()) expect(w.child.exitCode, `${w.name} waits for the server`).toBeNull();
       await d.nats.start();
+      d.publish(['--end']);
       await d.finished();
+      expect(stoppedAt, 'the server stopped mid-stream').toBeLessThan(d.checkpointed('users-0'));
       const got = d.records();
       expect(got.length).toBe(expected.length);
       expect(got).toEqual(expected);
