@@ -403,6 +403,8 @@ function foldLabels(ext: Record<string, string>, labelKeys: readonly string[], w
 }
 
 const DECODER = new ValueDecoder('', true);
+/** Only rsyslog's `#0oo` escapes (LEEF). */
+const PLAIN_DECODER = new ValueDecoder('', false);
 
 /** Keys the scanner skipped on the current line, as (key, value start, value end) triples. */
 const SKIPPED: Array<string | number> = [];
@@ -466,6 +468,11 @@ export class CefKeyPlan {
     }
   }
 
+  /** The slot of the key `s[start, end)`, or -1. */
+  findAt(s: string, start: number, end: number): number {
+    return this.find(s, start, end, keyHash(s, start, end));
+  }
+
   /** The slot of a key given as a string, or -1. */
   slotOf(key: string): number {
     return this.bySlot.get(key) ?? -1;
@@ -493,8 +500,20 @@ let LABELS: Int32Array = new Int32Array(64);
  * an earlier label took it. `values` must come in filled with undefined.
  */
 export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: Array<string | undefined>, max: number): string {
+  return scanSpacedSlots(s, from, plan, values, max, DECODER, true);
+}
+
+/**
+ * scanSpacedPairs without backslash escapes and without labels (LEEF attributes whose tabs a
+ * sender rendered as spaces), into the plan's slots. `values` must come in filled with undefined.
+ */
+export function scanPlainSpacedSlots(s: string, from: number, plan: CefKeyPlan, values: Array<string | undefined>, max: number): string {
+  return scanSpacedSlots(s, from, plan, values, max, PLAIN_DECODER, false);
+}
+
+function scanSpacedSlots(s: string, from: number, plan: CefKeyPlan, values: Array<string | undefined>, max: number, decoder: ValueDecoder, withLabels: boolean): string {
   const end = trimLineEnd(s, from);
-  DECODER.reset(s);
+  decoder.reset(s);
   let keyStart = firstKeyStart(s, from, end);
   if (keyStart < 0) return '';
   let eq = s.indexOf('=', keyStart);
@@ -529,7 +548,14 @@ export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: 
     if (valueEnd - valueStart > max) return 'field-too-long';
 
     const slot = plan.find(s, keyStart, eq, hash);
-    if (slot >= 0) values[slot] = DECODER.decode(valueStart, valueEnd);
+    if (slot >= 0) values[slot] = decoder.decode(valueStart, valueEnd);
+    if (!withLabels) {
+      if (!found) return '';
+      keyStart = nextKey;
+      eq = nextEq;
+      hash = nextHash;
+      continue;
+    }
     if (4 * pairs + 4 > PAIRS.length) PAIRS = grow(PAIRS);
     PAIRS[4 * pairs] = keyStart;
     PAIRS[4 * pairs + 1] = eq;
