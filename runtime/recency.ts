@@ -195,9 +195,11 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
     return n.value;
   }
 
-  /** Drop the least recently touched entries until at most `cap` remain. */
-  trimTo(cap: number): void {
-    while (this.index.size > cap) this.deleteOldest();
+  /** Drop the least recently touched entries until at most `cap` remain; returns how many were dropped. */
+  trimTo(cap: number): number {
+    let dropped = 0;
+    for (; this.index.size > cap; dropped++) this.deleteOldest();
+    return dropped;
   }
 
   *entries(): IterableIterator<[K, V]> {

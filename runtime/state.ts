@@ -11,6 +11,7 @@
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Engine } from './engine.ts';
+import type { EvictionCounts } from './evictions.ts';
 import type { ConsumedInput } from './inputs.ts';
 import { keyedStores, restoreStores, snapshotStores } from './stores/engine-state.ts';
 import { keyOfEntry, type KeyedStore } from './stores/store.ts';
@@ -34,7 +35,7 @@ export interface Position {
   /** every input consumed since the state was created (input identity) */
   consumed?: ConsumedInput[];
   /** engine eviction counters when this batch started (the summary reports this batch's) */
-  base?: { sessionsEvicted: number; evictedBins: number; caps?: { modelInstances: number; seenAnywhere: number; daySequences: number; assetSequences: number } };
+  base?: { sessionsEvicted: number; evictedBins: number; caps?: { modelInstances: number; seenAnywhere: number; daySequences: number; assetSequences: number }; evictions?: EvictionCounts };
 }
 
 export interface Checkpoint {
