@@ -600,8 +600,12 @@ function lastPairNamed(s: string, start: number, end: number, pairs: number): nu
   return -1;
 }
 
+/** Decodes the values label folding reads (out of line order, so with its own cursors). */
+const FOLD_DECODER = new ValueDecoder('', true);
+
 function pairValue(s: string, j: number): string {
-  return new ValueDecoder(s, true).decode(PAIRS[4 * j + 1]! + 1, PAIRS[4 * j + 2]!);
+  FOLD_DECODER.reset(s);
+  return FOLD_DECODER.decode(PAIRS[4 * j + 1]! + 1, PAIRS[4 * j + 2]!);
 }
 
 /**
