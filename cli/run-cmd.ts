@@ -7,6 +7,7 @@ import { cliTrustPolicy, warnOnStderr, type TrustCliOptions } from './trust-opti
 import { isoTime } from '../runtime/engine.ts';
 import { lineCapBytes, readLines } from '../runtime/lines.ts';
 import type { ParseOutcome } from '../runtime/program.ts';
+import { EVICTION_KINDS, EVICTION_TEXT, noEvictions, totalEvictions } from '../runtime/evictions.ts';
 import { runPipeline, type RunSummary } from '../runtime/run.ts';
 import { TimeLookahead } from '../runtime/time-lookahead.ts';
 import { colorEnabled, painter, type Style } from './color.ts';
@@ -182,10 +183,8 @@ export function renderRunSummary(s: RunSummary, out: string | null, paint: (styl
   if (timeFrom.length) lines.push(`time not in payload ${timeFrom.sort().map(([k, v]) => `${k}: ${v}`).join(', ')}`);
   lines.push(`rules triggered   ${s.rulesFired}  (${Object.keys(s.rulesFiredById).length} distinct rules)`);
   lines.push(`sessions          ${s.sessions}, notable ${s.notable.length}`);
-  const e = s.evicted ?? { modelInstances: 0, seenAnywhere: 0, daySequences: 0, assetSequences: 0 };
-  if (s.evictedSessions || s.evictedBins || e.modelInstances || e.seenAnywhere || e.daySequences || e.assetSequences) {
-    lines.push(`evicted           ${s.evictedSessions} sessions, ${s.evictedBins} histogram bins, ${e.modelInstances} model instances, ${e.seenAnywhere} seen-anywhere values, ${e.daySequences} day-sequences, ${e.assetSequences} asset sequences (memory caps reached)`);
-  }
+  const e = { ...noEvictions(), ...s.evicted };
+  if (totalEvictions(e)) lines.push(`evicted           ${EVICTION_KINDS.filter((k) => e[k] > 0).map((k) => `${e[k]} ${EVICTION_TEXT[k].label}`).join(', ')} (memory caps reached)`);
   if (s.regexOverBudget) lines.push(`regex guard       ${s.regexOverBudget} regex calls over the pack's regexBudgetMs (events kept; see SECURITY.md)`);
   if (s.openSessions) lines.push(`open sessions     ${s.openSessions}, kept in the state for the next batch (--finish closes them)`);
   if (out) lines.push(`records           ${out}`);

@@ -3,8 +3,8 @@
 // few parsers that can accept it. Regex-format parsers are prefiltered by literal
 // substrings. First match wins; priorities are explicit in content.
 import { CefKeyPlan, readCefHeader, scanCefDictionary, scanCefSlots } from './formats/cef.ts';
-import { parseLeef } from './formats/leef.ts';
-import { stripSyslogHeader } from './formats/syslog.ts';
+import { parseAttributes, readLeefHeader, scanLeefSlots } from './formats/leef.ts';
+import { locateSyslogPayload } from './formats/syslog.ts';
 import type { ParseOutcome } from './program.ts';
 
 /**
@@ -142,18 +142,27 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
   const hasVendor = (table: Map<string, Bucket>, vendor: string, product: string) =>
     table.has(`${vendor}|${product}`) || table.has(`${vendor}|*`) || table.has(`*|${product}`);
 
-  const contained = (r: ParserRoute, line: string) => r.contains.every((c) => line.includes(c));
+  const contained = (r: ParserRoute, line: string) => {
+    const needles = r.contains;
+    for (let i = 0; i < needles.length; i++) if (!line.includes(needles[i]!)) return false;
+    return true;
+  };
 
   const slots = new Map<ParserRoute, Slots>();
-  for (const r of routes) if (r.format === 'cef' && r.keys !== null) slots.set(r, slotsOf(r.keys));
+  for (const r of routes) if (r.format !== 'regex' && r.keys !== null) slots.set(r, slotsOf(r.keys));
   const noKeys = slotsOf([]);
   const max = opts.maxFieldLength;
   const header: string[] = [];
+  const leefHeader: string[] = [];
   /** Whether some parser selects the last structured line's vendor/product at all. */
   let knownSource = false;
 
-  const cefLine = (body: string, line: string, headerTime: string | undefined): ParseOutcome | null => {
-    const extStart = readCefHeader(body, max, header);
+  /** Where the current line's payload starts and its syslog header time (one holder, no per-line allocation). */
+  const split: { offset: number; time: string | undefined } = { offset: 0, time: undefined };
+
+  // The payload is scanned in place, from its offset in the line (a sliced string is slower to scan).
+  const cefLine = (line: string, at: number, headerTime: string | undefined): ParseOutcome | null => {
+    const extStart = readCefHeader(line, max, header, at);
     if (typeof extStart === 'string') return { ok: false, reason: extStart };
     const vendor = header[1]!;
     const product = header[2]!;
@@ -165,7 +174,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
       const sl = slots.get(r);
       if (sl === undefined) {
         const dict: Record<string, string> = Object.create(null);
-        const failure = scanCefDictionary(body, extStart, dict, max, null);
+        const failure = scanCefDictionary(line, extStart, dict, max, null);
         if (failure) return { ok: false, reason: failure };
         dict.hdr_vendor = vendor;
         dict.hdr_product = product;
@@ -176,7 +185,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
       }
       const values = sl.values;
       values.fill(undefined);
-      const failure = scanCefSlots(body, extStart, sl.plan, values, max);
+      const failure = scanCefSlots(line, extStart, sl.plan, values, max);
       if (failure) return { ok: false, reason: failure };
       // Header fields win over extension keys of the same name, as they always did.
       if (sl.vendor >= 0) values[sl.vendor] = vendor;
@@ -187,36 +196,58 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
       return r.run(values, null, line, headerTime);
     }
     // No parser took it: a malformed extension is still the reason a line is rejected.
-    const failure = scanCefSlots(body, extStart, noKeys.plan, noKeys.values, max);
+    const failure = scanCefSlots(line, extStart, noKeys.plan, noKeys.values, max);
     if (failure) return { ok: false, reason: failure };
     return text.length === 0 ? { ok: false, reason: routed.known ? 'no-parser' : 'unknown-source' } : null;
   };
 
-  const leefLine = (body: string, line: string, headerTime: string | undefined): ParseOutcome | null => {
-    const parsed = parseLeef(body, { maxFieldLength: max });
-    if (!parsed.ok) return { ok: false, reason: parsed.reason };
-    const rec = parsed.record;
-    const routed = routeFor(leef, rec.vendor, rec.product, rec.eventId);
+  const leefLine = (line: string, at: number, headerTime: string | undefined): ParseOutcome | null => {
+    const attrStart = readLeefHeader(line, max, leefHeader, at);
+    if (typeof attrStart === 'string') return { ok: false, reason: attrStart };
+    const vendor = leefHeader[1]!;
+    const product = leefHeader[2]!;
+    const eventId = leefHeader[4]!;
+    const delimiter = leefHeader[5]!;
+    const routed = routeFor(leef, vendor, product, eventId);
     knownSource = routed.known;
     for (const r of routed.list) {
       if (!contained(r, line)) continue;
-      const raw = rec.ext;
-      raw.hdr_vendor = rec.vendor;
-      raw.hdr_product = rec.product;
-      raw.hdr_signature = rec.eventId;
-      return r.run(r.keys === null ? [] : valuesOf(r.keys, raw), r.keys === null ? raw : null, line, headerTime);
+      const sl = slots.get(r);
+      if (sl === undefined) {
+        const raw: Record<string, string> = Object.create(null);
+        const failure = parseAttributes(line, attrStart, delimiter, raw, max);
+        if (failure) return { ok: false, reason: failure };
+        raw.hdr_vendor = vendor;
+        raw.hdr_product = product;
+        raw.hdr_signature = eventId;
+        return r.run([], raw, line, headerTime);
+      }
+      const values = sl.values;
+      values.fill(undefined);
+      const failure = scanLeefSlots(line, attrStart, delimiter, sl.plan, values, max);
+      if (failure) return { ok: false, reason: failure };
+      // LEEF has no name or severity in its header; the three it has win over attributes.
+      if (sl.vendor >= 0) values[sl.vendor] = vendor;
+      if (sl.product >= 0) values[sl.product] = product;
+      if (sl.signature >= 0) values[sl.signature] = eventId;
+      return r.run(values, null, line, headerTime);
     }
+    // No parser took it: malformed attributes are still the reason a line is rejected.
+    const failure = scanLeefSlots(line, attrStart, delimiter, noKeys.plan, noKeys.values, max);
+    if (failure) return { ok: false, reason: failure };
     return text.length === 0 ? { ok: false, reason: routed.known ? 'no-parser' : 'unknown-source' } : null;
   };
 
   return (line: string): ParseOutcome => {
     if (line.length > opts.maxLineLength) return { ok: false, reason: 'line-too-long' };
     if (isBlank(line)) return { ok: false, reason: 'empty-line' };
-    const { body, time: headerTime } = stripSyslogHeader(line);
-    const isCef = body.startsWith('CEF:') || isBareCef(body);
-    const isLeef = !isCef && body.startsWith('LEEF:');
+    locateSyslogPayload(line, split);
+    const at = split.offset;
+    const headerTime = split.time;
+    const isCef = line.startsWith('CEF:', at) || isBareCef(line, at);
+    const isLeef = !isCef && line.startsWith('LEEF:', at);
     if (isCef || isLeef) {
-      const done = isCef ? cefLine(body, line, headerTime) : leefLine(body, line, headerTime);
+      const done = isCef ? cefLine(line, at, headerTime) : leefLine(line, at, headerTime);
       if (done !== null) return done;
     }
     for (const r of text) {
@@ -230,10 +261,10 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
   };
 }
 
-/** `0|` or `1|` at the start: CEF whose "CEF:" prefix a relay stripped. */
-function isBareCef(body: string): boolean {
-  const c = body.charCodeAt(0);
-  return (c === 48 || c === 49) && body.charCodeAt(1) === 124;
+/** `0|` or `1|` at `at`: CEF whose "CEF:" prefix a relay stripped. */
+function isBareCef(line: string, at: number): boolean {
+  const c = line.charCodeAt(at);
+  return (c === 48 || c === 49) && line.charCodeAt(at + 1) === 124;
 }
 
 /** Only whitespace (String.prototype.trim's set), without building the trimmed copy. */

@@ -107,6 +107,10 @@ export interface EngineCounters {
   assetSequencesEvicted: number;
   /** user day-sequences closed early at maxDaySequences (oldest first) */
   sequencesEvicted: number;
+  /** users whose last closed session (risk transfer) was forgotten at 10 × maxOpenSessions */
+  lastSessionsEvicted: number;
+  /** users whose per-day history (priorSequences, activeDays) was forgotten at 10 × maxOpenSessions */
+  historiesEvicted: number;
 }
 
 // Event times are formatted for every record and scope id: the date part is formatted once
@@ -159,7 +163,7 @@ export class Engine implements RuleRuntime {
   readonly history = new EntryMap<number[]>('history', 'user');
   /** user → end and score of the last closed session (risk transfer) */
   readonly lastSession = new EntryMap<{ end: number; score: number }>('lastSession', 'user');
-  readonly counters: EngineCounters = { events: 0, rulesFired: 0, sessionsClosed: 0, notableSessions: 0, assetSequencesClosed: 0, notableAssetSequences: 0, sessionsEvicted: 0, assetSequencesEvicted: 0, sequencesEvicted: 0 };
+  readonly counters: EngineCounters = { events: 0, rulesFired: 0, sessionsClosed: 0, notableSessions: 0, assetSequencesClosed: 0, notableAssetSequences: 0, sessionsEvicted: 0, assetSequencesEvicted: 0, sequencesEvicted: 0, lastSessionsEvicted: 0, historiesEvicted: 0 };
   readonly firedByRule: number[];
   readonly maxRegexInput: number;
   private sweptHour = -Infinity;
@@ -354,7 +358,7 @@ export class Engine implements RuleRuntime {
     this.counters.sessionsClosed++;
     if (notable) this.counters.notableSessions++;
     this.lastSession.setNewest(session.entity, { end: session.end, score: total });
-    this.lastSession.trimTo(this.program.settings.maxOpenSessions * 10);
+    this.counters.lastSessionsEvicted += this.lastSession.trimTo(this.program.settings.maxOpenSessions * 10);
     this.sink.scope({ type: 'session', id: session.id, user: session.entity, start: isoTime(session.start), end: isoTime(session.end), score: total, notable, events: session.events, rules: session.rules });
   }
 
@@ -369,7 +373,7 @@ export class Engine implements RuleRuntime {
       const any = this.program.eventTypes.length;
       days[any] = (days[any] ?? 0) + 1;
       this.history.setNewest(user, days);
-      this.history.trimTo(this.program.settings.maxOpenSessions * 10);
+      this.counters.historiesEvicted += this.history.trimTo(this.program.settings.maxOpenSessions * 10);
     }
   }
 

@@ -2,6 +2,7 @@
 // notable threshold) and a closing summary (lines read, parsed, rejected by reason, rules
 // fired per rule). With them a records file explains itself: `uebac report` needs nothing else.
 import { RECORD_SCHEMA_VERSION } from './evidence.ts';
+import { EVICTION_KINDS, evictionKey } from './evictions.ts';
 import type { ScopeRecord } from './engine.ts';
 import type { PackInfo, Program } from './program.ts';
 import type { RunSummary } from './run.ts';
@@ -32,6 +33,8 @@ export interface SummaryRecord {
   open_sessions: number;
   evicted_sessions: number;
   evicted_bins: number;
+  /** every kind of entry dropped at the memory caps in this batch (runtime/evictions.ts), snake_case keys */
+  evicted: Record<string, number>;
 }
 
 export function headerRecord(program: Program, bundleHash: string, inputs: readonly string[]): HeaderRecord {
@@ -62,6 +65,7 @@ export function summaryRecord(s: RunSummary): SummaryRecord {
     open_sessions: s.openSessions,
     evicted_sessions: s.evictedSessions,
     evicted_bins: s.evictedBins,
+    evicted: Object.fromEntries(EVICTION_KINDS.map((k) => [evictionKey(k), s.evicted[k]])),
   };
 }
 

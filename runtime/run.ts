@@ -4,6 +4,7 @@ import type { Hash } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { Engine, type RuleRecord, type ScopeRecord } from './engine.ts';
 import { absolute, consumedRecord, hashPrefix, InputChangedError, planInput, rememberConsumed, STDIN, type ConsumedInput, type InputPlan } from './inputs.ts';
+import { evictionCounts, evictionsSince, noEvictions, type EvictionCounts } from './evictions.ts';
 import { headerRecord, scopeLine, summaryRecord } from './records.ts';
 import { lineCapBytes, readLines } from './lines.ts';
 import { regexGuardCounters, resetRegexGuardCounters } from './regex-guard.ts';
@@ -11,7 +12,7 @@ import { openOutput, type Output } from './output.ts';
 import type { Event, Program } from './program.ts';
 import type { HoldLimits } from './time-lookahead.ts';
 import { EventOrder, type Parsed } from './event-order.ts';
-import { restore, snapshot, StateStore, type Position } from './state.ts';
+import { checkpointState, restore, StateStore, type Position } from './state.ts';
 
 export interface RunOptions {
   inputs: string[];
@@ -60,10 +61,11 @@ export interface RunSummary {
   sessions: number;
   notable: NotableSummary[];
   notableAssets: Array<{ id: string; asset: string; score: number }>;
+  /** the same as evicted.sessions / evicted.bins (kept for readers of older summaries) */
   evictedSessions: number;
   evictedBins: number;
-  /** entries dropped at the memory caps in this batch: model instances, seenAnywhere keys, day-sequences, asset sequences */
-  evicted: { modelInstances: number; seenAnywhere: number; daySequences: number; assetSequences: number };
+  /** entries dropped at the memory caps in this batch, by kind (runtime/evictions.ts) */
+  evicted: EvictionCounts;
   /** Guarded regex calls over the time budget (runtime/regex-guard.ts): the events are kept, the cost is reported. */
   regexOverBudget: number;
   resumedFrom: number | null;
@@ -93,12 +95,8 @@ function identity(path: string): string {
   return `${path}:${st.ino}:${st.dev}`;
 }
 
-function capEvictions(engine: Engine): RunSummary['evicted'] {
-  return { modelInstances: engine.models.counters.evictedInstances, seenAnywhere: engine.models.counters.evictedAnywhere, daySequences: engine.counters.sequencesEvicted, assetSequences: engine.counters.assetSequencesEvicted };
-}
-
 function emptySummary(): RunSummary {
-  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, evicted: { modelInstances: 0, seenAnywhere: 0, daySequences: 0, assetSequences: 0 }, regexOverBudget: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {}, repaired: {} };
+  return { lines: 0, events: 0, rejected: {}, rulesFired: 0, rulesFiredById: {}, sessions: 0, notable: [], notableAssets: [], evictedSessions: 0, evictedBins: 0, evicted: noEvictions(), regexOverBudget: 0, resumedFrom: null, openSessions: 0, notes: [], timeFrom: {}, repaired: {} };
 }
 
 /**
@@ -223,7 +221,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       plans[p.file] = { kind: 'continue', path: current, start: p.offset, hash, lines: p.fileLines ?? 0 };
     }
   } else {
-    position = { file: 0, identity: '', offset: 0, outputOffset: 0, lines: 0, complete: false, batch, consumed, base: { sessionsEvicted: engine.counters.sessionsEvicted, evictedBins: engine.models.counters.evictedBins, caps: capEvictions(engine) } };
+    position = { file: 0, identity: '', offset: 0, outputOffset: 0, lines: 0, complete: false, batch, consumed, base: { sessionsEvicted: engine.counters.sessionsEvicted, evictedBins: engine.models.counters.evictedBins, evictions: evictionCounts(engine) } };
   }
   // Check every remaining input before reading any, so a changed file refuses the batch up front.
   for (let f = position.file; f < opts.inputs.length; f++) if (!plans[f]) plans[f] = await planInput(opts.inputs[f]!, consumed);
@@ -252,7 +250,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     position.consumed = consumed;
     if (hash) position.sha256 = hash.copy().digest('hex');
     const timeGuard = { held: order.guard.pending.map(({ r, tag: at }) => [at.file, at.line, at.repaired ?? null, at.text, r.event.time]), clock: order.clock };
-    store.save({ bundleHash: opts.bundleHash, position, summary, state: { ...(snapshot(engine) as object), pendingReasons: [...pendingReasons], timeAnchor: anchor, timeGuard } });
+    store.save({ bundleHash: opts.bundleHash, position, summary, state: checkpointState(engine, { pendingReasons: [...pendingReasons], timeAnchor: anchor, timeGuard }) });
     sinceCheckpoint = 0;
     lastCheckpoint = Date.now();
   };
@@ -293,12 +291,12 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   if (!store || opts.finish) order.flush();
   else if (order.guard.holding) summary.notes.push(`${order.guard.pending.length} events after a time jump wait in the state for the next batch (runtime/time-guard.ts)`);
   if (!store || opts.finish) engine.finish();
-  const base = position.base ?? { sessionsEvicted: 0, evictedBins: 0 };
-  summary.evictedSessions = engine.counters.sessionsEvicted - base.sessionsEvicted;
-  summary.evictedBins = engine.models.counters.evictedBins - base.evictedBins;
-  const caps = capEvictions(engine);
-  const before = base.caps ?? { modelInstances: 0, seenAnywhere: 0, daySequences: 0, assetSequences: 0 };
-  summary.evicted = { modelInstances: caps.modelInstances - before.modelInstances, seenAnywhere: caps.seenAnywhere - before.seenAnywhere, daySequences: caps.daySequences - before.daySequences, assetSequences: caps.assetSequences - before.assetSequences };
+  // This batch's evictions: the engine's totals less those when the batch started (a
+  // checkpoint from an older version recorded fewer kinds; those count from zero).
+  const base = position.base;
+  summary.evicted = evictionsSince(evictionCounts(engine), base?.evictions ?? { sessions: base?.sessionsEvicted, bins: base?.evictedBins, ...base?.caps });
+  summary.evictedSessions = summary.evicted.sessions;
+  summary.evictedBins = summary.evicted.bins;
   summary.openSessions = engine.sessions.size;
   summary.regexOverBudget = overBudgetBefore() + Object.values(regexGuardCounters().overBudget).reduce((x, y) => x + y, 0);
   out.flush();

@@ -57,13 +57,13 @@ export function parseCef(body: string, opts?: FormatOptions): CefResult {
 }
 
 /**
- * Reads the seven CEF header fields of `body` into `out` (cleared first). Returns where the
- * extension starts, or the reject reason when the line is not (complete) CEF.
+ * Reads the seven CEF header fields of `body` from `start` into `out` (cleared first). Returns
+ * where the extension starts, or the reject reason when the line is not (complete) CEF.
  */
-export function readCefHeader(body: string, max: number, out: string[]): number | string {
+export function readCefHeader(body: string, max: number, out: string[], start = 0): number | string {
   out.length = 0;
   if (typeof body !== 'string') return 'not-cef';
-  let pos = 0;
+  let pos = start;
   while (body.charCodeAt(pos) === SPACE) pos++;
   let prefixed = false;
   if (body.startsWith('CEF:', pos)) {
@@ -466,6 +466,11 @@ export class CefKeyPlan {
     }
   }
 
+  /** The slot of the key `s[start, end)`, or -1. */
+  findAt(s: string, start: number, end: number): number {
+    return this.find(s, start, end, keyHash(s, start, end));
+  }
+
   /** The slot of a key given as a string, or -1. */
   slotOf(key: string): number {
     return this.bySlot.get(key) ?? -1;
@@ -479,8 +484,8 @@ function keyHash(s: string, start: number, end: number): number {
   return h;
 }
 
-/** Pairs of the current line as (key start, `=`, value end) triples; grown when a line needs more. */
-let PAIRS: Int32Array = new Int32Array(3 * 256);
+/** Pairs of the current line as (key start, `=`, value end, key hash) quadruples; grown when a line needs more. */
+let PAIRS: Int32Array = new Int32Array(4 * 256);
 /** Pair indexes of the current line's `xLabel` keys. */
 let LABELS: Int32Array = new Int32Array(64);
 
@@ -530,10 +535,11 @@ export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: 
 
     const slot = plan.find(s, keyStart, eq, hash);
     if (slot >= 0) values[slot] = DECODER.decode(valueStart, valueEnd);
-    if (3 * pairs + 3 > PAIRS.length) PAIRS = grow(PAIRS);
-    PAIRS[3 * pairs] = keyStart;
-    PAIRS[3 * pairs + 1] = eq;
-    PAIRS[3 * pairs + 2] = valueEnd;
+    if (4 * pairs + 4 > PAIRS.length) PAIRS = grow(PAIRS);
+    PAIRS[4 * pairs] = keyStart;
+    PAIRS[4 * pairs + 1] = eq;
+    PAIRS[4 * pairs + 2] = valueEnd;
+    PAIRS[4 * pairs + 3] = hash;
     if (s.charCodeAt(eq - 1) === 108 /* l */ && eq - keyStart > 5 && s.startsWith('Label', eq - 5)) {
       if (labels === LABELS.length) LABELS = grow(LABELS);
       LABELS[labels++] = pairs;
@@ -568,12 +574,13 @@ function grow(a: Int32Array): Int32Array {
   return b;
 }
 
-/** Whether pairs i and j have the same key text. */
+/** Whether pairs i and j have the same key text (the hashes rule out almost every other pair). */
 function sameKey(s: string, i: number, j: number): boolean {
-  const a = PAIRS[3 * i]!;
-  const len = PAIRS[3 * i + 1]! - a;
-  const b = PAIRS[3 * j]!;
-  if (PAIRS[3 * j + 1]! - b !== len) return false;
+  if (PAIRS[4 * i + 3] !== PAIRS[4 * j + 3]) return false;
+  const a = PAIRS[4 * i]!;
+  const len = PAIRS[4 * i + 1]! - a;
+  const b = PAIRS[4 * j]!;
+  if (PAIRS[4 * j + 1]! - b !== len) return false;
   for (let k = 0; k < len; k++) if (s.charCodeAt(a + k) !== s.charCodeAt(b + k)) return false;
   return true;
 }
@@ -581,9 +588,11 @@ function sameKey(s: string, i: number, j: number): boolean {
 /** The last pair whose key is `s[start, end)`, or -1. */
 function lastPairNamed(s: string, start: number, end: number, pairs: number): number {
   const len = end - start;
+  const hash = keyHash(s, start, end);
   for (let j = pairs - 1; j >= 0; j--) {
-    const b = PAIRS[3 * j]!;
-    if (PAIRS[3 * j + 1]! - b !== len) continue;
+    if (PAIRS[4 * j + 3] !== hash) continue;
+    const b = PAIRS[4 * j]!;
+    if (PAIRS[4 * j + 1]! - b !== len) continue;
     let k = 0;
     while (k < len && s.charCodeAt(start + k) === s.charCodeAt(b + k)) k++;
     if (k === len) return j;
@@ -591,8 +600,12 @@ function lastPairNamed(s: string, start: number, end: number, pairs: number): nu
   return -1;
 }
 
+/** Decodes the values label folding reads (out of line order, so with its own cursors). */
+const FOLD_DECODER = new ValueDecoder('', true);
+
 function pairValue(s: string, j: number): string {
-  return new ValueDecoder(s, true).decode(PAIRS[3 * j + 1]! + 1, PAIRS[3 * j + 2]!);
+  FOLD_DECODER.reset(s);
+  return FOLD_DECODER.decode(PAIRS[4 * j + 1]! + 1, PAIRS[4 * j + 2]!);
 }
 
 /**
@@ -600,15 +613,18 @@ function pairValue(s: string, j: number): string {
  * reads as written, so it is looked up by hash in place, without a slice.
  */
 function labelTarget(s: string, plan: CefKeyPlan, j: number): number {
-  const start = PAIRS[3 * j + 1]! + 1;
-  const end = PAIRS[3 * j + 2]!;
+  const start = PAIRS[4 * j + 1]! + 1;
+  const end = PAIRS[4 * j + 2]!;
   if (start === end) return -1;
+  // keyHash's walk, checking on the way that the value needs no decoding.
+  let h = 0;
   let plain = true;
-  for (let k = start; k < end && plain; k++) {
+  for (let k = end - 1; k >= start; k--) {
     const c = s.charCodeAt(k);
-    plain = c !== BACKSLASH && c !== HASH;
+    if (c === BACKSLASH || c === HASH) { plain = false; break; }
+    h = (Math.imul(h, 31) + c) | 0;
   }
-  if (plain) return plan.find(s, start, end, keyHash(s, start, end));
+  if (plain) return plan.find(s, start, end, h);
   const label = pairValue(s, j);
   return label === '' ? -1 : plan.slotOf(label);
 }
@@ -626,8 +642,8 @@ function foldLabelSlots(s: string, plan: CefKeyPlan, values: Array<string | unde
     const target = labelTarget(s, plan, last);
     // Not read by this parser; or a real key of the line (kept, as it is read) or an earlier label has it.
     if (target < 0 || values[target] !== undefined) continue;
-    const keyStart = PAIRS[3 * i]!;
-    const slotEnd = PAIRS[3 * i + 1]! - 5;
+    const keyStart = PAIRS[4 * i]!;
+    const slotEnd = PAIRS[4 * i + 1]! - 5;
     const slotPair = lastPairNamed(s, keyStart, slotEnd, pairs);
     let value: string | undefined;
     if (slotPair >= 0) {

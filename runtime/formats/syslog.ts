@@ -43,19 +43,45 @@ export function stripSyslogHeader(line: string): SyslogSplit {
   return { body: line, offset: 0 };
 }
 
+/**
+ * Where the CEF/LEEF payload or message of `line` starts, and the header's timestamp text:
+ * stripSyslogHeader without cutting out the body (the run path scans the line from
+ * `out.offset`, so no sliced string is made; scans over a slice are slower).
+ */
+export function locateSyslogPayload(line: string, out: { offset: number; time: string | undefined }): void {
+  out.time = undefined;
+  out.offset = 0;
+  if (typeof line !== 'string' || payloadAt(line, 0)) return;
+  const pri = skipPri(line);
+  const header = parse5424(line, pri) ?? parse3164(line, pri);
+  if (header) {
+    out.offset = payloadAfter(line, header.offset);
+    out.time = header.time;
+    return;
+  }
+  const payload = findPayload(line, 0);
+  if (payload > 0) out.offset = payload;
+}
+
 interface Header {
   offset: number;
   host?: string;
   time?: string;
 }
 
-function finish(line: string, offset: number, host?: string, time?: string): SyslogSplit {
-  // Some senders put more text (a second tag, a relay name) between the header and
-  // the CEF/LEEF payload; skip to the payload when there is one.
-  if (!payloadAt(line, offset)) {
-    const payload = findPayload(line, offset);
-    if (payload > 0) offset = payload;
-  }
+/**
+ * Where the message after a header ending at `offset` starts. Some senders put more text (a
+ * second tag, a relay name) between the header and the CEF/LEEF payload; skip to the payload
+ * when there is one.
+ */
+function payloadAfter(line: string, offset: number): number {
+  if (payloadAt(line, offset)) return offset;
+  const payload = findPayload(line, offset);
+  return payload > 0 ? payload : offset;
+}
+
+function finish(line: string, header: number, host?: string, time?: string): SyslogSplit {
+  const offset = payloadAfter(line, header);
   const out: SyslogSplit = { body: line.slice(offset), offset };
   if (host !== undefined) out.host = host;
   if (time !== undefined) out.time = time;

@@ -15,8 +15,7 @@
 // received) would put a later message before an earlier one, so the consumer is created again
 // at the first message not yet committed and what was already handed out is skipped.
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { connectNats } from '../serve/nats.ts';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Bus, BusConsumer, BusMessage, ConsumeOptions } from './bus.ts';
 
 export interface NatsBusOptions {
@@ -63,7 +62,7 @@ export class NatsBus implements Bus {
     const o: NatsBusOptions = { ...NATS_BUS_DEFAULTS, ...options };
     if (!/^[A-Za-z0-9_-]+$/.test(o.stream)) throw new Error(`stream name ${JSON.stringify(o.stream)}: use letters, digits, - and _`);
     if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(o.prefix)) throw new Error(`subject prefix ${JSON.stringify(o.prefix)}: use tokens of letters, digits, - and _ separated by dots`);
-    const nc = await connectNats(url, o.log);
+    const nc = await connectBus(url, o.log);
     try {
       const jsm = await jetstreamManager(nc);
       await ensureStream(jsm, o);
@@ -115,14 +114,33 @@ export class NatsBus implements Bus {
   }
 }
 
+/** Reconnecting for ever: a worker outlives restarts of its NATS server. */
+async function connectBus(url: string, log: (m: string) => void): Promise<NatsConnection> {
+  let nc: NatsConnection;
+  try {
+    // noAsyncTraces: no Error (with its stack) made for every request; a publish is one.
+    nc = await connect({ servers: url, name: 'uebac-scale', maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true });
+  } catch (e) {
+    throw new Error(`cannot connect to NATS at ${url}: ${(e as Error).message}`);
+  }
+  void (async () => { for await (const s of nc.status()) if (s.type === 'disconnect' || s.type === 'reconnect') log(`nats ${s.type} (${url})`); })();
+  return nc;
+}
+
 async function ensureStream(jsm: JetStreamManager, o: NatsBusOptions): Promise<void> {
   const subjects = [`${o.prefix}.>`];
-  const info = await jsm.streams.info(o.stream).catch(() => null);
+  let info = await jsm.streams.info(o.stream).catch(() => null);
   if (!info) {
     // Limits retention: a consumer is deleted and created again at a checkpoint, which must not drop messages.
-    await jsm.streams.add({ name: o.stream, subjects, storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: o.duplicateWindowMs * NS });
-    o.log(`created stream ${o.stream} (subjects ${subjects[0]}, duplicate window ${o.duplicateWindowMs / 1000} s)`);
-    return;
+    try {
+      await jsm.streams.add({ name: o.stream, subjects, storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: o.duplicateWindowMs * NS });
+      o.log(`created stream ${o.stream} (subjects ${subjects[0]}, duplicate window ${o.duplicateWindowMs / 1000} s)`);
+      return;
+    } catch (e) {
+      // Workers starting together: another one may have created it first.
+      info = await jsm.streams.info(o.stream).catch(() => null);
+      if (!info) throw e;
+    }
   }
   if (!info.config.subjects?.includes(subjects[0]!)) throw new Error(`stream ${o.stream} holds subjects ${JSON.stringify(info.config.subjects)}, not ${subjects[0]}: give another stream name or prefix`);
   if (info.config.retention !== RetentionPolicy.Limits) throw new Error(`stream ${o.stream} has ${info.config.retention} retention: the scale-out bus needs limits retention (consumers are recreated at checkpoints)`);
@@ -141,17 +159,28 @@ interface Pending {
   stored: boolean;
   /** stream sequence it was stored at (0: reported as a duplicate of an earlier send) */
   seq: number;
+  /** set when the publish can never succeed (too large for the server): rejected, not retried */
+  error?: Error;
   resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+/** A publish error that no retry mends: the message itself is refused. */
+function permanent(e: Error): boolean {
+  return e.name === 'InvalidArgumentError' || /max_payload|maximum payload/i.test(e.message);
 }
 
 /**
- * Publishes in call order. `queue` holds every message not yet confirmed, oldest first. While
- * healthy, up to `publishWindow` are in flight. A failure or a disconnect ends the round:
- * nothing is sent until the connection is up and the oldest unconfirmed message is stored on
- * its own; then a new round sends the rest again, in order, and what follows.
+ * Publishes in call order. `queue` (from `head`) holds every message not yet confirmed, oldest
+ * first; `next` is the first one not sent in the current round. While healthy, up to
+ * `publishWindow` are in flight. A failure or a disconnect ends the round: nothing is sent
+ * until the connection is up and the oldest unconfirmed message is stored on its own; then a
+ * new round sends the rest again, in order, and what follows.
  */
 class OrderedPublisher {
   private queue: Pending[] = [];
+  private head = 0;
+  private next = 0;
   /** requests of the current round not answered yet */
   private inFlight = 0;
   private round = 0;
@@ -172,16 +201,20 @@ class OrderedPublisher {
     })();
   }
 
+  private get waiting(): number {
+    return this.queue.length - this.head;
+  }
+
   publish(subject: string, data: Uint8Array, id: string): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.queue.push({ subject, data, id, round: -1, stored: false, seq: 0, resolve });
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ subject, data, id, round: -1, stored: false, seq: 0, resolve, reject });
       this.pump();
     });
   }
 
   /** Resolves once every publish so far is stored. */
   drain(): Promise<void> {
-    return this.queue.length === 0 ? Promise.resolve() : new Promise((r) => this.idle.push(r));
+    return this.waiting === 0 ? Promise.resolve() : new Promise((r) => this.idle.push(r));
   }
 
   stop(): void {
@@ -191,6 +224,7 @@ class OrderedPublisher {
   private nextRound(): void {
     this.round++;
     this.inFlight = 0;
+    this.next = this.head;
   }
 
   private send(p: Pending, timeout: number): Promise<void> {
@@ -199,7 +233,13 @@ class OrderedPublisher {
     this.inFlight++;
     return this.js.publish(p.subject, p.data, { msgID: p.id, timeout }).then(
       (ack) => { if (round === this.round) this.inFlight--; this.confirm(p, ack.duplicate ? 0 : ack.seq); },
-      (e: Error) => { if (round === this.round) this.inFlight--; if (!p.stored) this.fail(round, e.message); throw e; },
+      (e: Error) => {
+        if (round === this.round) this.inFlight--;
+        if (p.stored) return;
+        if (permanent(e)) { p.error = new Error(`publish ${p.id} on ${p.subject} (${p.data.length} bytes) refused: ${e.message}`); this.confirm(p, 0); return; }
+        this.fail(round, e.message);
+        throw e;
+      },
     );
   }
 
@@ -208,18 +248,21 @@ class OrderedPublisher {
     p.stored = true;
     p.seq = seq;
     // Confirmed messages leave the queue from the front, in call order: that is where order is checked.
-    let n = 0;
-    while (n < this.queue.length && this.queue[n]!.stored) {
-      const q = this.queue[n++]!;
+    while (this.head < this.queue.length && this.queue[this.head]!.stored) {
+      const q = this.queue[this.head++]!;
       if (q.seq && q.seq < this.lastSeq) {
         this.misordered++;
         this.o.log(`publish ${q.id} on ${q.subject} was stored at ${q.seq}, before an earlier publish (${this.lastSeq})`);
       }
       this.lastSeq = Math.max(this.lastSeq, q.seq);
-      q.resolve();
+      if (q.error) q.reject(q.error); else q.resolve();
     }
-    if (n) this.queue.splice(0, n);
-    if (this.queue.length === 0) for (const r of this.idle.splice(0)) r();
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.next = Math.max(0, this.next - this.head);
+      this.head = 0;
+    }
+    if (this.waiting === 0) for (const r of this.idle.splice(0)) r();
     this.pump();
   }
 
@@ -234,9 +277,10 @@ class OrderedPublisher {
   private pump(): void {
     if (this.stopped) return;
     if (!this.healthy) { void this.probe(); return; }
-    for (const p of this.queue) {
-      if (this.inFlight >= this.o.publishWindow) break;
-      if (p.round !== this.round && !p.stored) void this.send(p, 5000).catch(() => {});
+    if (this.next < this.head) this.next = this.head;
+    while (this.next < this.queue.length && this.inFlight < this.o.publishWindow) {
+      const p = this.queue[this.next++]!;
+      if (!p.stored) void this.send(p, 5000).catch(() => {});
     }
   }
 
@@ -247,7 +291,7 @@ class OrderedPublisher {
     try {
       while (!this.stopped && !this.healthy) {
         if (!this.connected) { await sleep(100); continue; }
-        const p = this.queue[0];
+        const p = this.queue[this.head];
         if (!p) { this.healthy = true; break; }
         try {
           this.nextRound();

@@ -21,7 +21,7 @@ import type { Value } from '../helpers.ts';
 import { binKey, Instance, ModelStore } from '../models.ts';
 import type { Event, ModelStats, Program } from '../program.ts';
 import { scopeLine } from '../records.ts';
-import { restore, snapshot, StateStore } from '../state.ts';
+import { checkpointState, restore, StateStore } from '../state.ts';
 import { JsonlSink, type SinkPosition } from '../serve/jsonl-sink.ts';
 import { clockFree } from '../event-order.ts';
 import type { Bus, BusConsumer } from './bus.ts';
@@ -418,9 +418,9 @@ abstract class StageWorker extends RoleWorker {
     }
   }
 
-  /** A checkpoint in the engine's state format (so the state tools read it), with this worker's part beside it. */
+  /** A checkpoint in the engine's state format (keyed stores written incrementally), with this worker's part beside it. */
   protected saveState(engine: Engine, worker: unknown, outputOffset = 0): void {
-    this.store.save({ bundleHash: this.opts.bundleHash ?? 'scale', position: { file: 0, identity: `${this.opts.role}-${this.opts.partition}`, offset: this.g, outputOffset, lines: this.g, complete: true }, summary: { rejects: this.input.state().rejects }, state: { ...(snapshot(engine) as object), worker: { ...(worker as object), ended: this.ended } } });
+    this.store.save({ bundleHash: this.opts.bundleHash ?? 'scale', position: { file: 0, identity: `${this.opts.role}-${this.opts.partition}`, offset: this.g, outputOffset, lines: this.g, complete: true }, summary: { rejects: this.input.state().rejects }, state: checkpointState(engine, { worker: { ...(worker as object), ended: this.ended } }) });
   }
 }
 

@@ -2,6 +2,8 @@
 // serving /metrics and /healthz.
 import { createServer, type Server } from 'node:http';
 import { Counter, Gauge, Registry } from 'prom-client';
+import type { Engine } from '../engine.ts';
+import { EVICTION_KINDS, evictionCounts, evictionKey, evictionsSince, type EvictionCounts } from '../evictions.ts';
 
 export class ServeMetrics {
   readonly registry = new Registry();
@@ -26,6 +28,27 @@ export class ServeMetrics {
   readonly lag = new Gauge({ name: 'uebac_event_lag_seconds', help: 'Wall clock minus the latest event time processed', registers: [this.registry] });
   readonly checkpointAge = new Gauge({ name: 'uebac_checkpoint_age_seconds', help: 'Seconds since the last checkpoint', registers: [this.registry] });
   readonly held = new Gauge({ name: 'uebac_watermark_held_events', help: 'Events held until the watermark passes them', registers: [this.registry] });
+  readonly timeGuardHeld = new Gauge({ name: 'uebac_time_guard_held_events', help: 'Events the time guard holds after a far-ahead time until later events confirm or refute it (part of uebac_watermark_held_events)', registers: [this.registry] });
+  readonly evictions = new Counter({ name: 'uebac_evictions_total', help: 'Entries dropped at the memory caps since this process started, by kind (sessions, bins, model_instances, seen_anywhere, day_sequences, asset_sequences, last_sessions, user_histories)', labelNames: ['kind'], registers: [this.registry] });
+  /** the engine's eviction totals already counted, per engine (the totals are state: they continue from a checkpoint) */
+  private evictionsSeen = new WeakMap<Engine, EvictionCounts>();
+
+  /**
+   * Count the evictions of `engine` since the last call. The first call for an engine (at start,
+   * after a restart or a bundle swap) only takes its totals as the starting point, so the
+   * counter says what this process evicted, as a Prometheus counter should.
+   */
+  countEvictions(engine: Engine): void {
+    const now = evictionCounts(engine);
+    const seen = this.evictionsSeen.get(engine);
+    this.evictionsSeen.set(engine, now);
+    if (!seen) {
+      for (const k of EVICTION_KINDS) this.evictions.inc({ kind: evictionKey(k) }, 0); // every kind shows, at 0
+      return;
+    }
+    const d = evictionsSince(now, seen);
+    for (const k of EVICTION_KINDS) if (d[k] > 0) this.evictions.inc({ kind: evictionKey(k) }, d[k]);
+  }
 }
 
 export interface Health {

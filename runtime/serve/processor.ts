@@ -5,7 +5,7 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { Engine, type RuleRecord, type ScopeRecord } from '../engine.ts';
 import type { ParseOutcome, Program } from '../program.ts';
-import { restore, snapshot, type Position, type StateStore } from '../state.ts';
+import { checkpointState, restore, type Position, type StateStore } from '../state.ts';
 import { GuardedParse, type TimeGuard } from '../time-guard.ts';
 import { TimeLookahead } from '../time-lookahead.ts';
 import { JsonlSink, type SinkPosition } from './jsonl-sink.ts';
@@ -80,6 +80,8 @@ export class Processor {
   seq = 0;
   lines = 0;
   lastCheckpoint = Date.now();
+  /** highest spool seq the last checkpoint covers (what a restart resumes after) */
+  checkpointedSeq = 0;
   /** the parser's time anchor (last event time built): stream state, checkpointed */
   private anchor: number | null = null;
   private sink: JsonlSink;
@@ -112,6 +114,7 @@ export class Processor {
       else throw new Error('the state was written by a different bundle');
       const s = position.serve;
       this.seq = s.seq;
+      this.checkpointedSeq = s.seq;
       this.lines = s.lines;
       this.anchor = s.timeAnchor ?? null;
       this.sink = new JsonlSink(opts.outDir, opts.rotateBytes, opts.rotateMs, s.sink);
@@ -122,6 +125,8 @@ export class Processor {
       if (opts.timeAnchor !== undefined) { this.anchor = opts.timeAnchor; this.program.setTimeAnchor(opts.timeAnchor); }
       this.sink = new JsonlSink(opts.outDir, opts.rotateBytes, opts.rotateMs, null);
     }
+    // Evictions are counted from here on (the restored totals are earlier processes').
+    opts.metrics.countEvictions(this.engine);
   }
 
   private newLookahead(program: Program): TimeLookahead<Tag> {
@@ -148,6 +153,11 @@ export class Processor {
 
   get held(): number {
     return this.reorder.size + this.lookaheadHeld.length + this.guard.pending.length;
+  }
+
+  /** Events the time guard holds after a far-ahead time (kept in every checkpoint). */
+  get timeGuardHeld(): number {
+    return this.guard.pending.length;
   }
 
   get latestEventTime(): number {
@@ -274,10 +284,12 @@ export class Processor {
       guardHeld: this.guardLines(),
     };
     const position: ServePosition = { file: 0, identity: 'serve', offset: this.seq, outputOffset: this.sink.position.offset, lines: this.lines, complete: true, serve };
-    this.opts.store.save({ bundleHash: this.bundleHash, position, summary: { lines: this.lines }, state: snapshot(this.engine) });
+    this.opts.store.save({ bundleHash: this.bundleHash, position, summary: { lines: this.lines }, state: checkpointState(this.engine) });
     this.sinceCheckpoint = 0;
     this.lastCheckpoint = Date.now();
+    this.checkpointedSeq = this.seq;
     this.opts.metrics.checkpoints.inc();
+    this.opts.metrics.countEvictions(this.engine);
     // Held lines live in the checkpoint, so the spool may drop them too.
     this.opts.spool.compact(this.seq);
     this.opts.onCheckpoint?.(this.seq);
@@ -315,6 +327,7 @@ export class Processor {
     this.checkpoint();
     const saved = { reorder: this.reorder.save(), guard: this.guardLines(), lookahead: this.lookahead ? this.lookaheadHeld.map((h): SavedLine => [h.seq, h.line, h.repaired, 0]) : null };
     this.engine = engine;
+    this.opts.metrics.countEvictions(engine); // the new engine's totals (migrated state) are the starting point
     this.program = req.next.program;
     this.bundleHash = req.next.bundleHash;
     this.guardedParse = new GuardedParse(this.program, this.engine.timeGuard);

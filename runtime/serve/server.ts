@@ -283,7 +283,7 @@ export class ServeRuntime {
 
   health(): { ok: boolean; [k: string]: unknown } {
     const age = (Date.now() - this.processor.lastCheckpoint) / 1000;
-    return { ok: !this.stopped, bundle: this.processor.bundleHash, processed: this.processor.lines, spooled: this.spool.lastSeq, backlog: this.spool.lastSeq - this.processor.seq, held: this.processor.held, checkpointAgeSeconds: Math.round(age * 10) / 10 };
+    return { ok: !this.stopped, bundle: this.processor.bundleHash, processed: this.processor.lines, spooled: this.spool.lastSeq, backlog: this.spool.lastSeq - this.processor.seq, held: this.processor.held, checkpointedSeq: this.processor.checkpointedSeq, checkpointAgeSeconds: Math.round(age * 10) / 10 };
   }
 
   private refreshGauges(): void {
@@ -291,6 +291,8 @@ export class ServeRuntime {
     m.backlog.set(this.spool.lastSeq - this.processor.seq);
     m.checkpointAge.set((Date.now() - this.processor.lastCheckpoint) / 1000);
     m.held.set(this.processor.held);
+    m.timeGuardHeld.set(this.processor.timeGuardHeld);
+    m.countEvictions(this.processor.engine);
     const t = this.processor.latestEventTime;
     if (Number.isFinite(t)) m.lag.set((Date.now() - t) / 1000);
   }

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stripSyslogHeader } from '../../runtime/formats/syslog.ts';
+import { locateSyslogPayload, stripSyslogHeader } from '../../runtime/formats/syslog.ts';
 
 const CEF = 'CEF:0|Trend Micro|Apex Central|2019|700106|Data Loss Prevention|3|cn3Label=Channel cn3=0';
 const LEEF = 'LEEF:2.0|Trend Micro|Deep Security Agent|20.0|3004674|^|cat=Log Inspection';
@@ -95,5 +95,25 @@ describe('stripSyslogHeader', () => {
       }),
       { numRuns: 3000 },
     );
+  });
+});
+
+describe('locateSyslogPayload (the run path: no body slice)', () => {
+  it('finds the offset and header time stripSyslogHeader gives, on headers and on noise', () => {
+    const lines = [
+      CEF, LEEF, `<134>Nov  2 09:15:03 apexcentral ${CEF}`, `<14>Nov 02 2026 09:15:03 dsm01 dsa[4242]: ${LEEF}`,
+      '<13>Feb 05 17:32:18.250 fw01 kernel: drop', `<134>Nov 2 09:15:03 ${CEF}`, `<165>1 2026-11-02T09:15:03Z host app - - - ${CEF}`,
+      `relay: extra ${CEF}`, '', 'plain text',
+    ];
+    const piece = fc.constantFrom('<134>', '<1', '>', 'Nov', ' 2', ' 09:15:03', ' 2026', ' host', ' tag[1]:', ' ', 'CEF:', 'LEEF:', '0|', '1 ', '2026-11-02T09:15:03Z', '-');
+    fc.assert(fc.property(fc.array(piece, { maxLength: 10 }), (ps) => { lines.push(ps.join('')); }), { numRuns: 500 });
+    const out = { offset: -1, time: 'x' as string | undefined };
+    for (const line of lines) {
+      const r = stripSyslogHeader(line);
+      locateSyslogPayload(line, out);
+      expect(out.offset).toBe(r.offset);
+      expect(out.time).toBe(r.time);
+      expect(line.slice(out.offset)).toBe(r.body);
+    }
   });
 });

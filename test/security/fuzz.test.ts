@@ -6,11 +6,11 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asReadLines, loadContentProgram, loadCorpus, mutateLine, OPS, Rand, renderReport, runFuzz, type MutationContext } from '../../scripts/fuzz.ts';
+import { asReadLines, loadContentProgram, loadCorpus, MAX_MUTANT_CHARS, mutateLine, OPS, Rand, renderReport, runFuzz, type MutationContext } from '../../scripts/fuzz.ts';
 import type { IR } from '../../compiler/compile.ts';
 import { Engine } from '../../runtime/engine.ts';
 import { compileTimeFormat } from '../../runtime/formats/timeformat.ts';
-import { readLines } from '../../runtime/lines.ts';
+import { lineCapBytes, readLines } from '../../runtime/lines.ts';
 import type { Event, Program } from '../../runtime/program.ts';
 
 let program: Program;
@@ -118,6 +118,31 @@ describe('fuzz core (scripts/fuzz.ts)', () => {
     const actual: string[] = [];
     for await (const batch of readLines(file)) for (const l of batch) actual.push(l.text);
     expect(actual).toEqual(expected);
+  });
+
+  it('stacked operators stay within the mutant budget (a 1 MiB value duplicated 5,000 times is past the string limit)', () => {
+    // One pair with a 1 MiB value, as `huge-value` makes it; `dup-kv` repeats it 1,000 or
+    // 5,000 times for some seeds. Without the budget that is a RangeError (Invalid string length).
+    const line = 'a=' + 'x'.repeat(1 << 20);
+    let clamped = 0;
+    for (let seed = 1; seed <= 40; seed++) {
+      const { mutant } = mutateLine(new Rand(seed), line, ctx, ['dup-kv', 'dup-kv']);
+      expect(mutant.length).toBeLessThanOrEqual(MAX_MUTANT_CHARS);
+      if (mutant.length === MAX_MUTANT_CHARS) clamped++;
+    }
+    expect(clamped).toBeGreaterThan(0);
+  });
+
+  it('an over-long mutant is cut to the reader cap exactly as the line reader cuts it', async () => {
+    const cap = lineCapBytes(ctx.lineCap);
+    const long = [Buffer.from('CEF:0|' + 'é'.repeat(cap) + '\n' + 'short tail', 'utf8'), Buffer.concat([Buffer.from('x'.repeat(cap - 1)), Buffer.from([0xe2, 0x82, 0xac, 0x41])])];
+    const file = join(dir, 'long.log');
+    writeFileSync(file, Buffer.concat(long.flatMap((m) => [m, Buffer.from('\n')])));
+    const expected = long.flatMap((m) => asReadLines(m, cap));
+    const actual: string[] = [];
+    for await (const batch of readLines(file, 0, undefined, { maxLineBytes: cap })) for (const l of batch) actual.push(l.text);
+    expect(actual).toEqual(expected);
+    expect(program.parse(expected[0]!)).toMatchObject({ ok: false, reason: 'line-too-long' });
   });
 });
 
