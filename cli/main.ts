@@ -11,6 +11,7 @@ import type { ValidateOptions } from './validate-cmd.ts';
 import type { TestFormat } from './test-cmd.ts';
 import type { ExplainFormat } from './explain-cmd.ts';
 import type { ServeCliOptions } from './serve-cmd.ts';
+import type { PublishCliOptions } from './scale-cmd.ts';
 import { versionText } from './version.ts';
 import { configDir } from '../runtime/trust.ts';
 import { withTrustOptions, type TrustCliOptions } from './trust-options.ts';
@@ -145,7 +146,22 @@ async function main(argv: string[]): Promise<number> {
     .option('--year <yyyy>', 'year for RFC 3164 headers before the first dated event (a new state only)')
     .option('--watch-bundle <seconds>', 'look for a new bundle in --bundle this often (SIGHUP reloads at once)', positiveNumber, 2)
     .option('--no-watch-bundle', 'reload the bundle only on SIGHUP')
+    .option('--role <stage>', 'scale-out: run one worker of the parse, models or users stage over NATS JetStream (--nats) instead of a receiver; see docs/scale-out.md')
+    .option('--partition <i/n>', 'with --role: this worker is partition i of the stage\'s n (from 0)')
+    .option('--stages <counts>', 'with --role: worker count of every stage, e.g. parse=2,models=2,users=2 (the same on every worker)')
+    .option('--nats-prefix <token>', 'with --role: subject prefix on the server (default uebac; --nats-stream names the stream, default UEBAC)')
+    .option('--scale-dir <dir>', 'with --role: worker state in DIR/state, users records in DIR/records/users-<i>/ (--out overrides the records directory)', '.uebac/scale')
+    .option('--checkpoint-events <n>', 'with --role: checkpoint every N events (raw messages for parse)', positiveInt)
     , true).action(async (o: ServeCliOptions) => { code = await (await import('./serve-cmd.ts')).serveCommand(o); });
+
+  program.command('publish').description('put log files on a scale-out JetStream bus (uebac.raw) for `serve --role parse` workers; --end marks the end of input')
+    .argument('[files...]', 'log files (- for stdin, .gz accepted)')
+    .requiredOption('--nats <url>', 'NATS server, e.g. nats://127.0.0.1:4222')
+    .option('--nats-stream <name>', 'the bus stream (created when missing)', 'UEBAC')
+    .option('--nats-prefix <token>', 'subject prefix on the server', 'uebac')
+    .option('--lines-per-message <n>', 'lines per raw message', positiveInt, 100)
+    .option('--end', 'publish the end-of-input message after the files: workers close open sessions, write their last records and exit')
+    .action(async (files: string[], o: PublishCliOptions) => { code = await (await import('./scale-cmd.ts')).publishCommand(files, o); });
 
   program.command('test').description('run content tests: parser samples and stateful rule tests')
     .argument('[dir]', 'content directory', 'content')

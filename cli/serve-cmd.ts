@@ -32,6 +32,13 @@ export interface ServeCliOptions extends TrustCliOptions {
   natsAlerts?: string;
   year?: string;
   watchBundle: number | false;
+  /** scale-out: run one worker of a stage instead (cli/scale-cmd.ts) */
+  role?: string;
+  partition?: string;
+  stages?: string;
+  natsPrefix?: string;
+  scaleDir: string;
+  checkpointEvents?: number;
 }
 
 function endpoints(list: string[], what: string): Endpoint[] {
@@ -74,7 +81,25 @@ export function serveOptions(o: ServeCliOptions): ServeOptions {
   };
 }
 
+/** Options of the single-process receiver that a scale-out worker does not take. */
+function notWithRole(o: ServeCliOptions): string[] {
+  const given: string[] = [];
+  if (o.tcp.length) given.push('--tcp');
+  if (o.udp.length) given.push('--udp');
+  if (o.follow.length) given.push('--follow');
+  if (o.natsSubject) given.push('--nats-subject');
+  if (o.natsAlerts) given.push('--nats-alerts');
+  if (o.tlsCert) given.push('--tls-cert');
+  return given;
+}
+
 export async function serveCommand(o: ServeCliOptions): Promise<number> {
+  if (o.role !== undefined) {
+    const extra = notWithRole(o);
+    if (extra.length) throw new UsageError(`${extra.join(', ')}: not with --role (a scale-out worker reads the bus; feed it with \`uebac publish\`)`);
+    return (await import('./scale-cmd.ts')).roleCommand(o as ServeCliOptions & { role: string });
+  }
+  if (o.partition || o.stages) throw new UsageError('--partition and --stages go with --role parse|models|users');
   const runtime = new ServeRuntime(serveOptions(o));
   await runtime.start();
   process.stderr.write('uebac serve: ready\n');

@@ -52,6 +52,8 @@ export interface IR {
   rules: IRRule[];
   /** per event type: rule indexes in evaluation (dependency) order */
   ruleOrder: number[][];
+  /** per event type: the names of the fields a run reads, sorted (demand analysis) */
+  runRead: string[][];
   /** per event type: indexes of the derived fields a run reads (demand analysis) */
   runDerived: number[][];
   tests: Array<Item<TestDoc>>;

@@ -18,6 +18,7 @@ export function analyseDemand(unit: Unit, _session: Session): void {
     p.runFields = run.fields;
     p.runKeys = run.keys;
   }
+  unit.ir.runRead = read.map((names) => [...names].sort());
   unit.ir.runDerived = unit.ir.eventTypes.map((et, i) => et.derived.flatMap((d, j) => (read[i]!.has(d.name) ? [j] : [])));
 }
 
@@ -86,11 +87,21 @@ function fieldsRead(ir: IR): Array<Set<string>> {
 /**
  * The parser's field expressions (indexes into p.fields) a run needs, and the raw keys they,
  * the `when` conditions and the time read, sorted. A field is needed when an event type the
- * parser builds reads its final definition, or a needed field or condition reads it; a name
- * in an expression means the latest earlier definition, else the raw key (as the emitter reads it).
+ * parser builds reads its final definition, or a needed field or condition reads it.
  */
 function runPlan(p: IRParser, ir: IR, read: ReadonlyArray<ReadonlySet<string>>): { fields: number[]; keys: string[] } {
   const keys = new Set<string>(p.timeFrom);
+  const fields = fieldsFeeding(p, true, p.events.flatMap((e) => ir.eventTypes[e.eventType]!.fields.filter((f) => read[e.eventType]!.has(f.name)).map((f) => f.name)), keys);
+  return { fields: [...fields].sort((a, b) => a - b), keys: [...keys].sort() };
+}
+
+/**
+ * The field expressions of `p` that the values of `names` (as the event sees them: their final
+ * definitions) and, with `when`, the event conditions need, directly or through other fields.
+ * A name in an expression means the latest earlier definition, else the raw key (as the
+ * emitter and the interpreter resolve it); the raw keys met are added to `keys`.
+ */
+export function fieldsFeeding(p: IRParser, when: boolean, names: Iterable<string>, keys: Set<string> = new Set()): Set<number> {
   const keep = new Set<number>();
   /** The definition of `name` a reader at field index `before` sees (-1: a raw key). */
   const definition = (name: string, before: number): number => {
@@ -98,22 +109,20 @@ function runPlan(p: IRParser, ir: IR, read: ReadonlyArray<ReadonlySet<string>>):
     return -1;
   };
   const pending: number[] = [];
-  const need = (name: string, before: number) => {
+  const need = (name: string, before: number, rawToo: boolean) => {
     const i = definition(name, before);
-    if (i < 0) keys.add(name);
+    if (i < 0) { if (rawToo) keys.add(name); }
     else if (!keep.has(i)) { keep.add(i); pending.push(i); }
   };
   const readAt = (ast: Expr, before: number) => walk(ast, (n) => {
-    if (n.kind === 'ident') need(n.name, before);
+    if (n.kind === 'ident') need(n.name, before, true);
     const key = rawCallKey(n);
     if (key !== null) keys.add(key);
   });
   const end = p.fields.length;
-  for (const e of p.events) {
-    if (e.when) readAt(e.when, end);
-    const et = ir.eventTypes[e.eventType]!;
-    for (const f of et.fields) if (read[e.eventType]!.has(f.name) && definition(f.name, end) >= 0) need(f.name, end);
-  }
+  if (when) for (const e of p.events) if (e.when) readAt(e.when, end);
+  // A name the parser does not define is null in the event (no raw key behind it).
+  for (const name of names) need(name, end, false);
   while (pending.length > 0) { const i = pending.pop()!; readAt(p.fields[i]!.ast, i); }
-  return { fields: [...keep].sort((a, b) => a - b), keys: [...keys].sort() };
+  return keep;
 }

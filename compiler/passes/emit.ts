@@ -12,6 +12,7 @@ import { MODEL_STATS } from '../expr/check.ts';
 import { asBool, emitExpr, type ExprEmitContext } from '../expr/emit.ts';
 import { code, comment, join as joinCode, json, lines, num, prop, regex, str, type Code } from '../emit/code.ts';
 import { Scope } from '../emit/scope.ts';
+import { fieldsFeeding } from './demand.ts';
 import { walkDep } from './resolve-references.ts';
 
 /** The uebac install root (holds runtime/): found from this module, bundled into build/ or not. */
@@ -299,12 +300,11 @@ ${lines(fns.map((f) => code`${f},`), '    ')}
  * fields of the event null.
  */
 function emitParser(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitContext): Code {
-  const all = p.fields.map((_, i) => i);
   const lean = p.runFields.length < p.fields.length || p.runKeys.length < p.rawKeys.length;
   const run = lean ? code`
   runKeys: ${json(p.runKeys)},
   buildRun(r, out) {
-${lines(emitBuilder(ir, p, local.child(), base, new Set(p.runFields), p.runKeys), '    ')}
+${lines(emitBuilder(ir, p, local.child(), base, p.runKeys, (et) => new Set(ir.runRead[et])), '    ')}
   },` : code``;
   return code`{
   id: ${str(p.id)},
@@ -314,20 +314,28 @@ ${lines(emitBuilder(ir, p, local.child(), base, new Set(p.runFields), p.runKeys)
   rawKeys: ${json(p.rawKeys)},
   timeFrom: ${json(p.timeFrom)}, timeFormats: ${json(p.timeFormats)},
   build(r, out) {
-${lines(emitBuilder(ir, p, local.child(), base, new Set(all), p.rawKeys), '    ')}
+${lines(emitBuilder(ir, p, local.child(), base, p.rawKeys, (et) => new Set(ir.eventTypes[et]!.fields.map((f) => f.name))), '    ')}
   },${run}
 }`;
 }
 
 /**
- * A builder's body: raw values (`r[i]` is raw key i of `keys`) read once into locals, each
- * kept output field computed once into a local (later fields and event conditions read the
- * local, as they read the mapped value before), a call repeated within the builder (a URL
- * host, a context look-up, a regex capture) memoised on first use, then the event written
+ * A builder's body: raw values (`r[i]` is raw key i of `keys`) read once into locals; the
+ * fields the event conditions need computed first, then, inside the branch of the event type
+ * chosen, the fields that type reads (`reads(et)`: its catalog fields, or on the run path the
+ * ones something downstream reads), each once into a local (later fields and conditions read
+ * the local, as they read the mapped value before); a call repeated within the builder (a URL
+ * host, a context look-up, a regex capture) memoised on first use; then the event written
  * directly as an object literal with every field coerced to its catalog type (a field not
- * kept is null). Returns the event type index, or -1.
+ * computed is null). Returns the event type index, or -1.
  */
-function emitBuilder(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitContext, keep: ReadonlySet<number>, keys: readonly string[]): Code[] {
+function emitBuilder(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitContext, keys: readonly string[], reads: (eventType: number) => ReadonlySet<string>): Code[] {
+  const shared = fieldsFeeding(p, true, []);
+  const branch = p.events.map((e) => {
+    const read = reads(e.eventType);
+    return fieldsFeeding(p, false, ir.eventTypes[e.eventType]!.fields.map((f) => f.name).filter((n) => read.has(n)));
+  });
+  const keep = new Set([...shared, ...branch.flatMap((b) => [...b])]);
   const raw = new Map<string, Code>();
   /** output field → the local holding its latest value (fields defined so far) */
   const outputs = new Map<string, Code>();
@@ -376,22 +384,24 @@ function emitBuilder(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitC
       return code`(${m} ??= ${c})`;
     },
   };
-  const assigns: Code[] = [];
+  const assignOf = new Map<number, Code>();
   const conds = new Map<(typeof p.events)[number], Code>();
-  walkAll(memoising, (i, c) => assigns.push(code`const ${fieldLocals[i]!} = ${c};`), (c, e) => conds.set(e, c));
-  const finalLocal = (name: string): Code | undefined => {
-    // the latest definition of a field is the one the event keeps (null when it is not kept)
+  walkAll(memoising, (i, c) => assignOf.set(i, code`const ${fieldLocals[i]!} = ${c};`), (c, e) => conds.set(e, c));
+  const assigns = [...shared].sort((a, b) => a - b).map((i) => assignOf.get(i)!);
+  const finalLocal = (name: string, computed: ReadonlySet<number>): Code | undefined => {
+    // the latest definition of a field is the one the event keeps (null when it is not computed)
     let last: number | undefined;
     p.fields.forEach((f, i) => { if (f.name === name) last = i; });
-    return last === undefined || !keep.has(last) ? undefined : fieldLocals[last];
+    return last === undefined || !computed.has(last) ? undefined : fieldLocals[last];
   };
   const COERCE: Record<string, Code> = { string: code`coerceString`, ip: code`coerceString`, number: code`coerceNumber`, time: code`coerceNumber`, boolean: code`coerceBoolean`, list: code`coerceList` };
-  const eventLiteral = (etIndex: number): Code => {
+  const eventLiteral = (etIndex: number, computed: ReadonlySet<number>): Code => {
     const et = ir.eventTypes[etIndex]!;
+    const read = reads(etIndex);
     const props = [
       code`event_type: ${str(et.name)}`, code`time: 0`, code`time_source: null`,
       ...et.fields.map((f) => {
-        const v = finalLocal(f.name);
+        const v = read.has(f.name) ? finalLocal(f.name, computed) : undefined;
         return code`${propKey(f.name)}: ${v ? code`${COERCE[f.type] ?? code`coerceString`}(${v})` : code`null`}`;
       }),
       ...et.derived.map((d) => code`${propKey(d.name)}: null`),
@@ -400,11 +410,19 @@ function emitBuilder(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitC
   };
   const builders: Code[] = [];
   let exhaustive = false;
-  for (const e of p.events) {
-    const build = code`{ out.event = ${eventLiteral(e.eventType)}; return ${num(e.eventType)}; } ${comment(ir.eventTypes[e.eventType]!.name)}`;
-    if (e.when === null) { builders.push(build); exhaustive = true; break; }
+  p.events.forEach((e, b) => {
+    if (exhaustive) return;
+    const own = [...branch[b]!].filter((i) => !shared.has(i)).sort((x, y) => x - y);
+    const computed = new Set([...shared, ...own]);
+    const literal = code`out.event = ${eventLiteral(e.eventType, computed)}; return ${num(e.eventType)};`;
+    const build = own.length === 0
+      ? code`{ ${literal} } ${comment(ir.eventTypes[e.eventType]!.name)}`
+      : code`{ ${comment(ir.eventTypes[e.eventType]!.name)}
+${lines([...own.map((i) => assignOf.get(i)!), literal], '  ')}
+}`;
+    if (e.when === null) { builders.push(build); exhaustive = true; return; }
     builders.push(code`if (${conds.get(e)!}) ${build}`);
-  }
+  });
   if (!exhaustive) builders.push(code`return -1;`);
   // The dispatcher hands over the values of `keys` in that order (demand analysis lists
   // every key read here), so each read is an array index; the comment names the key.
@@ -413,9 +431,9 @@ function emitBuilder(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitC
     if (i < 0) throw new Error(`parser ${p.id}: raw key ${JSON.stringify(key)} missing from its demand list`);
     return i;
   };
-  const reads = [...raw].map(([key, v]) => code`const ${v} = r[${num(slot(key))}] ?? null; ${comment(key)}`);
+  const rawReads = [...raw].map(([key, v]) => code`const ${v} = r[${num(slot(key))}] ?? null; ${comment(key)}`);
   const memoDecl = memo.size > 0 ? [code`let ${[...memo.values()]};`] : [];
-  return [...reads, ...memoDecl, ...assigns, ...builders];
+  return [...rawReads, ...memoDecl, ...assigns, ...builders];
 }
 
 /** An object-literal key: a quoted string (a computed key for `__proto__`, which a plain key would not define). */

@@ -145,13 +145,16 @@ interface Pending {
 }
 
 /**
- * Publishes in call order. `queue` holds every message not yet confirmed, oldest first. While
- * healthy, up to `publishWindow` are in flight. A failure or a disconnect ends the round:
- * nothing is sent until the connection is up and the oldest unconfirmed message is stored on
- * its own; then a new round sends the rest again, in order, and what follows.
+ * Publishes in call order. `queue` (from `head`) holds every message not yet confirmed, oldest
+ * first; `next` is the first one not sent in the current round. While healthy, up to
+ * `publishWindow` are in flight. A failure or a disconnect ends the round: nothing is sent
+ * until the connection is up and the oldest unconfirmed message is stored on its own; then a
+ * new round sends the rest again, in order, and what follows.
  */
 class OrderedPublisher {
   private queue: Pending[] = [];
+  private head = 0;
+  private next = 0;
   /** requests of the current round not answered yet */
   private inFlight = 0;
   private round = 0;
@@ -172,6 +175,10 @@ class OrderedPublisher {
     })();
   }
 
+  private get waiting(): number {
+    return this.queue.length - this.head;
+  }
+
   publish(subject: string, data: Uint8Array, id: string): Promise<void> {
     return new Promise<void>((resolve) => {
       this.queue.push({ subject, data, id, round: -1, stored: false, seq: 0, resolve });
@@ -181,7 +188,7 @@ class OrderedPublisher {
 
   /** Resolves once every publish so far is stored. */
   drain(): Promise<void> {
-    return this.queue.length === 0 ? Promise.resolve() : new Promise((r) => this.idle.push(r));
+    return this.waiting === 0 ? Promise.resolve() : new Promise((r) => this.idle.push(r));
   }
 
   stop(): void {
@@ -191,6 +198,7 @@ class OrderedPublisher {
   private nextRound(): void {
     this.round++;
     this.inFlight = 0;
+    this.next = this.head;
   }
 
   private send(p: Pending, timeout: number): Promise<void> {
@@ -208,9 +216,8 @@ class OrderedPublisher {
     p.stored = true;
     p.seq = seq;
     // Confirmed messages leave the queue from the front, in call order: that is where order is checked.
-    let n = 0;
-    while (n < this.queue.length && this.queue[n]!.stored) {
-      const q = this.queue[n++]!;
+    while (this.head < this.queue.length && this.queue[this.head]!.stored) {
+      const q = this.queue[this.head++]!;
       if (q.seq && q.seq < this.lastSeq) {
         this.misordered++;
         this.o.log(`publish ${q.id} on ${q.subject} was stored at ${q.seq}, before an earlier publish (${this.lastSeq})`);
@@ -218,8 +225,12 @@ class OrderedPublisher {
       this.lastSeq = Math.max(this.lastSeq, q.seq);
       q.resolve();
     }
-    if (n) this.queue.splice(0, n);
-    if (this.queue.length === 0) for (const r of this.idle.splice(0)) r();
+    if (this.head > 1024 && this.head * 2 > this.queue.length) {
+      this.queue = this.queue.slice(this.head);
+      this.next = Math.max(0, this.next - this.head);
+      this.head = 0;
+    }
+    if (this.waiting === 0) for (const r of this.idle.splice(0)) r();
     this.pump();
   }
 
@@ -234,9 +245,10 @@ class OrderedPublisher {
   private pump(): void {
     if (this.stopped) return;
     if (!this.healthy) { void this.probe(); return; }
-    for (const p of this.queue) {
-      if (this.inFlight >= this.o.publishWindow) break;
-      if (p.round !== this.round && !p.stored) void this.send(p, 5000).catch(() => {});
+    if (this.next < this.head) this.next = this.head;
+    while (this.next < this.queue.length && this.inFlight < this.o.publishWindow) {
+      const p = this.queue[this.next++]!;
+      if (!p.stored) void this.send(p, 5000).catch(() => {});
     }
   }
 
@@ -247,7 +259,7 @@ class OrderedPublisher {
     try {
       while (!this.stopped && !this.healthy) {
         if (!this.connected) { await sleep(100); continue; }
-        const p = this.queue[0];
+        const p = this.queue[this.head];
         if (!p) { this.healthy = true; break; }
         try {
           this.nextRound();
