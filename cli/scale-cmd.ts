@@ -3,7 +3,7 @@
 // `uebac publish`: log files onto the bus's raw subject, then (with --end) the end of input.
 import { join, resolve } from 'node:path';
 import { loadTrustedBundle } from '../runtime/bundle.ts';
-import { readLines } from '../runtime/lines.ts';
+import { lineCapBytes, readLines } from '../runtime/lines.ts';
 import { NatsBus, NATS_BUS_DEFAULTS } from '../runtime/scale/nats-bus.ts';
 import { publishEnd, publishRaw } from '../runtime/scale/messages.ts';
 import { startWorker, type Role } from '../runtime/scale/roles.ts';
@@ -115,6 +115,8 @@ export async function roleCommand(o: RoleCliOptions): Promise<number> {
   }
 }
 
+const MAX_MESSAGE_BYTES = 512 * 1024;
+
 export interface PublishCliOptions {
   nats: string;
   natsStream?: string;
@@ -136,6 +138,7 @@ export async function publishCommand(files: string[], o: PublishCliOptions): Pro
   try {
     for (const file of files) {
       let batch: string[] = [];
+      let bytes = 0;
       let first = 1, n = 0;
       const inFlight: Array<Promise<void>> = [];
       const flush = async () => {
@@ -145,12 +148,18 @@ export async function publishCommand(files: string[], o: PublishCliOptions): Pro
         inFlight.push(publishRaw(bus, `raw:${file}:${first}`, text, { file, line: first }));
         messages++;
         batch = [];
+        bytes = 0;
         first = n + 1;
         if (inFlight.length >= 256) await Promise.all(inFlight.splice(0));
       };
-      for await (const chunk of readLines(file)) {
+      // The line cap of `uebac run` (a longer line is cut there too, and rejected as too long by the parser).
+      for await (const chunk of readLines(file, 0, undefined, { maxLineBytes: lineCapBytes(65536) })) {
         for (const l of chunk) {
+          // A message stays well under NATS's default 1 MiB payload limit (JSON escapes included).
+          const size = Buffer.byteLength(JSON.stringify(l.text));
+          if (batch.length && bytes + size > MAX_MESSAGE_BYTES) await flush();
           batch.push(l.text);
+          bytes += size;
           n++;
           if (batch.length >= o.linesPerMessage) await flush();
         }

@@ -3,7 +3,7 @@
 // few parsers that can accept it. Regex-format parsers are prefiltered by literal
 // substrings. First match wins; priorities are explicit in content.
 import { CefKeyPlan, readCefHeader, scanCefDictionary, scanCefSlots } from './formats/cef.ts';
-import { parseLeef } from './formats/leef.ts';
+import { parseAttributes, readLeefHeader, scanLeefSlots } from './formats/leef.ts';
 import { locateSyslogPayload } from './formats/syslog.ts';
 import type { ParseOutcome } from './program.ts';
 
@@ -142,13 +142,18 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
   const hasVendor = (table: Map<string, Bucket>, vendor: string, product: string) =>
     table.has(`${vendor}|${product}`) || table.has(`${vendor}|*`) || table.has(`*|${product}`);
 
-  const contained = (r: ParserRoute, line: string) => r.contains.every((c) => line.includes(c));
+  const contained = (r: ParserRoute, line: string) => {
+    const needles = r.contains;
+    for (let i = 0; i < needles.length; i++) if (!line.includes(needles[i]!)) return false;
+    return true;
+  };
 
   const slots = new Map<ParserRoute, Slots>();
-  for (const r of routes) if (r.format === 'cef' && r.keys !== null) slots.set(r, slotsOf(r.keys));
+  for (const r of routes) if (r.format !== 'regex' && r.keys !== null) slots.set(r, slotsOf(r.keys));
   const noKeys = slotsOf([]);
   const max = opts.maxFieldLength;
   const header: string[] = [];
+  const leefHeader: string[] = [];
   /** Whether some parser selects the last structured line's vendor/product at all. */
   let knownSource = false;
 
@@ -197,19 +202,39 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
   };
 
   const leefLine = (line: string, at: number, headerTime: string | undefined): ParseOutcome | null => {
-    const parsed = parseLeef(line.slice(at), { maxFieldLength: max });
-    if (!parsed.ok) return { ok: false, reason: parsed.reason };
-    const rec = parsed.record;
-    const routed = routeFor(leef, rec.vendor, rec.product, rec.eventId);
+    const attrStart = readLeefHeader(line, max, leefHeader, at);
+    if (typeof attrStart === 'string') return { ok: false, reason: attrStart };
+    const vendor = leefHeader[1]!;
+    const product = leefHeader[2]!;
+    const eventId = leefHeader[4]!;
+    const delimiter = leefHeader[5]!;
+    const routed = routeFor(leef, vendor, product, eventId);
     knownSource = routed.known;
     for (const r of routed.list) {
       if (!contained(r, line)) continue;
-      const raw = rec.ext;
-      raw.hdr_vendor = rec.vendor;
-      raw.hdr_product = rec.product;
-      raw.hdr_signature = rec.eventId;
-      return r.run(r.keys === null ? [] : valuesOf(r.keys, raw), r.keys === null ? raw : null, line, headerTime);
+      const sl = slots.get(r);
+      if (sl === undefined) {
+        const raw: Record<string, string> = Object.create(null);
+        const failure = parseAttributes(line, attrStart, delimiter, raw, max);
+        if (failure) return { ok: false, reason: failure };
+        raw.hdr_vendor = vendor;
+        raw.hdr_product = product;
+        raw.hdr_signature = eventId;
+        return r.run([], raw, line, headerTime);
+      }
+      const values = sl.values;
+      values.fill(undefined);
+      const failure = scanLeefSlots(line, attrStart, delimiter, sl.plan, values, max);
+      if (failure) return { ok: false, reason: failure };
+      // LEEF has no name or severity in its header; the three it has win over attributes.
+      if (sl.vendor >= 0) values[sl.vendor] = vendor;
+      if (sl.product >= 0) values[sl.product] = product;
+      if (sl.signature >= 0) values[sl.signature] = eventId;
+      return r.run(values, null, line, headerTime);
     }
+    // No parser took it: malformed attributes are still the reason a line is rejected.
+    const failure = scanLeefSlots(line, attrStart, delimiter, noKeys.plan, noKeys.values, max);
+    if (failure) return { ok: false, reason: failure };
     return text.length === 0 ? { ok: false, reason: routed.known ? 'no-parser' : 'unknown-source' } : null;
   };
 

@@ -338,8 +338,13 @@ export class ModelStore {
 
   stats(modelIndex: number, scope: string, feature: Value, p: number, time: number): ModelStats {
     const model = this.models[modelIndex]!;
-    const inst = this.instances[modelIndex]!.get(scope);
-    if (inst) this.counters.agedBins += inst.age(Math.floor(time / DAY_MS), model.agingDays, model.type === 'numerical' ? model.binWidth : 0);
+    const map = this.instances[modelIndex]!;
+    const inst = map.get(scope);
+    if (inst) {
+      const agedDay = inst.agedDay;
+      this.counters.agedBins += inst.age(Math.floor(time / DAY_MS), model.agingDays, model.type === 'numerical' ? model.binWidth : 0);
+      if (inst.agedDay !== agedDay) map.changed(scope); // aging is state a checkpoint carries
+    }
     const n = inst?.n ?? 0;
     const c = inst?.bins.size ?? 0;
     const key = binKey(model, feature);

@@ -12,6 +12,19 @@ interface Node<K, V> {
   value: V;
   older: Node<K, V> | null;
   newer: Node<K, V> | null;
+  /** position in recency order: larger is newer (kept by incremental checkpoints) */
+  stamp: number;
+  /** in `changes` since the last drain */
+  changed: boolean;
+  /** deleted from the map (a later entry may have the same key) */
+  removed: boolean;
+}
+
+/** What changed since the last checkpoint, as `drainChanges` reports it. */
+export interface ChangeSink<K, V> {
+  /** a key that was deleted (it may have been added again: `put` follows) */
+  deleted(key: K): void;
+  put(key: K, value: V, stamp: number): void;
 }
 
 /**
@@ -24,6 +37,9 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
   private readonly index = new Map<K, Node<K, V>>();
   private oldestNode: Node<K, V> | null = null;
   private newestNode: Node<K, V> | null = null;
+  private clock = 0;
+  /** nodes changed, added or deleted since the last drain; null while changes are not tracked */
+  private changes: Array<Node<K, V>> | null = null;
 
   get size(): number {
     return this.index.size;
@@ -41,8 +57,12 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
   /** Set a value; a new key becomes the newest entry, an existing one keeps its place. */
   set(key: K, value: V): this {
     const n = this.index.get(key);
-    if (n !== undefined) n.value = value;
-    else this.append(key, value);
+    if (n !== undefined) {
+      n.value = value;
+      this.mark(n);
+    } else {
+      this.append(key, value);
+    }
     return this;
   }
 
@@ -71,12 +91,87 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
     if (n === undefined) return false;
     this.index.delete(key);
     this.unlink(n);
+    n.removed = true;
+    this.mark(n);
     return true;
   }
 
   clear(): void {
+    for (const n of this.index.values()) {
+      n.removed = true;
+      this.mark(n);
+    }
     this.index.clear();
     this.oldestNode = this.newestNode = null;
+  }
+
+  /** `get` for a caller that may change the value in place: counts the entry as changed. */
+  protected getToChange(key: K): V | undefined {
+    const n = this.index.get(key);
+    if (n === undefined) return undefined;
+    this.mark(n);
+    return n.value;
+  }
+
+  /** Record that an entry's value changed in place (its owner mutated it after `get`). */
+  changed(key: K): void {
+    const n = this.index.get(key);
+    if (n !== undefined) this.mark(n);
+  }
+
+  // ---- incremental checkpoints --------------------------------------------------------------
+
+  /**
+   * Start tracking changes from now (every entry was just written, or loaded, in full). Until
+   * this is called nothing is tracked, so a map that is never checkpointed pays nothing.
+   */
+  trackChanges(): void {
+    if (this.changes !== null) for (const n of this.changes) n.changed = false;
+    this.changes = [];
+  }
+
+  get tracking(): boolean {
+    return this.changes !== null;
+  }
+
+  /** Entries changed since the last drain (deleted ones included): an upper bound on what `drainChanges` reports. */
+  get changeCount(): number {
+    return this.changes === null ? 0 : this.changes.length;
+  }
+
+  /**
+   * Report what changed since tracking started or the last drain (every deletion first, then
+   * the entries as they are now, with their recency stamps), and start over.
+   */
+  drainChanges(sink: ChangeSink<K, V>): void {
+    const changes = this.changes;
+    if (changes === null) throw new Error('changes are not tracked');
+    for (const n of changes) if (n.removed) sink.deleted(n.key);
+    for (const n of changes) {
+      n.changed = false;
+      if (!n.removed) sink.put(n.key, n.value, n.stamp);
+    }
+    this.changes = [];
+  }
+
+  /** Every entry with its recency stamp, oldest first (what a full checkpoint writes). */
+  forEachStamped(fn: (key: K, value: V, stamp: number) => void): void {
+    for (let n = this.oldestNode; n !== null;) {
+      const next = n.newer;
+      fn(n.key, n.value, n.stamp);
+      n = next;
+    }
+  }
+
+  /**
+   * Give the entries, oldest first, the stamps they had when checkpointed, so later changes
+   * are ordered against the entries a checkpoint still holds. `stamps` ascends.
+   */
+  restoreStamps(stamps: readonly number[]): void {
+    if (stamps.length !== this.index.size) throw new Error(`${stamps.length} stamps for ${this.index.size} entries`);
+    let i = 0;
+    for (let n = this.oldestNode; n !== null; n = n.newer) n.stamp = stamps[i++]!;
+    if (stamps.length > 0) this.clock = Math.max(this.clock, stamps[stamps.length - 1]!);
   }
 
   /** The least recently touched entry's key, or undefined when empty. */
@@ -95,6 +190,8 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
     if (n === null) return undefined;
     this.index.delete(n.key);
     this.unlink(n);
+    n.removed = true;
+    this.mark(n);
     return n.value;
   }
 
@@ -142,16 +239,26 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
     return this.entries();
   }
 
+  private mark(n: Node<K, V>): void {
+    if (this.changes !== null && !n.changed) {
+      n.changed = true;
+      this.changes.push(n);
+    }
+  }
+
   private append(key: K, value: V): void {
-    const n: Node<K, V> = { key, value, older: this.newestNode, newer: null };
+    const n: Node<K, V> = { key, value, older: this.newestNode, newer: null, stamp: ++this.clock, changed: false, removed: false };
     if (this.newestNode === null) this.oldestNode = n;
     else this.newestNode.newer = n;
     this.newestNode = n;
     this.index.set(key, n);
+    this.mark(n);
   }
 
   private moveToNewest(n: Node<K, V>): void {
+    this.mark(n);
     if (n === this.newestNode) return;
+    n.stamp = ++this.clock;
     this.unlink(n);
     n.older = this.newestNode;
     n.newer = null;

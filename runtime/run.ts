@@ -12,7 +12,7 @@ import { openOutput, type Output } from './output.ts';
 import type { Event, ParseOutcome, Program } from './program.ts';
 import { TimeLookahead, type HoldLimits } from './time-lookahead.ts';
 import { GuardedParse, type TimeGuard } from './time-guard.ts';
-import { restore, snapshot, StateStore, type Position } from './state.ts';
+import { checkpointState, restore, StateStore, type Position } from './state.ts';
 
 export interface RunOptions {
   inputs: string[];
@@ -251,7 +251,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     position.consumed = consumed;
     if (hash) position.sha256 = hash.copy().digest('hex');
     const timeGuard = { held: guard.pending.map(({ r, at }) => [at.file, at.line, at.repaired ?? null, at.text, r.event.time]), clock: guardedParse.clock };
-    store.save({ bundleHash: opts.bundleHash, position, summary, state: { ...(snapshot(engine) as object), pendingReasons: [...pendingReasons], timeAnchor: anchor, timeGuard } });
+    store.save({ bundleHash: opts.bundleHash, position, summary, state: checkpointState(engine, { pendingReasons: [...pendingReasons], timeAnchor: anchor, timeGuard }) });
     sinceCheckpoint = 0;
     lastCheckpoint = Date.now();
   };

@@ -1,12 +1,20 @@
 // Crash-safe state: the engine's working state lives in memory and is checkpointed to
 // SQLite (WAL) in one transaction together with the input position and output offset, so
 // a killed run resumes with no event lost and none counted twice.
+//
+// The keyed stores (sessions, sequences, per-user history, model instances, seen-anywhere
+// sets: runtime/stores/) are checkpointed incrementally: each checkpoint appends, as one
+// generation of `keyed_rows`, only the entries changed or deleted since the last one, so its
+// cost follows the changes, not the size of the state. When the generations hold more than
+// twice the live entries, a checkpoint writes every entry once instead (one generation), so
+// the file and its load time stay proportional to the state.
 import Database from 'better-sqlite3';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import type { Engine } from './engine.ts';
 import type { EvictionCounts } from './evictions.ts';
 import type { ConsumedInput } from './inputs.ts';
-import { restoreStores, snapshotStores } from './stores/engine-state.ts';
+import { keyedStores, restoreStores, snapshotStores } from './stores/engine-state.ts';
+import { keyOfEntry, type KeyedStore } from './stores/store.ts';
 
 export interface Position {
   /** index into the list of input files */
@@ -44,8 +52,37 @@ export function snapshot(engine: Engine): Json {
   return snapshotStores(engine);
 }
 
+const ENGINE = Symbol('engine');
+
+/**
+ * What `StateStore.save` checkpoints for an engine: its stores (keyed ones incrementally)
+ * and `extra` fields saved whole beside them. `load` gives back the same shape as `snapshot`
+ * with the extra fields.
+ */
+export function checkpointState(engine: Engine, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { ...extra, [ENGINE]: engine };
+}
+
+function engineOf(state: unknown): Engine | undefined {
+  return state && typeof state === 'object' ? (state as { [ENGINE]?: Engine })[ENGINE] : undefined;
+}
+
+/** Which store generation an engine's tracked changes are relative to. */
+interface Sync { store: StateStore; gen: number }
+/** engine → the checkpoint its keyed stores' changes are counted from */
+const synced = new WeakMap<Engine, Sync>();
+/** a state `load` returned → its store, generation and each keyed store's recency stamps */
+const loaded = new WeakMap<object, Sync & { stamps: Map<string, number[]> }>();
+
 export function restore(engine: Engine, j: Record<string, unknown>): void {
   restoreStores(engine, j);
+  const from = loaded.get(j);
+  if (!from) return; // a snapshot from elsewhere (or migrated): the next checkpoint writes every entry
+  for (const s of keyedStores(engine)) {
+    s.map.restoreStamps(from.stamps.get(s.name) ?? []);
+    s.map.trackChanges();
+  }
+  synced.set(engine, { store: from.store, gen: from.gen });
 }
 
 /** A state file that cannot be used as it is: the message says why and what to do. */
@@ -101,6 +138,74 @@ function fromRows(skeleton: Json, part: (name: string) => Json[]): Json {
   return walk(skeleton);
 }
 
+// ---- keyed rows -------------------------------------------------------------------------------
+// A keyed row holds, for one store and generation, either deleted keys (`deletes` = 1: a JSON
+// list of keys) or entries (a JSON list of stamp, entry, stamp, entry, …; an entry names its
+// key: runtime/stores/store.ts). Within a generation deletions come first, so a key deleted
+// and added again between two checkpoints ends up present.
+
+/** The skeleton field standing for a keyed store's list, and the checkpoint's generation. */
+const KEYED = '$keyed';
+const KEYED_GEN = '$keyedGeneration';
+/** Generations may hold this many records beyond twice the live entries before a full write. */
+const MIN_LOG = 50_000;
+
+type InsertKeyed = Database.Statement<[string, number, number, number, string]>;
+
+/** One store's rows of one generation: deletions, then entries, up to CHUNK per row. */
+class RowWriter {
+  private items: string[] = [];
+  private deleting = false;
+  private seq = 0;
+  /** keys and entries written */
+  count = 0;
+  constructor(private readonly s: KeyedStore, private readonly gen: number, private readonly insert: InsertKeyed) {}
+  deleted(key: string): void {
+    this.deleting = true;
+    this.items.push(JSON.stringify(key));
+    this.count++;
+    if (this.items.length >= CHUNK) this.flush();
+  }
+  put(key: string, value: unknown, stamp: number): void {
+    if (this.deleting) {
+      this.flush();
+      this.deleting = false;
+    }
+    this.items.push(String(stamp), this.s.text(key, value));
+    this.count++;
+    if (this.items.length >= 2 * CHUNK) this.flush();
+  }
+  flush(): void {
+    if (this.items.length === 0) return;
+    this.insert.run(this.s.name, this.gen, this.seq++, this.deleting ? 1 : 0, '[' + this.items.join(',') + ']');
+    this.items = [];
+  }
+}
+
+function writeAll(s: KeyedStore, gen: number, insert: InsertKeyed): number {
+  const w = new RowWriter(s, gen, insert);
+  s.map.forEachStamped((key, value, stamp) => w.put(key, value, stamp));
+  w.flush();
+  return w.count;
+}
+
+function writeChanges(s: KeyedStore, gen: number, insert: InsertKeyed): number {
+  if (s.map.changeCount === 0) return 0;
+  const w = new RowWriter(s, gen, insert);
+  s.map.drainChanges(w);
+  w.flush();
+  return w.count;
+}
+
+/** Put the assembled lists where the skeleton's markers stand. */
+function replaceKeyed(state: Record<string, Json>, lists: Map<string, Json[]>): void {
+  const fill = (v: Json): Json => {
+    if (v && typeof v === 'object' && !Array.isArray(v) && typeof (v as Record<string, Json>)[KEYED] === 'string') return lists.get((v as Record<string, string>)[KEYED]!) ?? [];
+    return v;
+  };
+  for (const [k, v] of Object.entries(state)) state[k] = Array.isArray(v) ? v.map(fill) : fill(v);
+}
+
 const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
 
 /** The checks a checkpoint must pass before anything in it is trusted. */
@@ -131,6 +236,12 @@ const FRESH_HINT = 'start over with --fresh (or use another --state)';
 export class StateStore {
   private readonly db: Database.Database;
   private readonly lockPath: string;
+  /** generation of the keyed rows the file holds (0: none, the state is all in state_rows) */
+  private gen = 0;
+  /** entries and deletions the keyed rows hold over all generations */
+  private logEntries = 0;
+  /** bundle of the checkpoint last loaded or saved */
+  private savedHash: string | null = null;
 
   constructor(readonly path: string, opts: { fresh?: boolean } = {}) {
     this.lockPath = `${path}.lock`;
@@ -147,6 +258,9 @@ export class StateStore {
 
   load(): Checkpoint | null {
     let c: Checkpoint;
+    let stamps = new Map<string, number[]>();
+    let gen = 0;
+    let logEntries = 0;
     try {
       const row = this.db.prepare('SELECT bundle_hash, position, summary FROM checkpoint WHERE id = 1').get() as { bundle_hash: string; position: string; summary: string } | undefined;
       if (!row) return null;
@@ -154,31 +268,119 @@ export class StateStore {
       const rows = (name: string) => (part.all(name) as Array<{ data: string }>).flatMap((r) => JSON.parse(r.data) as Json[]);
       const skeleton = part.get('') as { data: string } | undefined;
       if (!skeleton) throw new StateError('the engine state rows are missing');
-      c = { bundleHash: row.bundle_hash, position: JSON.parse(row.position) as Position, summary: JSON.parse(row.summary), state: fromRows(JSON.parse(skeleton.data), rows) };
+      const state = fromRows(JSON.parse(skeleton.data), rows) as Record<string, Json>;
+      if (KEYED_GEN in state) {
+        gen = state[KEYED_GEN] as number;
+        delete state[KEYED_GEN];
+        const keyed = this.readKeyed(gen);
+        logEntries = keyed.records;
+        stamps = keyed.stamps;
+        replaceKeyed(state, keyed.lists);
+      }
+      c = { bundleHash: row.bundle_hash, position: JSON.parse(row.position) as Position, summary: JSON.parse(row.summary), state };
     } catch (e) {
       throw new StateError(`state file ${this.path} is damaged (${(e as Error).message}); ${FRESH_HINT}`);
     }
     const problem = validateCheckpoint(c);
     if (problem) throw new StateError(`state file ${this.path} is invalid: ${problem}; ${FRESH_HINT}`);
+    this.gen = gen;
+    this.logEntries = logEntries;
+    this.savedHash = c.bundleHash;
+    if (gen > 0) loaded.set(c.state as object, { store: this, gen, stamps });
     return c;
   }
 
+  /** Every keyed store's entries, replayed generation by generation, in recency order. */
+  private readKeyed(gen: number): { lists: Map<string, Json[]>; stamps: Map<string, number[]>; records: number } {
+    const byStore = new Map<string, Map<string, [number, Json]>>();
+    let records = 0;
+    for (const r of this.db.prepare('SELECT store, gen, deletes, data FROM keyed_rows ORDER BY store, gen, seq').iterate() as IterableIterator<{ store: string; gen: number; deletes: number; data: string }>) {
+      if (r.gen > gen) throw new StateError(`keyed rows of generation ${r.gen} follow checkpoint generation ${gen}`);
+      let entries = byStore.get(r.store);
+      if (!entries) byStore.set(r.store, (entries = new Map()));
+      const data = JSON.parse(r.data) as Json[];
+      if (r.deletes) {
+        for (const key of data) entries.delete(key as string);
+        records += data.length;
+        continue;
+      }
+      for (let i = 0; i < data.length; i += 2) {
+        const entry = data[i + 1];
+        const key = keyOfEntry(entry);
+        if (key === undefined || typeof data[i] !== 'number') throw new StateError(`an entry of ${r.store} (generation ${r.gen}) names no key or stamp`);
+        entries.set(key, [data[i] as number, entry]);
+      }
+      records += data.length / 2;
+    }
+    const lists = new Map<string, Json[]>();
+    const stamps = new Map<string, number[]>();
+    for (const [store, entries] of byStore) {
+      const sorted = [...entries.values()].sort((a, b) => a[0] - b[0]);
+      lists.set(store, sorted.map((e) => e[1]));
+      stamps.set(store, sorted.map((e) => e[0]));
+    }
+    return { lists, stamps, records };
+  }
+
   save(c: Checkpoint): void {
+    const engine = engineOf(c.state);
+    if (!engine) {
+      this.saveWhole(c);
+      return;
+    }
+    const stores = keyedStores(engine);
+    const live = stores.reduce((n, s) => n + s.map.size, 0);
+    const changes = stores.reduce((n, s) => n + s.map.changeCount, 0);
+    const sync = synced.get(engine);
+    const incremental = sync !== undefined && sync.store === this && sync.gen === this.gen && this.gen > 0 && this.savedHash === c.bundleHash &&
+      stores.every((s) => s.map.tracking) && this.logEntries + changes <= 2 * live + MIN_LOG;
+    const gen = incremental ? this.gen + 1 : 1;
+    const skeleton: Record<string, Json> = { ...snapshotStores(engine, (s) => ({ [KEYED]: s.name })), ...(c.state as object), [KEYED_GEN]: gen };
+    const rows = toRows(skeleton);
+    const insert = this.db.prepare('INSERT INTO state_rows (part, seq, data) VALUES (?, ?, ?)');
+    const insertKeyed = this.db.prepare('INSERT INTO keyed_rows (store, gen, seq, deletes, data) VALUES (?, ?, ?, ?, ?)');
+    let written = 0;
+    synced.delete(engine); // until this transaction commits, the engine's changes are relative to nothing
+    this.db.transaction(() => {
+      this.db.exec('DELETE FROM state_rows');
+      for (const r of rows) insert.run(...r);
+      if (!incremental) this.db.exec('DELETE FROM keyed_rows');
+      for (const s of stores) written += incremental ? writeChanges(s, gen, insertKeyed) : writeAll(s, gen, insertKeyed);
+      this.db.prepare('INSERT OR REPLACE INTO checkpoint (id, bundle_hash, position, summary) VALUES (1, ?, ?, ?)')
+        .run(c.bundleHash, JSON.stringify(c.position), JSON.stringify(c.summary));
+    })();
+    if (!incremental) for (const s of stores) s.map.trackChanges();
+    this.gen = gen;
+    this.logEntries = incremental ? this.logEntries + written : written;
+    this.savedHash = c.bundleHash;
+    synced.set(engine, { store: this, gen });
+  }
+
+  /** A checkpoint given as one JSON value (no engine): written whole. */
+  private saveWhole(c: Checkpoint): void {
     const rows = toRows(c.state);
     const insert = this.db.prepare('INSERT INTO state_rows (part, seq, data) VALUES (?, ?, ?)');
     this.db.transaction(() => {
       this.db.exec('DELETE FROM state_rows');
+      this.db.exec('DELETE FROM keyed_rows');
       for (const r of rows) insert.run(...r);
       this.db.prepare('INSERT OR REPLACE INTO checkpoint (id, bundle_hash, position, summary) VALUES (1, ?, ?, ?)')
         .run(c.bundleHash, JSON.stringify(c.position), JSON.stringify(c.summary));
     })();
+    this.gen = 0;
+    this.logEntries = 0;
+    this.savedHash = c.bundleHash;
   }
 
   clear(): void {
     this.db.transaction(() => {
       this.db.exec('DELETE FROM checkpoint');
       this.db.exec('DELETE FROM state_rows');
+      this.db.exec('DELETE FROM keyed_rows');
     })();
+    this.gen = 0;
+    this.logEntries = 0;
+    this.savedHash = null;
   }
 
   close(): void {
@@ -198,6 +400,14 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS checkpoint (
       seq INTEGER NOT NULL,
       data TEXT NOT NULL,
       PRIMARY KEY (part, seq)
+    );
+    CREATE TABLE IF NOT EXISTS keyed_rows (
+      store TEXT NOT NULL,
+      gen INTEGER NOT NULL,
+      seq INTEGER NOT NULL,
+      deletes INTEGER NOT NULL,
+      data TEXT NOT NULL,
+      PRIMARY KEY (store, gen, seq)
     )`;
 
 /**

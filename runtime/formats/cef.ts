@@ -466,6 +466,11 @@ export class CefKeyPlan {
     }
   }
 
+  /** The slot of the key `s[start, end)`, or -1. */
+  findAt(s: string, start: number, end: number): number {
+    return this.find(s, start, end, keyHash(s, start, end));
+  }
+
   /** The slot of a key given as a string, or -1. */
   slotOf(key: string): number {
     return this.bySlot.get(key) ?? -1;
@@ -595,8 +600,12 @@ function lastPairNamed(s: string, start: number, end: number, pairs: number): nu
   return -1;
 }
 
+/** Decodes the values label folding reads (out of line order, so with its own cursors). */
+const FOLD_DECODER = new ValueDecoder('', true);
+
 function pairValue(s: string, j: number): string {
-  return new ValueDecoder(s, true).decode(PAIRS[4 * j + 1]! + 1, PAIRS[4 * j + 2]!);
+  FOLD_DECODER.reset(s);
+  return FOLD_DECODER.decode(PAIRS[4 * j + 1]! + 1, PAIRS[4 * j + 2]!);
 }
 
 /**

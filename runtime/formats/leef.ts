@@ -10,6 +10,7 @@
  */
 
 import {
+  CefKeyPlan,
   decodeControlEscapes,
   decodeHeaderField,
   maxFieldLength,
@@ -35,40 +36,51 @@ const TAB = '\t';
 const RSYSLOG_TAB = '#011';
 
 export function parseLeef(body: string, opts?: FormatOptions): LeefResult {
-  if (typeof body !== 'string') return { ok: false, reason: 'not-leef' };
   const max = maxFieldLength(opts);
+  const header: string[] = [];
+  const next = readLeefHeader(body, max, header);
+  if (typeof next === 'string') return { ok: false, reason: next };
+  const [version, vendor, product, productVersion, eventId, delimiter] = header as [string, string, string, string, string, string];
+  const ext: Record<string, string> = Object.create(null);
+  const failure = parseAttributes(body, next, delimiter, ext, max);
+  if (failure) return { ok: false, reason: failure };
+  return { ok: true, record: { version, vendor, product, productVersion, eventId, ext } };
+}
 
-  let pos = 0;
+/**
+ * Reads the LEEF header of `body` from `start` into `out` (cleared first): version, vendor,
+ * product, product version, event id, then the attribute delimiter. Returns where the
+ * attributes start, or the reject reason.
+ */
+export function readLeefHeader(body: string, max: number, out: string[], start = 0): number | string {
+  out.length = 0;
+  if (typeof body !== 'string') return 'not-leef';
+  let pos = start;
   while (body.charCodeAt(pos) === 32) pos++;
-  if (!body.startsWith('LEEF:', pos)) return { ok: false, reason: 'not-leef' };
+  if (!body.startsWith('LEEF:', pos)) return 'not-leef';
   pos += 5;
 
-  const header: string[] = [];
-  let next = readHeaderFields(body, pos, 5, max, header);
-  if (next < 0) return { ok: false, reason: 'field-too-long' };
-  if (header.length < 5) {
+  let next = readHeaderFields(body, pos, 5, max, out);
+  if (next < 0) return 'field-too-long';
+  if (out.length < 5) {
     // "…|Version|EventID" with no closing pipe and no attributes.
     const rest = lineEnd(body, next);
-    if (header.length !== 4 || rest === next) return { ok: false, reason: 'truncated-leef-header' };
-    if (rest - next > max) return { ok: false, reason: 'field-too-long' };
-    header.push(decodeHeaderField(body, next, rest));
+    if (out.length !== 4 || rest === next) return 'truncated-leef-header';
+    if (rest - next > max) return 'field-too-long';
+    out.push(decodeHeaderField(body, next, rest));
     next = body.length;
   }
-  const [version, vendor, product, productVersion, eventId] = header as [string, string, string, string, string];
 
   let delimiter = TAB;
-  if (version.charCodeAt(0) === 50 /* 2 */) {
+  if (out[0]!.charCodeAt(0) === 50 /* 2 */) {
     const declared = readDelimiterField(body, next);
     if (declared) {
       delimiter = declared.delimiter;
       next = declared.next;
     }
   }
-
-  const ext: Record<string, string> = Object.create(null);
-  const failure = parseAttributes(body, next, delimiter, ext, max);
-  if (failure) return { ok: false, reason: failure };
-  return { ok: true, record: { version, vendor, product, productVersion, eventId, ext } };
+  out.push(delimiter);
+  return next;
 }
 
 // ---------------------------------------------------------------------------
@@ -135,7 +147,8 @@ function hexDigit(c: number): number {
 // ---------------------------------------------------------------------------
 // Attributes
 
-function parseAttributes(
+/** The attributes from `start` into a dictionary (every key). */
+export function parseAttributes(
   body: string,
   start: number,
   delimiter: string,
@@ -193,6 +206,77 @@ function splitDelimited(
     pos = stop + delimiter.length;
   }
   return '';
+}
+
+// ---------------------------------------------------------------------------
+// Slot scan (the run path)
+
+/**
+ * The run path's attribute scan: the same attributes as parseAttributes (same splitting,
+ * gluing, `field-too-long` for any key or value, kept or not), but only the plan's keys are
+ * kept, each decoded into `values[slot]` (duplicates: the last wins). No dictionary is built
+ * and no other value is decoded. `values` must come in filled with undefined.
+ */
+export function scanLeefSlots(body: string, start: number, delimiter: string, plan: CefKeyPlan, values: Array<string | undefined>, max: number): string {
+  const end = lineEnd(body, start);
+  if (delimiter === TAB && !contains(body, TAB, start, end)) {
+    if (contains(body, RSYSLOG_TAB, start, end)) return splitDelimitedSlots(body, start, end, RSYSLOG_TAB, plan, values, max);
+    // Tabs rendered as spaces (documentation samples; rare in real feeds): the wanted-key dictionary scan.
+    if (contains(body, ' ', start, end)) {
+      const dict: Record<string, string> = Object.create(null);
+      const failure = scanSpacedPairs(body, start, dict, max, false, null, plan.wanted);
+      if (failure) return failure;
+      for (let i = 0; i < plan.keys.length; i++) values[i] = dict[plan.keys[i]!];
+      return '';
+    }
+  }
+  return splitDelimitedSlots(body, start, end, delimiter, plan, values, max);
+}
+
+/** splitDelimited into slots. */
+function splitDelimitedSlots(body: string, start: number, end: number, delimiter: string, plan: CefKeyPlan, values: Array<string | undefined>, max: number): string {
+  const joiner = delimiter === RSYSLOG_TAB ? TAB : delimiter;
+  /** The last attribute's slot: -1 when the plan does not keep it, -2 before the first attribute. */
+  let last = -2;
+  // A skipped attribute's value is measured only if a piece is glued on (its decoded length).
+  let skippedStart = 0;
+  let skippedStop = 0;
+  let skippedLength = -1;
+  let pos = start;
+  let eq = -2;
+  while (pos < end) {
+    let stop = body.indexOf(delimiter, pos);
+    if (stop < 0 || stop > end) stop = end;
+    if (stop > pos) {
+      if (eq !== -1 && eq < pos) eq = body.indexOf('=', pos);
+      // The key is body[pos, eq) without the whitespace String.prototype.trim removes.
+      let ks = pos;
+      let ke = eq >= 0 && eq < stop ? eq : pos;
+      while (ks < ke && isTrimmed(body.charCodeAt(ks))) ks++;
+      while (ke > ks && isTrimmed(body.charCodeAt(ke - 1))) ke--;
+      if (ke > ks) {
+        if (ke - ks > max || stop - eq - 1 > max) return 'field-too-long';
+        last = plan.findAt(body, ks, ke);
+        if (last >= 0) values[last] = decodeControlEscapes(body.slice(eq + 1, stop));
+        else { skippedStart = eq + 1; skippedStop = stop; skippedLength = -1; }
+      } else if (last >= 0) {
+        const joined = values[last] + joiner + decodeControlEscapes(body.slice(pos, stop));
+        if (joined.length > max) return 'field-too-long';
+        values[last] = joined;
+      } else if (last === -1) {
+        if (skippedLength < 0) skippedLength = decodeControlEscapes(body.slice(skippedStart, skippedStop)).length;
+        skippedLength += joiner.length + decodeControlEscapes(body.slice(pos, stop)).length;
+        if (skippedLength > max) return 'field-too-long';
+      }
+    }
+    pos = stop + delimiter.length;
+  }
+  return '';
+}
+
+/** The characters String.prototype.trim removes (WhiteSpace and LineTerminator). */
+function isTrimmed(c: number): boolean {
+  return (c >= 9 && c <= 13) || c === 32 || c === 160 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 }
 
 function contains(s: string, needle: string, start: number, end: number): boolean {

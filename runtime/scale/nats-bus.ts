@@ -15,8 +15,7 @@
 // received) would put a later message before an earlier one, so the consumer is created again
 // at the first message not yet committed and what was already handed out is skipped.
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, RetentionPolicy, StorageType, type ConsumerMessages, type JetStreamClient, type JetStreamManager, type JsMsg } from '@nats-io/jetstream';
-import type { NatsConnection } from '@nats-io/transport-node';
-import { connectNats } from '../serve/nats.ts';
+import { connect, type NatsConnection } from '@nats-io/transport-node';
 import type { Bus, BusConsumer, BusMessage, ConsumeOptions } from './bus.ts';
 
 export interface NatsBusOptions {
@@ -63,7 +62,7 @@ export class NatsBus implements Bus {
     const o: NatsBusOptions = { ...NATS_BUS_DEFAULTS, ...options };
     if (!/^[A-Za-z0-9_-]+$/.test(o.stream)) throw new Error(`stream name ${JSON.stringify(o.stream)}: use letters, digits, - and _`);
     if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(o.prefix)) throw new Error(`subject prefix ${JSON.stringify(o.prefix)}: use tokens of letters, digits, - and _ separated by dots`);
-    const nc = await connectNats(url, o.log);
+    const nc = await connectBus(url, o.log);
     try {
       const jsm = await jetstreamManager(nc);
       await ensureStream(jsm, o);
@@ -115,14 +114,33 @@ export class NatsBus implements Bus {
   }
 }
 
+/** Reconnecting for ever: a worker outlives restarts of its NATS server. */
+async function connectBus(url: string, log: (m: string) => void): Promise<NatsConnection> {
+  let nc: NatsConnection;
+  try {
+    // noAsyncTraces: no Error (with its stack) made for every request; a publish is one.
+    nc = await connect({ servers: url, name: 'uebac-scale', maxReconnectAttempts: -1, reconnectTimeWait: 500, noAsyncTraces: true });
+  } catch (e) {
+    throw new Error(`cannot connect to NATS at ${url}: ${(e as Error).message}`);
+  }
+  void (async () => { for await (const s of nc.status()) if (s.type === 'disconnect' || s.type === 'reconnect') log(`nats ${s.type} (${url})`); })();
+  return nc;
+}
+
 async function ensureStream(jsm: JetStreamManager, o: NatsBusOptions): Promise<void> {
   const subjects = [`${o.prefix}.>`];
-  const info = await jsm.streams.info(o.stream).catch(() => null);
+  let info = await jsm.streams.info(o.stream).catch(() => null);
   if (!info) {
     // Limits retention: a consumer is deleted and created again at a checkpoint, which must not drop messages.
-    await jsm.streams.add({ name: o.stream, subjects, storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: o.duplicateWindowMs * NS });
-    o.log(`created stream ${o.stream} (subjects ${subjects[0]}, duplicate window ${o.duplicateWindowMs / 1000} s)`);
-    return;
+    try {
+      await jsm.streams.add({ name: o.stream, subjects, storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: o.duplicateWindowMs * NS });
+      o.log(`created stream ${o.stream} (subjects ${subjects[0]}, duplicate window ${o.duplicateWindowMs / 1000} s)`);
+      return;
+    } catch (e) {
+      // Workers starting together: another one may have created it first.
+      info = await jsm.streams.info(o.stream).catch(() => null);
+      if (!info) throw e;
+    }
   }
   if (!info.config.subjects?.includes(subjects[0]!)) throw new Error(`stream ${o.stream} holds subjects ${JSON.stringify(info.config.subjects)}, not ${subjects[0]}: give another stream name or prefix`);
   if (info.config.retention !== RetentionPolicy.Limits) throw new Error(`stream ${o.stream} has ${info.config.retention} retention: the scale-out bus needs limits retention (consumers are recreated at checkpoints)`);
@@ -141,7 +159,15 @@ interface Pending {
   stored: boolean;
   /** stream sequence it was stored at (0: reported as a duplicate of an earlier send) */
   seq: number;
+  /** set when the publish can never succeed (too large for the server): rejected, not retried */
+  error?: Error;
   resolve: () => void;
+  reject: (e: Error) => void;
+}
+
+/** A publish error that no retry mends: the message itself is refused. */
+function permanent(e: Error): boolean {
+  return e.name === 'InvalidArgumentError' || /max_payload|maximum payload/i.test(e.message);
 }
 
 /**
@@ -180,8 +206,8 @@ class OrderedPublisher {
   }
 
   publish(subject: string, data: Uint8Array, id: string): Promise<void> {
-    return new Promise<void>((resolve) => {
-      this.queue.push({ subject, data, id, round: -1, stored: false, seq: 0, resolve });
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ subject, data, id, round: -1, stored: false, seq: 0, resolve, reject });
       this.pump();
     });
   }
@@ -207,7 +233,13 @@ class OrderedPublisher {
     this.inFlight++;
     return this.js.publish(p.subject, p.data, { msgID: p.id, timeout }).then(
       (ack) => { if (round === this.round) this.inFlight--; this.confirm(p, ack.duplicate ? 0 : ack.seq); },
-      (e: Error) => { if (round === this.round) this.inFlight--; if (!p.stored) this.fail(round, e.message); throw e; },
+      (e: Error) => {
+        if (round === this.round) this.inFlight--;
+        if (p.stored) return;
+        if (permanent(e)) { p.error = new Error(`publish ${p.id} on ${p.subject} (${p.data.length} bytes) refused: ${e.message}`); this.confirm(p, 0); return; }
+        this.fail(round, e.message);
+        throw e;
+      },
     );
   }
 
@@ -223,7 +255,7 @@ class OrderedPublisher {
         this.o.log(`publish ${q.id} on ${q.subject} was stored at ${q.seq}, before an earlier publish (${this.lastSeq})`);
       }
       this.lastSeq = Math.max(this.lastSeq, q.seq);
-      q.resolve();
+      if (q.error) q.reject(q.error); else q.resolve();
     }
     if (this.head > 1024 && this.head * 2 > this.queue.length) {
       this.queue = this.queue.slice(this.head);

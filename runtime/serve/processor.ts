@@ -5,7 +5,7 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { Engine, type RuleRecord, type ScopeRecord } from '../engine.ts';
 import type { ParseOutcome, Program } from '../program.ts';
-import { restore, snapshot, type Position, type StateStore } from '../state.ts';
+import { checkpointState, restore, type Position, type StateStore } from '../state.ts';
 import { GuardedParse, type TimeGuard } from '../time-guard.ts';
 import { TimeLookahead } from '../time-lookahead.ts';
 import { JsonlSink, type SinkPosition } from './jsonl-sink.ts';
@@ -284,7 +284,7 @@ export class Processor {
       guardHeld: this.guardLines(),
     };
     const position: ServePosition = { file: 0, identity: 'serve', offset: this.seq, outputOffset: this.sink.position.offset, lines: this.lines, complete: true, serve };
-    this.opts.store.save({ bundleHash: this.bundleHash, position, summary: { lines: this.lines }, state: snapshot(this.engine) });
+    this.opts.store.save({ bundleHash: this.bundleHash, position, summary: { lines: this.lines }, state: checkpointState(this.engine) });
     this.sinceCheckpoint = 0;
     this.lastCheckpoint = Date.now();
     this.checkpointedSeq = this.seq;

@@ -3,7 +3,7 @@
 // per-model stores are saved as one list indexed by model.
 import type { Engine } from '../engine.ts';
 import { InstanceStore, SeenAnywhereStore } from './models.ts';
-import type { PartitionKey, Store } from './store.ts';
+import { isKeyedStore, type KeyedStore, type PartitionKey, type Store } from './store.ts';
 
 /** A run-wide value owned by the stream (counters summed over workers, the stream clock). */
 function streamStore(name: string, save: () => unknown, load: (j: unknown) => void): Store {
@@ -38,21 +38,31 @@ export function storesByPartition(stores: EngineStores): Map<PartitionKey, Store
   return by;
 }
 
-export function snapshotStores(engine: Engine): Record<string, unknown> {
+/**
+ * The snapshot of every store. `keyed`, when given, stands in for each keyed store's saved
+ * list (an incremental checkpoint writes those entry by entry: runtime/state.ts).
+ */
+export function snapshotStores(engine: Engine, keyed?: (s: KeyedStore) => unknown): Record<string, unknown> {
   const stores = engineStores(engine);
+  const save = (s: Store) => (keyed && isKeyedStore(s) ? keyed(s) : s.save());
   const out: Record<string, unknown> = {};
   for (const s of stores.all) {
     if (s instanceof InstanceStore || s instanceof SeenAnywhereStore) continue;
-    out[s.name] = s.save();
+    out[s.name] = save(s);
   }
   // Model stores go in two lists indexed by model, as before.
   const ordered: Record<string, unknown> = {};
   for (const k of ['sessions', 'sequences', 'assets', 'history', 'lastSession', 'counters', 'firedByRule']) ordered[k] = out[k];
-  ordered.models = stores.instances.map((s) => s.save());
-  ordered.anywhere = stores.anywhere.map((s) => s.save());
+  ordered.models = stores.instances.map(save);
+  ordered.anywhere = stores.anywhere.map(save);
   ordered.modelCounters = out.modelCounters;
   ordered.internal = out.internal;
   return ordered;
+}
+
+/** The stores checkpointed entry by entry. */
+export function keyedStores(engine: Engine): KeyedStore[] {
+  return engineStores(engine).all.filter(isKeyedStore);
 }
 
 export function restoreStores(engine: Engine, j: Record<string, unknown>): void {

@@ -3,7 +3,8 @@
 // (seenAnywhere: one entry per model id, whatever the scope).
 import { Instance, type ModelStore } from '../models.ts';
 import type { ModelSpec } from '../program.ts';
-import type { PartitionKey, Store } from './store.ts';
+import type { RecencyMap } from '../recency.ts';
+import { jsonNumber, type KeyedStore, type PartitionKey } from './store.ts';
 
 type SavedInstance = [string, number, number, number, number, [string, number][]];
 
@@ -17,7 +18,7 @@ export function modelPartitionKey(spec: ModelSpec): PartitionKey {
   }
 }
 
-export class InstanceStore implements Store {
+export class InstanceStore implements KeyedStore<Instance> {
   readonly name: string;
   readonly partitionKey: PartitionKey;
   constructor(private readonly store: ModelStore, readonly model: number) {
@@ -25,8 +26,19 @@ export class InstanceStore implements Store {
     this.name = `models/${spec.id}`;
     this.partitionKey = modelPartitionKey(spec);
   }
+  get map(): RecencyMap<string, Instance> {
+    return this.store.instances[this.model]!;
+  }
+  encode(scope: string, inst: Instance): SavedInstance {
+    return [scope, inst.n, inst.sum, inst.sumSq, inst.agedDay, [...inst.bins]];
+  }
+  text(scope: string, inst: Instance): string {
+    let bins = '';
+    for (const [k, v] of inst.bins) bins += (bins === '' ? '[' : ',[') + JSON.stringify(k) + ',' + v + ']';
+    return '[' + JSON.stringify(scope) + ',' + inst.n + ',' + jsonNumber(inst.sum) + ',' + jsonNumber(inst.sumSq) + ',' + inst.agedDay + ',[' + bins + ']]';
+  }
   save(): SavedInstance[] {
-    return [...this.store.instances[this.model]!].map(([scope, inst]) => [scope, inst.n, inst.sum, inst.sumSq, inst.agedDay, [...inst.bins]]);
+    return [...this.store.instances[this.model]!].map(([scope, inst]) => this.encode(scope, inst));
   }
   load(json: unknown): void {
     const map = this.store.instances[this.model]!;
@@ -39,11 +51,20 @@ export class InstanceStore implements Store {
   }
 }
 
-export class SeenAnywhereStore implements Store {
+export class SeenAnywhereStore implements KeyedStore<number> {
   readonly name: string;
   readonly partitionKey: PartitionKey = 'model';
   constructor(private readonly store: ModelStore, readonly model: number) {
     this.name = `anywhere/${store.models[model]!.id}`;
+  }
+  get map(): RecencyMap<string, number> {
+    return this.store.anywhere[this.model]!;
+  }
+  encode(key: string, seen: number): [string, number] {
+    return [key, seen];
+  }
+  text(key: string, seen: number): string {
+    return '[' + JSON.stringify(key) + ',' + seen + ']';
   }
   save(): [string, number][] {
     return [...this.store.anywhere[this.model]!];

@@ -21,9 +21,39 @@ export interface Store {
   load(json: unknown): void;
 }
 
+/**
+ * A store checkpointed entry by entry: a checkpoint writes only the entries its map reports
+ * changed since the last one (runtime/state.ts). `save()` is the list of `encode`d entries in
+ * map order, and an encoded entry names its key: an array's first element, or an object's
+ * `entity`.
+ */
+export interface KeyedStore<V = unknown> extends Store {
+  readonly map: RecencyMap<string, V>;
+  encode(key: string, value: V): unknown;
+  /** `JSON.stringify(encode(key, value))`, or text that parses to the same value */
+  text(key: string, value: V): string;
+}
+
+/** A number as JSON writes it (non-finite → null). */
+export const jsonNumber = (n: number): string => (Number.isFinite(n) ? '' + n : 'null');
+
+/** The key an encoded entry of a keyed store names (see KeyedStore). */
+export function keyOfEntry(entry: unknown): string | undefined {
+  const k = Array.isArray(entry) ? entry[0] : entry && typeof entry === 'object' ? (entry as { entity?: unknown }).entity : undefined;
+  return typeof k === 'string' ? k : undefined;
+}
+
+export function isKeyedStore(s: Store): s is KeyedStore {
+  return typeof (s as Partial<KeyedStore>).text === 'function' && (s as Partial<KeyedStore>).map instanceof RecencyMap;
+}
+
 /** A map of entries keyed by a stable id, in least-recently-used order (eviction takes the first; runtime/recency.ts). */
 export class KeyedMap<V> extends RecencyMap<string, V> {
   constructor(readonly name: string, readonly partitionKey: PartitionKey) {
     super();
+  }
+  /** The store's map is the store itself. */
+  get map(): this {
+    return this;
   }
 }

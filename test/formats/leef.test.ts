@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { parseLeef, type LeefRecord } from '../../runtime/formats/leef.ts';
+import { CefKeyPlan } from '../../runtime/formats/cef.ts';
+import { parseLeef, readLeefHeader, scanLeefSlots, type LeefRecord } from '../../runtime/formats/leef.ts';
 
 function record(line: string, maxFieldLength?: number): LeefRecord {
   const result = parseLeef(line, maxFieldLength === undefined ? undefined : { maxFieldLength });
@@ -138,5 +139,49 @@ describe('parseLeef safety', () => {
       }),
       { numRuns: 2000 },
     );
+  });
+});
+
+describe('scanLeefSlots (the run path: values straight into slots)', () => {
+  function slots(line: string, keys: string[], maxFieldLength = 65536): Record<string, string> | string {
+    const header: string[] = [];
+    const at = readLeefHeader(line, maxFieldLength, header);
+    if (typeof at === 'string') return at;
+    const values = new Array<string | undefined>(keys.length).fill(undefined);
+    const failure = scanLeefSlots(line, at, header[5]!, new CefKeyPlan(keys), values, maxFieldLength);
+    if (failure) return failure;
+    return Object.fromEntries(keys.flatMap((k, i) => (values[i] === undefined ? [] : [[k, values[i]!]])));
+  }
+  /** What the dictionary parse gives for those keys. */
+  function viaDict(line: string, keys: string[], maxFieldLength = 65536): Record<string, string> | string {
+    const r = parseLeef(line, { maxFieldLength });
+    if (!r.ok) return r.reason;
+    return Object.fromEntries(keys.flatMap((k) => (Object.hasOwn(r.record.ext, k) ? [[k, r.record.ext[k]!]] : [])));
+  }
+
+  it('keeps only the plan keys, glued pieces and rsyslog escapes as the dictionary has them', () => {
+    const line = 'LEEF:2.0|Trend Micro|Deep Security Agent|20.0|4000000|^|cat=Intrusion Prevention^name=a^b^src=10.0.0.1^msg=x#011y';
+    expect(slots(line, ['name', 'msg', 'absent'])).toEqual({ name: 'a^b', msg: 'x\ty' });
+    expect(slots(line, ['name', 'msg'])).toEqual(viaDict(line, ['name', 'msg']));
+  });
+
+  it('a skipped value that grows too long by glued pieces still rejects the line', () => {
+    const line = `LEEF:2.0|V|P|1|1|^|a=1^junk=${'x'.repeat(60)}^${'y'.repeat(60)}^b=2`;
+    expect(viaDict(line, ['a'], 100)).toBe('field-too-long');
+    expect(slots(line, ['a'], 100)).toBe('field-too-long');
+  });
+
+  it('agrees with the dictionary parse on random attribute lists, delimiters and wanted keys', () => {
+    const key = fc.constantFrom('cat', 'name', ' name ', 'src', 'usrName', 'msg', 'x', '\u00a0x');
+    const value = fc.constantFrom('a', 'b c', 'C:\\Windows', 'x=y', '#011t', '', 'p^q', 'tab\there');
+    const piece = fc.oneof(fc.tuple(key, value).map(([k, v]) => `${k}=${v}`), value);
+    const header = fc.constantFrom('LEEF:1.0|V|P|1|1|', 'LEEF:2.0|V|P|1|1|^|', 'LEEF:2.0|V|P|1|1|x09|', 'LEEF:2.0|V|P|1|1|');
+    const sep = fc.constantFrom('\t', '^', '#011', ' ');
+    const wanted = fc.subarray(['cat', 'name', 'src', 'usrName', 'msg', 'x', 'absent']);
+    const max = fc.constantFrom(8, 65536);
+    fc.assert(fc.property(header, fc.array(piece, { maxLength: 8 }), sep, wanted, max, (h, ps, d, w, m) => {
+      const line = h + ps.join(d);
+      expect(slots(line, w, m)).toEqual(viaDict(line, w, m));
+    }), { numRuns: 3000 });
   });
 });

@@ -106,6 +106,14 @@ describe.skipIf(!NATS_SERVER)('JetStream bus', () => {
     await bus2.close();
   }, 30_000);
 
+  it('refuses a message too large for the server with a clear error, and goes on with the next', async () => {
+    const bus = await open({ stream: 'T6', prefix: 't6' });
+    await expect(bus.publish('uebac.big', new Uint8Array(2 << 20), 'big')).rejects.toThrow(/publish big on t6\.big \(2097152 bytes\) refused: .*max_payload/);
+    await bus.publish('uebac.big', enc.encode('small'), 'small');
+    expect((await bus.jsm.streams.info('T6')).state.messages).toBe(1);
+    await bus.close();
+  }, 30_000);
+
   it('skips redeliveries of messages handed out but not yet committed', async () => {
     const bus = await open({ stream: 'T3', prefix: 't3', ackWaitMs: 400 });
     for (let i = 0; i < 20; i++) await bus.publish('uebac.y', enc.encode(`y${i}`), `y${i}`);
