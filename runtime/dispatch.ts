@@ -142,7 +142,11 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
   const hasVendor = (table: Map<string, Bucket>, vendor: string, product: string) =>
     table.has(`${vendor}|${product}`) || table.has(`${vendor}|*`) || table.has(`*|${product}`);
 
-  const contained = (r: ParserRoute, line: string) => r.contains.every((c) => line.includes(c));
+  const contained = (r: ParserRoute, line: string) => {
+    const needles = r.contains;
+    for (let i = 0; i < needles.length; i++) if (!line.includes(needles[i]!)) return false;
+    return true;
+  };
 
   const slots = new Map<ParserRoute, Slots>();
   for (const r of routes) if (r.format !== 'regex' && r.keys !== null) slots.set(r, slotsOf(r.keys));

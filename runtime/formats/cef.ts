@@ -403,8 +403,6 @@ function foldLabels(ext: Record<string, string>, labelKeys: readonly string[], w
 }
 
 const DECODER = new ValueDecoder('', true);
-/** Only rsyslog's `#0oo` escapes (LEEF). */
-const PLAIN_DECODER = new ValueDecoder('', false);
 
 /** Keys the scanner skipped on the current line, as (key, value start, value end) triples. */
 const SKIPPED: Array<string | number> = [];
@@ -500,20 +498,8 @@ let LABELS: Int32Array = new Int32Array(64);
  * an earlier label took it. `values` must come in filled with undefined.
  */
 export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: Array<string | undefined>, max: number): string {
-  return scanSpacedSlots(s, from, plan, values, max, DECODER, true);
-}
-
-/**
- * scanSpacedPairs without backslash escapes and without labels (LEEF attributes whose tabs a
- * sender rendered as spaces), into the plan's slots. `values` must come in filled with undefined.
- */
-export function scanPlainSpacedSlots(s: string, from: number, plan: CefKeyPlan, values: Array<string | undefined>, max: number): string {
-  return scanSpacedSlots(s, from, plan, values, max, PLAIN_DECODER, false);
-}
-
-function scanSpacedSlots(s: string, from: number, plan: CefKeyPlan, values: Array<string | undefined>, max: number, decoder: ValueDecoder, withLabels: boolean): string {
   const end = trimLineEnd(s, from);
-  decoder.reset(s);
+  DECODER.reset(s);
   let keyStart = firstKeyStart(s, from, end);
   if (keyStart < 0) return '';
   let eq = s.indexOf('=', keyStart);
@@ -548,14 +534,7 @@ function scanSpacedSlots(s: string, from: number, plan: CefKeyPlan, values: Arra
     if (valueEnd - valueStart > max) return 'field-too-long';
 
     const slot = plan.find(s, keyStart, eq, hash);
-    if (slot >= 0) values[slot] = decoder.decode(valueStart, valueEnd);
-    if (!withLabels) {
-      if (!found) return '';
-      keyStart = nextKey;
-      eq = nextEq;
-      hash = nextHash;
-      continue;
-    }
+    if (slot >= 0) values[slot] = DECODER.decode(valueStart, valueEnd);
     if (4 * pairs + 4 > PAIRS.length) PAIRS = grow(PAIRS);
     PAIRS[4 * pairs] = keyStart;
     PAIRS[4 * pairs + 1] = eq;
@@ -621,8 +600,12 @@ function lastPairNamed(s: string, start: number, end: number, pairs: number): nu
   return -1;
 }
 
+/** Decodes the values label folding reads (out of line order, so with its own cursors). */
+const FOLD_DECODER = new ValueDecoder('', true);
+
 function pairValue(s: string, j: number): string {
-  return new ValueDecoder(s, true).decode(PAIRS[4 * j + 1]! + 1, PAIRS[4 * j + 2]!);
+  FOLD_DECODER.reset(s);
+  return FOLD_DECODER.decode(PAIRS[4 * j + 1]! + 1, PAIRS[4 * j + 2]!);
 }
 
 /**

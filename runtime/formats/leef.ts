@@ -15,7 +15,6 @@ import {
   decodeHeaderField,
   maxFieldLength,
   readHeaderFields,
-  scanPlainSpacedSlots,
   scanSpacedPairs,
   type FormatOptions,
 } from './cef.ts';
@@ -222,7 +221,14 @@ export function scanLeefSlots(body: string, start: number, delimiter: string, pl
   const end = lineEnd(body, start);
   if (delimiter === TAB && !contains(body, TAB, start, end)) {
     if (contains(body, RSYSLOG_TAB, start, end)) return splitDelimitedSlots(body, start, end, RSYSLOG_TAB, plan, values, max);
-    if (contains(body, ' ', start, end)) return scanPlainSpacedSlots(body, start, plan, values, max);
+    // Tabs rendered as spaces (documentation samples; rare in real feeds): the wanted-key dictionary scan.
+    if (contains(body, ' ', start, end)) {
+      const dict: Record<string, string> = Object.create(null);
+      const failure = scanSpacedPairs(body, start, dict, max, false, null, plan.wanted);
+      if (failure) return failure;
+      for (let i = 0; i < plan.keys.length; i++) values[i] = dict[plan.keys[i]!];
+      return '';
+    }
   }
   return splitDelimitedSlots(body, start, end, delimiter, plan, values, max);
 }

@@ -337,12 +337,17 @@ const MONTH_NAMES = [
 
 /** Full or three-letter English month name; returns 1-12 or -1. */
 function readMonthName(s: string, f: Fields): number {
-  const end = readLetters(s, f.pos);
-  const word = s.slice(f.pos, end).toLowerCase();
-  if (word.length < 3) return -1;
+  const start = f.pos;
+  const end = readLetters(s, start);
+  const length = end - start;
+  if (length < 3) return -1;
   for (let m = 0; m < 12; m++) {
     const name = MONTH_NAMES[m]!;
-    if (word === name || (word.length === 3 && name.startsWith(word))) {
+    if (length !== 3 && length !== name.length) continue;
+    // ASCII letters only (readLetters): `| 0x20` is their lower case.
+    let i = 0;
+    while (i < length && (s.charCodeAt(start + i) | 0x20) === name.charCodeAt(i)) i++;
+    if (i === length) {
       f.pos = end;
       return m + 1;
     }
@@ -373,7 +378,7 @@ const ZONE_OFFSETS = new Map<string, number>([
 function readZoneName(tok: Token, s: string, f: Fields): boolean {
   const end = readLetters(s, f.pos);
   if (end === f.pos) return readZoneOffset(s, f, false);
-  const offset = ZONE_OFFSETS.get(s.slice(f.pos, end).toUpperCase());
+  const offset = isGmt(s, f.pos, end) ? 0 : ZONE_OFFSETS.get(s.slice(f.pos, end).toUpperCase());
   if (offset === undefined) return false;
   f.pos = end;
   f.offsetMinutes = offset;
@@ -381,6 +386,11 @@ function readZoneName(tok: Token, s: string, f: Fields): boolean {
   // `GMT+01:00` under a lone `z`; with `zZ` the Z token reads the offset instead.
   if (!tok.offsetFollows) return readZoneOffset(s, f, true);
   return true;
+}
+
+/** `GMT` in any case at s[start, end) (the zone most senders write), without a slice. */
+function isGmt(s: string, start: number, end: number): boolean {
+  return end - start === 3 && (s.charCodeAt(start) | 0x20) === 103 && (s.charCodeAt(start + 1) | 0x20) === 109 && (s.charCodeAt(start + 2) | 0x20) === 116;
 }
 
 /**
@@ -464,13 +474,20 @@ function daysInMonth(year: number, month: number): number {
 
 const HOUR_MS = 3_600_000;
 
-/** 400 Gregorian years, in ms: the calendar repeats exactly after this. */
-const MS_PER_400_YEARS = 146_097 * 86_400_000;
 
+/** Epoch ms of a validated proleptic-Gregorian UTC date and time (what Date.UTC gives, without its cost or its 0-99 → 1900s year mapping). */
 function utcMs(year: number, month: number, day: number, h: number, m: number, s: number, ms: number): number {
-  // Date.UTC maps years 0-99 to 1900-1999; shift those by one 400-year cycle instead.
-  if (year < 100) return Date.UTC(year + 400, month - 1, day, h, m, s, ms) - MS_PER_400_YEARS;
-  return Date.UTC(year, month - 1, day, h, m, s, ms);
+  return daysFromCivil(year, month, day) * 86_400_000 + ((h * 60 + m) * 60 + s) * 1000 + ms;
+}
+
+/** Days since 1970-01-01 of a Gregorian date, by whole 400-year eras (exact for any year). */
+function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yearOfEra = y - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + day - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
 }
 
 function skipBlanks(s: string, pos: number): number {

@@ -129,12 +129,18 @@ async function connectBus(url: string, log: (m: string) => void): Promise<NatsCo
 
 async function ensureStream(jsm: JetStreamManager, o: NatsBusOptions): Promise<void> {
   const subjects = [`${o.prefix}.>`];
-  const info = await jsm.streams.info(o.stream).catch(() => null);
+  let info = await jsm.streams.info(o.stream).catch(() => null);
   if (!info) {
     // Limits retention: a consumer is deleted and created again at a checkpoint, which must not drop messages.
-    await jsm.streams.add({ name: o.stream, subjects, storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: o.duplicateWindowMs * NS });
-    o.log(`created stream ${o.stream} (subjects ${subjects[0]}, duplicate window ${o.duplicateWindowMs / 1000} s)`);
-    return;
+    try {
+      await jsm.streams.add({ name: o.stream, subjects, storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: o.duplicateWindowMs * NS });
+      o.log(`created stream ${o.stream} (subjects ${subjects[0]}, duplicate window ${o.duplicateWindowMs / 1000} s)`);
+      return;
+    } catch (e) {
+      // Workers starting together: another one may have created it first.
+      info = await jsm.streams.info(o.stream).catch(() => null);
+      if (!info) throw e;
+    }
   }
   if (!info.config.subjects?.includes(subjects[0]!)) throw new Error(`stream ${o.stream} holds subjects ${JSON.stringify(info.config.subjects)}, not ${subjects[0]}: give another stream name or prefix`);
   if (info.config.retention !== RetentionPolicy.Limits) throw new Error(`stream ${o.stream} has ${info.config.retention} retention: the scale-out bus needs limits retention (consumers are recreated at checkpoints)`);

@@ -139,3 +139,20 @@ describe('parseTimeAny', () => {
     );
   });
 });
+
+describe('calendar arithmetic', () => {
+  it('gives what Date.UTC gives for every valid date and time, years 0-9999, month names in any case', () => {
+    const iso = compileTimeFormat('yyyy-MM-dd HH:mm:ss.SSS');
+    const named = compileTimeFormat('MMM dd yyyy HH:mm:ss z');
+    const MONTHS = ['Jan', 'FEB', 'mar', 'April', 'may', 'JUNE', 'jul', 'Aug', 'September', 'oct', 'Nov', 'DECEMBER'];
+    const pad = (n: number, w: number) => String(n).padStart(w, '0');
+    fc.assert(fc.property(fc.date({ min: new Date(Date.UTC(0, 0, 1) - 1900 * 365.2425 * 86_400_000), max: new Date('9999-12-31T23:59:59.999Z'), noInvalidDate: true }), (d) => {
+      const y = d.getUTCFullYear();
+      if (y < 0) return;
+      const text = `${pad(y, 4)}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)} ${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}.${pad(d.getUTCMilliseconds(), 3)}`;
+      expect(iso(text)).toBe(d.getTime());
+      const seconds = d.getTime() - d.getUTCMilliseconds();
+      expect(named(`${MONTHS[d.getUTCMonth()]} ${pad(d.getUTCDate(), 2)} ${pad(y, 4)} ${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)} gmt`)).toBe(seconds);
+    }), { numRuns: 3000 });
+  });
+});
