@@ -62,6 +62,8 @@ export interface WorkerHandle {
   abandon(): Promise<void>;
   /** events (models, users) or raw messages (parse) processed so far */
   readonly progress: number;
+  /** `progress` when the last checkpoint was written */
+  readonly checkpointed: number;
 }
 
 class Stopped extends Error {
@@ -97,6 +99,7 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
     stop: () => worker.halt(true),
     abandon: () => worker.halt(false),
     get progress() { return worker.progress; },
+    get checkpointed() { return worker.checkpointed; },
   };
 }
 
@@ -126,6 +129,7 @@ function textLines(text: string): string[] {
 
 abstract class RoleWorker {
   progress = 0;
+  checkpointed = 0;
   protected halted: { checkpoint: boolean } | null = null;
   protected readonly log: (m: string) => void;
   protected readonly every: number;
@@ -214,6 +218,7 @@ class ParseWorker extends RoleWorker {
     let since = 0;
     const checkpoint = async (seq: number) => {
       this.savePosition(seq);
+      this.checkpointed = this.progress;
       await consumer.commit(seq);
       since = 0;
     };
@@ -375,6 +380,7 @@ abstract class StageWorker extends RoleWorker {
   protected async checkpoint(): Promise<void> {
     await this.settleOutbox();
     this.save();
+    this.checkpointed = this.progress;
     await this.input.commit();
     await this.commitConsumers();
   }
@@ -713,6 +719,6 @@ class UsersRoleWorker extends StageWorker {
     owners.delete(u);
     for (const to of owners) this.publish(hitsSubject(to), { g, h: engine.hits.filter(([, asset]) => partitionOf(asset, counts.users) === to) } satisfies HitsMessage, `hits-${to}-${g}`);
     engine.hits.length = 0;
-    if (this.sink.buffered > 1 << 20) this.sink.flush(ev.time);
+    if (this.sink.buffered > 4 << 10) this.sink.flush(ev.time); // bounded memory; a restart cuts back what a checkpoint does not cover
   }
 }
