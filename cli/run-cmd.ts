@@ -7,7 +7,7 @@ import { cliTrustPolicy, warnOnStderr, type TrustCliOptions } from './trust-opti
 import { isoTime } from '../runtime/engine.ts';
 import { lineCapBytes, readLines } from '../runtime/lines.ts';
 import type { ParseOutcome } from '../runtime/program.ts';
-import { EVICTION_KINDS, EVICTION_TEXT, noEvictions, totalEvictions } from '../runtime/evictions.ts';
+import { EVICTION_KINDS, EVICTION_LABEL, noEvictions, totalEvictions } from '../runtime/evictions.ts';
 import { runPipeline, type RunSummary } from '../runtime/run.ts';
 import { TimeLookahead } from '../runtime/time-lookahead.ts';
 import { colorEnabled, painter, type Style } from './color.ts';
@@ -184,7 +184,7 @@ export function renderRunSummary(s: RunSummary, out: string | null, paint: (styl
   lines.push(`rules triggered   ${s.rulesFired}  (${Object.keys(s.rulesFiredById).length} distinct rules)`);
   lines.push(`sessions          ${s.sessions}, notable ${s.notable.length}`);
   const e = { ...noEvictions(), ...s.evicted };
-  if (totalEvictions(e)) lines.push(`evicted           ${EVICTION_KINDS.filter((k) => e[k] > 0).map((k) => `${e[k]} ${EVICTION_TEXT[k].label}`).join(', ')} (memory caps reached)`);
+  if (totalEvictions(e)) lines.push(`evicted           ${EVICTION_KINDS.filter((k) => e[k] > 0).map((k) => `${e[k]} ${EVICTION_LABEL[k]}`).join(', ')} (memory caps reached)`);
   if (s.regexOverBudget) lines.push(`regex guard       ${s.regexOverBudget} regex calls over the pack's regexBudgetMs (events kept; see SECURITY.md)`);
   if (s.openSessions) lines.push(`open sessions     ${s.openSessions}, kept in the state for the next batch (--finish closes them)`);
   if (out) lines.push(`records           ${out}`);

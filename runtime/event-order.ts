@@ -87,6 +87,19 @@ export class EventOrder<T> {
     this.guard.flush((why) => this.onReject(why, null), this.accept);
   }
 
+  /** An event parsed outside `push` (a held line of a checkpoint parsed again): offered to the guard in order. */
+  offer(r: Parsed, tag: T): void {
+    this.guard.offer({ r, tag }, r.event, this.accept, (why) => this.onReject(why, tag));
+  }
+
+  /** The parser clock the guard keeps (time of the last event it did not find suspect). */
+  get clock(): number | null {
+    return this.guarded.clock;
+  }
+  restoreClock(clock: number | null): void {
+    this.guarded.restore(clock);
+  }
+
   state(): EventOrderState<T> {
     return { accepted: this.accepted, held: this.guard.pending.map((p) => ({ r: p.r, tag: p.tag })), clock: this.guarded.clock, watermark: Number.isFinite(this.guard.watermark) ? this.guard.watermark : null };
   }
@@ -95,7 +108,7 @@ export class EventOrder<T> {
   restore(s: EventOrderState<T>): void {
     this.accepted = s.accepted;
     this.guard.watermark = s.watermark ?? -Infinity;
-    for (const { r, tag } of s.held) this.guard.offer({ r, tag }, r.event, this.accept, (why) => this.onReject(why, tag));
+    for (const { r, tag } of s.held) this.offer(r, tag);
     this.guarded.restore(s.clock);
   }
 }

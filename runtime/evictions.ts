@@ -6,16 +6,16 @@ export const EVICTION_KINDS = ['sessions', 'bins', 'modelInstances', 'seenAnywhe
 export type EvictionKind = (typeof EVICTION_KINDS)[number];
 export type EvictionCounts = Record<EvictionKind, number>;
 
-/** What an operator reads: the kind and the cap that drops it. */
-export const EVICTION_TEXT: Record<EvictionKind, { label: string; cap: string }> = {
-  sessions: { label: 'sessions', cap: 'maxOpenSessions (closed early and written out)' },
-  bins: { label: 'histogram bins', cap: 'maxBins per model instance' },
-  modelInstances: { label: 'model instances', cap: 'maxModelInstances per model' },
-  seenAnywhere: { label: 'seen-anywhere values', cap: 'maxSeenAnywhere per model' },
-  daySequences: { label: 'day-sequences', cap: 'maxDaySequences (closed early)' },
-  assetSequences: { label: 'asset sequences', cap: 'maxAssetSequences (closed early and written out)' },
-  lastSessions: { label: 'last-session scores (risk transfer)', cap: '10 × maxOpenSessions users' },
-  userHistories: { label: 'user day histories', cap: '10 × maxOpenSessions users' },
+/** How the run summary names each kind, and the cap that drops it. */
+export const EVICTION_LABEL: Record<EvictionKind, string> = {
+  sessions: 'sessions', // maxOpenSessions (closed early and written out)
+  bins: 'histogram bins', // maxBins per model instance
+  modelInstances: 'model instances', // maxModelInstances per model
+  seenAnywhere: 'seen-anywhere values', // maxSeenAnywhere per model
+  daySequences: 'day-sequences', // maxDaySequences (closed early)
+  assetSequences: 'asset sequences', // maxAssetSequences (closed early and written out)
+  lastSessions: 'last-session scores (risk transfer)', // 10 × maxOpenSessions users
+  userHistories: 'user day histories', // 10 × maxOpenSessions users
 };
 
 /** snake_case name of a kind (records file summary, Prometheus label). */

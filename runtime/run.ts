@@ -9,9 +9,9 @@ import { headerRecord, scopeLine, summaryRecord } from './records.ts';
 import { lineCapBytes, readLines } from './lines.ts';
 import { regexGuardCounters, resetRegexGuardCounters } from './regex-guard.ts';
 import { openOutput, type Output } from './output.ts';
-import type { Event, ParseOutcome, Program } from './program.ts';
-import { TimeLookahead, type HoldLimits } from './time-lookahead.ts';
-import { GuardedParse, type TimeGuard } from './time-guard.ts';
+import type { Event, Program } from './program.ts';
+import type { HoldLimits } from './time-lookahead.ts';
+import { EventOrder, type Parsed } from './event-order.ts';
 import { checkpointState, restore, StateStore, type Position } from './state.ts';
 
 export interface RunOptions {
@@ -162,21 +162,20 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
   // A time far ahead of the stream is quarantined (runtime/time-guard.ts): each event carries
   // where it came from, since the guard may hold it while later lines are read.
   type At = { file: string; line: number; repaired?: string; text: string };
-  type Guarded = { r: Extract<ParseOutcome, { ok: true }>; at: At };
-  const guard = engine.timeGuard as TimeGuard<Guarded>;
-  const guardedParse = new GuardedParse(program, guard);
-  const accept = ({ r, at }: Guarded) => {
+  const accept = (r: Parsed, at: At) => {
     sourceFile = at.file;
     sourceLine = at.line;
     repaired = at.repaired;
     anchor = r.event.time;
-    program.enrich(r.event, r.eventType);
     engine.process(r.event, r.eventType);
     summary.events++;
     const from = r.event.time_source;
     if (typeof from === 'string') summary.timeFrom[from] = (summary.timeFrom[from] ?? 0) + 1;
   };
   const reject = (reason: string) => { summary.rejected[reason] = (summary.rejected[reason] ?? 0) + 1; };
+  // The stream's order (runtime/event-order.ts): look-ahead for lines without a time, the
+  // engine's time guard, enrich.
+  const order = new EventOrder<At>(program, accept, reject, { guard: engine.timeGuard, hold: opts.hold });
   const overBudgetBefore = () => summary.regexOverBudget;
 
   let checkpoint = store ? store.load() : null;
@@ -234,9 +233,9 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     for (const [file, line, why, text, time] of guardHeld.held) {
       program.setTimeAnchor(time, time);
       const r = program.parse(text);
-      if (r.ok) guard.offer({ r, at: { file, line, text, ...(why ? { repaired: why } : {}) } }, r.event, accept, reject);
+      if (r.ok) order.offer(r, { file, line, text, ...(why ? { repaired: why } : {}) });
     }
-    guardedParse.restore(guardHeld.clock);
+    order.restoreClock(guardHeld.clock);
   }
 
   const everyEvents = opts.checkpointEvents ?? 50_000;
@@ -250,18 +249,12 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     position.outputOffset = out.offset;
     position.consumed = consumed;
     if (hash) position.sha256 = hash.copy().digest('hex');
-    const timeGuard = { held: guard.pending.map(({ r, at }) => [at.file, at.line, at.repaired ?? null, at.text, r.event.time]), clock: guardedParse.clock };
+    const timeGuard = { held: order.guard.pending.map(({ r, tag: at }) => [at.file, at.line, at.repaired ?? null, at.text, r.event.time]), clock: order.clock };
     store.save({ bundleHash: opts.bundleHash, position, summary, state: checkpointState(engine, { pendingReasons: [...pendingReasons], timeAnchor: anchor, timeGuard }) });
     sinceCheckpoint = 0;
     lastCheckpoint = Date.now();
   };
 
-  // Lines without a time before the stream's first event wait for it (runtime/time-lookahead.ts).
-  const lookahead = new TimeLookahead<At>(guardedParse.parse, opts.hold);
-  const settle = (r: ParseOutcome, at: At) => {
-    if (r.ok) guard.offer({ r, at }, r.event, accept, reject);
-    else reject(r.reason);
-  };
   for (let f = position.file; f < opts.inputs.length; f++) {
     const path = opts.inputs[f]!;
     const plan = plans[f]!;
@@ -278,25 +271,25 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       for (const line of chunk) {
         summary.lines++;
         if (line.repaired) summary.repaired[line.repaired] = (summary.repaired[line.repaired] ?? 0) + 1;
-        lookahead.push(line.text, { file: path, line: ++fileLine, repaired: line.repaired, text: line.text }, settle);
+        order.push(line.text, { file: path, line: ++fileLine, repaired: line.repaired, text: line.text });
         position.offset = line.end;
         position.lines = summary.lines;
         position.fileLines = (position.fileLines ?? 0) + 1;
         sinceCheckpoint++;
       }
       // Not while the look-ahead holds lines (they would not be read again); the time guard's are in the state.
-      if (store && lookahead.pending === 0 && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
+      if (store && order.pending === 0 && (sinceCheckpoint >= everyEvents || Date.now() - lastCheckpoint >= everyMs)) save();
       opts.onProgress?.(summary, { input: f, offset: position.offset });
     }
     if (plan.kind === 'continue' && !resuming) summary.notes.push(summary.lines === linesBefore ? `${path}: already consumed (${plan.lines} lines), skipped` : `${path}: continued after the ${plan.lines} lines consumed earlier`);
     consumed = rememberConsumed(consumed, consumedRecord(path, position.offset, hash, position.fileLines ?? 0));
     hash = null;
   }
-  lookahead.end(settle);
+  order.endLines();
   // Where the stream really ends, an unconfirmed jump is rejected and what it held processed;
   // otherwise the held events wait in the state for the next batch.
-  if (!store || opts.finish) guard.flush(reject, accept);
-  else if (guard.holding) summary.notes.push(`${guard.pending.length} events after a time jump wait in the state for the next batch (runtime/time-guard.ts)`);
+  if (!store || opts.finish) order.flush();
+  else if (order.guard.holding) summary.notes.push(`${order.guard.pending.length} events after a time jump wait in the state for the next batch (runtime/time-guard.ts)`);
   if (!store || opts.finish) engine.finish();
   // This batch's evictions: the engine's totals less those when the batch started (a
   // checkpoint from an older version recorded fewer kinds; those count from zero).

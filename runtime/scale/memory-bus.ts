@@ -24,10 +24,14 @@ export class MemoryBus implements Bus {
   duplicates = 0;
   private closed = false;
 
+  /** `latencyMs`: a message is stored (and delivered) only so long after it is published, like a network hop (measurements). */
+  constructor(private readonly latencyMs = 0) {}
+
   async publish(subject: string, data: Uint8Array, id: string): Promise<void> {
     if (this.closed) throw new Error('the bus is closed');
     if (this.ids.has(id)) { this.duplicates++; return; }
     this.ids.add(id);
+    if (this.latencyMs > 0) await new Promise((r) => setTimeout(r, this.latencyMs));
     this.messages.push({ subject, seq: this.messages.length + 1, data });
     const waiting = [...this.waiters];
     this.waiters.clear();
@@ -37,6 +41,12 @@ export class MemoryBus implements Bus {
   consume(name: string, filter: string, opts: ConsumeOptions): BusConsumer {
     let next = opts.afterSeq; // index into messages of the next one to look at
     let open = true;
+    const matches = new Map<string, boolean>(); // subjects are few: match each once
+    const wanted = (subject: string) => {
+      let m = matches.get(subject);
+      if (m === undefined) matches.set(subject, (m = subjectMatches(filter, subject)));
+      return m;
+    };
     let wake: (() => void) | null = null;
     const bus = this;
     const consumer: BusConsumer = {
@@ -55,7 +65,7 @@ export class MemoryBus implements Bus {
             if (++delivered % 64 === 0) await new Promise<void>((r) => setImmediate(r));
             if (!open) return;
             const m = bus.messages[next++]!;
-            if (subjectMatches(filter, m.subject)) {
+            if (wanted(m.subject)) {
               yield m;
               if (!open) return;
             }

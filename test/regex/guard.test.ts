@@ -50,6 +50,8 @@ describe('regex guard', { timeout: 60_000 }, () => {
     const t = contentTexts();
     const file = 'event-types/usb-write.yaml';
     t.set(file, `${t.get(file)!}  guarded_probe:\n    type: string\n    level: derived\n    expr: "capture(user, '\\\\Wsuser=([^=]+?)\\\\s+\\\\w+=')"\n`);
+    // A rule reads the field: the run path computes only the fields something reads.
+    t.set('rules/PROBE-GUARD.yaml', 'kind: rule\nid: PROBE-GUARD\nname: Guarded regex probe\neventTypes: [usb-write]\nexpression: exists(guarded_probe)\nscore: 1\nmitre: [T1052]\nreason: probe {guarded_probe}\n');
     const { ir, diagnostics } = compileTexts(t);
     expect(diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(diagnostics.some((d) => d.code === 'UEB0404' && d.severity === 'warning' && d.file === file)).toBe(true);
