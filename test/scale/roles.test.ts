@@ -141,6 +141,40 @@ describe('scale-out roles over the memory bus', () => {
     expect(got).toEqual(expected);
   }, 120_000);
 
+  it('parses plain-text raw messages (no source named) to the same records, sourced by raw message and line', async () => {
+    const file = join(ROOT, 'examples/sample/officescan.log');
+    const unsourced = (l: string) => { const r = JSON.parse(l) as { source?: unknown }; delete r.source; return JSON.stringify(r); };
+    const expected = (await single(file)).map(unsourced).sort();
+    const c = cluster({ parse: 2, models: 1, users: 2 });
+    const lines = fileLines(file);
+    for (let i = 0; i < lines.length; i += 5) await publishRaw(c.bus, `raw-${i}`, lines.slice(i, i + 5).join('\r\n') + '\n');
+    await publishEnd(c.bus);
+    await Promise.all([...c.workers.values()].map((w) => w.done));
+    const got = c.records();
+    expect(got.map(unsourced).sort()).toEqual(expected);
+    const rule = JSON.parse(got.find((l) => l.startsWith('{"type":"rule"'))!) as { source: { file: string; line: number } };
+    expect(rule.source.file).toMatch(/^uebac\.raw#\d+$/);
+    expect(rule.source.line).toBeGreaterThanOrEqual(1);
+    expect(rule.source.line).toBeLessThanOrEqual(5);
+  }, 60_000);
+
+  it('stops a users worker with a checkpoint and continues from it', async () => {
+    const expected = await single(orgLog);
+    const c = cluster({ parse: 1, models: 1, users: 2 }, { checkpointEvery: 1_000_000 });
+    const publishing = publishFile(c.bus, orgLog);
+    const users = c.workers.get('users-0')!;
+    await until(() => users.progress > 500, 'progress');
+    await users.stop();
+    await users.done;
+    const stoppedAt = users.progress;
+    const again = c.start('users', 0);
+    await publishing;
+    await Promise.all([...c.workers.values()].map((w) => w.done));
+    // Nothing was checkpointed before the stop (the interval is far off): the stop's own checkpoint is what it continued from.
+    expect(again.progress).toBeLessThan(1940 - stoppedAt + 50);
+    expect(c.records()).toEqual(expected);
+  }, 60_000);
+
   it('fails loudly, naming the model, when a rule makes a read the analysis did not list', async () => {
     const bus = new MemoryBus();
     const base = mkdtempSync(join(dir, 'missing-'));
