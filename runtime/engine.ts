@@ -520,12 +520,15 @@ export class Engine implements RuleRuntime {
   }
 
   private trainModel(index: number, scope: Value, feature: Value, t: number): void {
-    const m = this.program.models[index]!;
     if (scope === null) return;
-    const features = m.type === 'categorical' && Array.isArray(feature) ? feature : [feature];
-    for (const s of Array.isArray(scope) ? scope : [scope]) {
-      for (const f of features) this.models.train(index, String(s), f as Value, t);
-    }
+    // No per-event arrays for the usual single scope and single feature value.
+    if (Array.isArray(scope)) for (const s of scope) this.trainScope(index, String(s), feature, t);
+    else this.trainScope(index, typeof scope === 'string' ? scope : String(scope), feature, t);
+  }
+
+  private trainScope(index: number, scope: string, feature: Value, t: number): void {
+    if (Array.isArray(feature) && this.program.models[index]!.type === 'categorical') for (const f of feature) this.models.train(index, scope, f as Value, t);
+    else this.models.train(index, scope, feature, t);
   }
 
   // ---- rules ------------------------------------------------------------------------------

@@ -21,22 +21,35 @@ export class Instance {
   agedDay = -1;
   /** count → number of bins with that count, kept up to date so the percentile threshold never re-sorts all bins */
   private countOfCounts = new Map<number, number>();
-  private cache: { p: number; t: number } | null = null;
+  /** the distinct counts in ascending order, kept from the first threshold read on (instances never read don't pay) */
+  private sortedCounts: number[] | null = null;
+  /** percentile and threshold of the last threshold read (NaN: none since the last change) */
+  private cacheP = NaN;
+  private cacheT = 0;
   /** Eviction order, built at the first eviction (instances under their cap never pay for it). */
   private heap: BinHeap | null = null;
 
   private bump(count: number, delta: number): void {
     if (count <= 0) return;
-    const n = (this.countOfCounts.get(count) ?? 0) + delta;
+    const before = this.countOfCounts.get(count) ?? 0;
+    const n = before + delta;
     if (n > 0) this.countOfCounts.set(count, n);
     else this.countOfCounts.delete(count);
+    const sorted = this.sortedCounts;
+    if (sorted !== null && (before === 0) !== (n <= 0)) {
+      // A count appeared or disappeared: insert or remove it at its place.
+      const at = lowerBound(sorted, count);
+      if (before === 0) sorted.splice(at, 0, count);
+      else sorted.splice(at, 1);
+    }
   }
 
   /** Recompute derived bookkeeping after bins were restored from a checkpoint. */
   rebuildCounts(): void {
     this.countOfCounts.clear();
+    this.sortedCounts = null;
     for (const packed of this.bins.values()) this.bump(Math.floor(packed / DAY_BITS), 1);
-    this.cache = null;
+    this.cacheP = NaN;
   }
 
   /** [count, bins with that count] pairs: what the percentile threshold is computed from. */
@@ -57,7 +70,7 @@ export class Instance {
     this.bins.set(key, packed);
     this.heap?.push(packed, key);
     this.n += 1;
-    this.cache = null;
+    this.cacheP = NaN;
   }
 
   /**
@@ -87,7 +100,7 @@ export class Instance {
         dropped++;
       }
     }
-    if (dropped > 0) this.cache = null;
+    if (dropped > 0) this.cacheP = NaN;
     return dropped;
   }
 
@@ -107,7 +120,7 @@ export class Instance {
     if (victim !== null) {
       this.forget(victim, this.count(victim), binWidth);
       this.bins.delete(victim);
-      this.cache = null;
+      this.cacheP = NaN;
     }
   }
 
@@ -116,19 +129,33 @@ export class Instance {
    * times together hold at most `p` of the observations. Values with 0 < count < t are rare.
    */
   thresholdCount(p: number): number {
-    if (this.cache && this.cache.p === p) return this.cache.t;
+    if (this.cacheP === p) return this.cacheT;
     // Walk the distinct counts in ascending order (few, even with many bins).
-    const counts = [...this.countOfCounts.keys()].sort((a, b) => a - b);
+    const counts = (this.sortedCounts ??= [...this.countOfCounts.keys()].sort((a, b) => a - b));
     let t = 0;
     let cumulative = 0;
-    for (const c of counts) {
+    for (let i = 0; i < counts.length; i++) {
+      const c = counts[i]!;
       if (cumulative <= p * this.n) t = c;
       else break;
       cumulative += c * this.countOfCounts.get(c)!;
     }
-    this.cache = { p, t };
+    this.cacheP = p;
+    this.cacheT = t;
     return t;
   }
+}
+
+/** First index of a sorted array whose value is not below `x`. */
+function lowerBound(a: readonly number[], x: number): number {
+  let lo = 0;
+  let hi = a.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (a[mid]! < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** Binary min-heap of (packed count/day, key), ordered by packed value then key. */

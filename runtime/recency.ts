@@ -22,7 +22,7 @@ interface Node<K, V> {
 
 /** What changed since the last checkpoint, as `drainChanges` reports it. */
 export interface ChangeSink<K, V> {
-  /** a key that was deleted (it may have been added again: `put` follows) */
+  /** a key that was deleted (it may have been added again: then it is also `put`) */
   deleted(key: K): void;
   put(key: K, value: V, stamp: number): void;
 }
@@ -91,16 +91,12 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
     if (n === undefined) return false;
     this.index.delete(key);
     this.unlink(n);
-    n.removed = true;
-    this.mark(n);
+    this.remove(n);
     return true;
   }
 
   clear(): void {
-    for (const n of this.index.values()) {
-      n.removed = true;
-      this.mark(n);
-    }
+    for (const n of this.index.values()) this.remove(n);
     this.index.clear();
     this.oldestNode = this.newestNode = null;
   }
@@ -140,16 +136,17 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
   }
 
   /**
-   * Report what changed since tracking started or the last drain (every deletion first, then
-   * the entries as they are now, with their recency stamps), and start over.
+   * Report what changed since tracking started or the last drain (keys deleted, and entries
+   * changed or added as they are now, with their recency stamps), and start over. A key may be
+   * reported deleted and put (deleted, then added again): the deletion comes first in effect.
    */
   drainChanges(sink: ChangeSink<K, V>): void {
     const changes = this.changes;
     if (changes === null) throw new Error('changes are not tracked');
-    for (const n of changes) if (n.removed) sink.deleted(n.key);
     for (const n of changes) {
       n.changed = false;
-      if (!n.removed) sink.put(n.key, n.value, n.stamp);
+      if (n.removed) sink.deleted(n.key);
+      else sink.put(n.key, n.value, n.stamp);
     }
     this.changes = [];
   }
@@ -188,11 +185,11 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
   deleteOldest(): V | undefined {
     const n = this.oldestNode;
     if (n === null) return undefined;
+    const value = n.value;
     this.index.delete(n.key);
     this.unlink(n);
-    n.removed = true;
-    this.mark(n);
-    return n.value;
+    this.remove(n);
+    return value;
   }
 
   /** Drop the least recently touched entries until at most `cap` remain; returns how many were dropped. */
@@ -237,6 +234,13 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
 
   [Symbol.iterator](): IterableIterator<[K, V]> {
     return this.entries();
+  }
+
+  /** A deleted node stays listed (as a deletion) until the next drain, without its value. */
+  private remove(n: Node<K, V>): void {
+    n.removed = true;
+    n.value = undefined as V;
+    this.mark(n);
   }
 
   private mark(n: Node<K, V>): void {

@@ -14,6 +14,7 @@ import type { Engine } from './engine.ts';
 import type { EvictionCounts } from './evictions.ts';
 import type { ConsumedInput } from './inputs.ts';
 import { keyedStores, restoreStores, snapshotStores } from './stores/engine-state.ts';
+import { scopeRowToJson } from './stores/scopes.ts';
 import { keyOfEntry, type KeyedStore } from './stores/store.ts';
 
 export interface Position {
@@ -141,7 +142,7 @@ function fromRows(skeleton: Json, part: (name: string) => Json[]): Json {
 // ---- keyed rows -------------------------------------------------------------------------------
 // A keyed row holds, for one store and generation, either deleted keys (`deletes` = 1: a JSON
 // list of keys) or entries (a JSON list of stamp, entry, stamp, entry, …; an entry names its
-// key: runtime/stores/store.ts). Within a generation deletions come first, so a key deleted
+// key: runtime/stores/store.ts; `deletes` = 2: compact scope rows, runtime/stores/scopes.ts). Within a generation deletions come first, so a key deleted
 // and added again between two checkpoints ends up present.
 
 /** The skeleton field standing for a keyed store's list, and the checkpoint's generation. */
@@ -150,35 +151,56 @@ const KEYED_GEN = '$keyedGeneration';
 /** Generations may hold this many records beyond twice the live entries before a full write. */
 const MIN_LOG = 50_000;
 
+/** What a keyed row holds (its `deletes` column): entries as the snapshot has them, deleted keys, compact scope rows. */
+const ROW_ENTRIES = 0;
+const ROW_DELETES = 1;
+const ROW_SCOPES = 2;
+
 type InsertKeyed = Database.Statement<[string, number, number, number, string]>;
 
-/** One store's rows of one generation: deletions, then entries, up to CHUNK per row. */
-class RowWriter {
-  private items: string[] = [];
-  private deleting = false;
-  private seq = 0;
-  /** keys and entries written */
+/** Rows of deleted keys and rows of entries, up to CHUNK per row, built as one string each. */
+class Rows {
+  private text = '';
+  private n = 0;
   count = 0;
-  constructor(private readonly s: KeyedStore, private readonly gen: number, private readonly insert: InsertKeyed) {}
-  deleted(key: string): void {
-    this.deleting = true;
-    this.items.push(JSON.stringify(key));
+  constructor(private readonly insert: InsertKeyed, private readonly store: string, private readonly gen: number, private readonly kind: number, private seq: number) {}
+  add(item: string): void {
+    this.text = this.n === 0 ? item : this.text + ',' + item;
     this.count++;
-    if (this.items.length >= CHUNK) this.flush();
-  }
-  put(key: string, value: unknown, stamp: number): void {
-    if (this.deleting) {
-      this.flush();
-      this.deleting = false;
-    }
-    this.items.push(String(stamp), this.s.text(key, value));
-    this.count++;
-    if (this.items.length >= 2 * CHUNK) this.flush();
+    if (++this.n >= CHUNK) this.flush();
   }
   flush(): void {
-    if (this.items.length === 0) return;
-    this.insert.run(this.s.name, this.gen, this.seq++, this.deleting ? 1 : 0, '[' + this.items.join(',') + ']');
-    this.items = [];
+    if (this.n === 0) return;
+    this.insert.run(this.store, this.gen, this.seq++, this.kind, '[' + this.text + ']');
+    this.text = '';
+    this.n = 0;
+  }
+}
+
+/** Row numbers of a generation's entries start here: its deletions (from 0) replay first. */
+const PUT_SEQ = 2 ** 30;
+
+/** One store's rows of one generation: deletions and entries (see PUT_SEQ). */
+class RowWriter {
+  private readonly deletes: Rows;
+  private readonly puts: Rows;
+  constructor(private readonly s: KeyedStore, gen: number, insert: InsertKeyed) {
+    this.deletes = new Rows(insert, s.name, gen, ROW_DELETES, 0);
+    this.puts = new Rows(insert, s.name, gen, s.rowForm === 'scope' ? ROW_SCOPES : ROW_ENTRIES, PUT_SEQ);
+  }
+  /** keys and entries written */
+  get count(): number {
+    return this.deletes.count + this.puts.count;
+  }
+  deleted(key: string): void {
+    this.deletes.add(JSON.stringify(key));
+  }
+  put(key: string, value: unknown, stamp: number): void {
+    this.puts.add(stamp + ',' + this.s.text(key, value));
+  }
+  flush(): void {
+    this.deletes.flush();
+    this.puts.flush();
   }
 }
 
@@ -299,13 +321,14 @@ export class StateStore {
       let entries = byStore.get(r.store);
       if (!entries) byStore.set(r.store, (entries = new Map()));
       const data = JSON.parse(r.data) as Json[];
-      if (r.deletes) {
+      if (r.deletes !== ROW_ENTRIES && r.deletes !== ROW_DELETES && r.deletes !== ROW_SCOPES) throw new StateError(`a keyed row of ${r.store} is of unknown kind ${r.deletes} (written by a newer uebac?)`);
+      if (r.deletes === ROW_DELETES) {
         for (const key of data) entries.delete(key as string);
         records += data.length;
         continue;
       }
       for (let i = 0; i < data.length; i += 2) {
-        const entry = data[i + 1];
+        const entry = r.deletes === ROW_SCOPES ? scopeRowToJson(data[i + 1]) : data[i + 1];
         const key = keyOfEntry(entry);
         if (key === undefined || typeof data[i] !== 'number') throw new StateError(`an entry of ${r.store} (generation ${r.gen}) names no key or stamp`);
         entries.set(key, [data[i] as number, entry]);

@@ -30,8 +30,12 @@ export interface Store {
 export interface KeyedStore<V = unknown> extends Store {
   readonly map: RecencyMap<string, V>;
   encode(key: string, value: V): unknown;
-  /** `JSON.stringify(encode(key, value))`, or text that parses to the same value */
+  /**
+   * The entry as its checkpoint row holds it: with `rowForm` 'entry' text that parses to
+   * `encode(key, value)`; with 'scope' the compact scope row (runtime/stores/scopes.ts)
+   */
   text(key: string, value: V): string;
+  readonly rowForm?: 'entry' | 'scope';
 }
 
 /** A number as JSON writes it (non-finite → null). */

@@ -49,6 +49,31 @@ describe('thresholdCount', () => {
     for (let k = 0; k < 200; k++) inst.add('v2', 0); // counts 1,1,248,50
     expect(inst.thresholdCount(0.1)).toBe(50);
   });
+  it('the kept order of distinct counts gives what sorting every bin count gives, through adds, evictions and aging (random, fixed seed)', () => {
+    let seed = 7;
+    const rnd = (n: number) => { seed = (seed * 1103515245 + 12345) % 2 ** 31; return seed % n; };
+    const reference = (inst: Instance, p: number) => {
+      const counts = [...inst.bins.keys()].map((k) => inst.count(k)).sort((a, b) => a - b);
+      let t = 0, cumulative = 0;
+      for (const c of new Set(counts)) {
+        if (cumulative <= p * inst.n) t = c; else break;
+        cumulative += c * counts.filter((x) => x === c).length;
+      }
+      return t;
+    };
+    const inst = new Instance();
+    for (let step = 0; step < 4000; step++) {
+      const day = Math.floor(step / 100);
+      const r = rnd(100);
+      if (r < 85) inst.add(`v${rnd(r < 40 ? 5 : 60)}`, day);
+      else if (r < 95 && inst.bins.size > 0) inst.evictOne();
+      else inst.age(day, 5);
+      if (step % 7 === 0) {
+        for (const p of [0.05, 0.1, 0.3]) expect(inst.thresholdCount(p), `step ${step} p ${p}`).toBe(reference(inst, p));
+      }
+    }
+    expect(inst.bins.size).toBeGreaterThan(5);
+  });
 });
 
 describe('ModelStore caps and aging', () => {
