@@ -25,6 +25,8 @@ export interface NatsBusOptions {
   prefix: string;
   /** how long the stream remembers message ids: must outlast a worker's restart plus its checkpoint interval */
   duplicateWindowMs: number;
+  /** the stream drops messages older than this (set when the stream is created); a worker stopped longer fails on restart, loudly */
+  maxAgeMs: number;
   /** JetStream redelivers a message not acknowledged for this long (harmless here: skipped), so make it outlast a checkpoint interval */
   ackWaitMs: number;
   /** messages a consumer pulls ahead of the worker */
@@ -38,6 +40,7 @@ export const NATS_BUS_DEFAULTS: Omit<NatsBusOptions, 'log'> = {
   stream: 'UEBAC',
   prefix: 'uebac',
   duplicateWindowMs: 10 * 60_000,
+  maxAgeMs: 7 * 24 * 3_600_000,
   ackWaitMs: 10 * 60_000,
   pullBatch: 1000,
   publishWindow: 512,
@@ -133,8 +136,8 @@ async function ensureStream(jsm: JetStreamManager, o: NatsBusOptions): Promise<v
   if (!info) {
     // Limits retention: a consumer is deleted and created again at a checkpoint, which must not drop messages.
     try {
-      await jsm.streams.add({ name: o.stream, subjects, storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: o.duplicateWindowMs * NS });
-      o.log(`created stream ${o.stream} (subjects ${subjects[0]}, duplicate window ${o.duplicateWindowMs / 1000} s)`);
+      await jsm.streams.add({ name: o.stream, subjects, storage: StorageType.File, retention: RetentionPolicy.Limits, duplicate_window: o.duplicateWindowMs * NS, max_age: o.maxAgeMs * NS });
+      o.log(`created stream ${o.stream} (subjects ${subjects[0]}, duplicate window ${o.duplicateWindowMs / 1000} s, messages kept ${o.maxAgeMs / 3_600_000} h)`);
       return;
     } catch (e) {
       // Workers starting together: another one may have created it first.
@@ -309,6 +312,9 @@ class OrderedPublisher {
   }
 }
 
+/** The stream removed messages a consumer still needs: not retried. */
+class MessagesGone extends Error {}
+
 /** One durable consumer, (re)created at the first sequence not yet committed. */
 class NatsConsumer implements BusConsumer {
   /** delivered and not yet acknowledged, in delivery order */
@@ -334,6 +340,7 @@ class NatsConsumer implements BusConsumer {
         messages = await this.open();
         attempt = 0;
       } catch (e) {
+        if (e instanceof MessagesGone) throw e;
         if (this.closed) break;
         if (attempt === 0) log(`consumer ${this.name}: ${(e as Error).message}; trying again every second`);
         await sleep(1000);
@@ -379,6 +386,9 @@ class NatsConsumer implements BusConsumer {
   private async open(): Promise<ConsumerMessages> {
     const { jsm, o } = this.bus;
     const start = this.committed + 1;
+    // Messages after the checkpoint removed (max age, a purge): going on would skip them silently.
+    const { state } = await jsm.streams.info(o.stream);
+    if (start > 1 && start <= state.last_seq && state.first_seq > start) throw new MessagesGone(`consumer ${this.name}: stream ${o.stream} no longer holds sequences ${start}-${state.first_seq - 1} (after this worker's checkpoint; removed by the stream's max age or a purge): its input is lost; start the deployment over`);
     await jsm.consumers.delete(o.stream, this.name).catch((e: Error) => { if (!/not found/i.test(e.message)) throw e; });
     await jsm.consumers.add(o.stream, {
       durable_name: this.name,

@@ -114,6 +114,15 @@ describe.skipIf(!NATS_SERVER)('JetStream bus', () => {
     await bus.close();
   }, 30_000);
 
+  it('fails loudly when messages after the checkpoint were removed from the stream', async () => {
+    const bus = await open({ stream: 'T7', prefix: 't7' });
+    for (let i = 0; i < 10; i++) await bus.publish('uebac.p', enc.encode(`p${i}`), `p${i}`);
+    await bus.jsm.streams.purge('T7', { seq: 8 }); // keeps 8-10
+    await expect(take(reader(bus.consume('w', 'uebac.p', { afterSeq: 3 })), 1)).rejects.toThrow(/no longer holds sequences 4-7 .*input is lost/);
+    expect(text(await take(reader(bus.consume('w2', 'uebac.p', { afterSeq: 7 })), 3))).toEqual(['p7', 'p8', 'p9']);
+    await bus.close();
+  }, 30_000);
+
   it('skips redeliveries of messages handed out but not yet committed', async () => {
     const bus = await open({ stream: 'T3', prefix: 't3', ackWaitMs: 400 });
     for (let i = 0; i < 20; i++) await bus.publish('uebac.y', enc.encode(`y${i}`), `y${i}`);
