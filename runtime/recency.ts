@@ -14,11 +14,12 @@ interface Node<K, V> {
   newer: Node<K, V> | null;
   /** position in recency order: larger is newer (kept by incremental checkpoints) */
   stamp: number;
-  /** in `changes` since the last drain */
-  changed: boolean;
-  /** deleted from the map (a later entry may have the same key) */
-  removed: boolean;
+  /** LISTED: in `changes` since the last drain; REMOVED: deleted from the map (a later entry may have the same key) */
+  flags: number;
 }
+
+const LISTED = 1;
+const REMOVED = 2;
 
 /** What changed since the last checkpoint, as `drainChanges` reports it. */
 export interface ChangeSink<K, V> {
@@ -122,7 +123,7 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
    * this is called nothing is tracked, so a map that is never checkpointed pays nothing.
    */
   trackChanges(): void {
-    if (this.changes !== null) for (const n of this.changes) n.changed = false;
+    if (this.changes !== null) for (const n of this.changes) n.flags &= ~LISTED;
     this.changes = [];
   }
 
@@ -144,8 +145,8 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
     const changes = this.changes;
     if (changes === null) throw new Error('changes are not tracked');
     for (const n of changes) {
-      n.changed = false;
-      if (n.removed) sink.deleted(n.key);
+      n.flags &= ~LISTED;
+      if (n.flags & REMOVED) sink.deleted(n.key);
       else sink.put(n.key, n.value, n.stamp);
     }
     this.changes = [];
@@ -238,20 +239,20 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
 
   /** A deleted node stays listed (as a deletion) until the next drain, without its value. */
   private remove(n: Node<K, V>): void {
-    n.removed = true;
+    n.flags |= REMOVED;
     n.value = undefined as V;
     this.mark(n);
   }
 
   private mark(n: Node<K, V>): void {
-    if (this.changes !== null && !n.changed) {
-      n.changed = true;
+    if (this.changes !== null && (n.flags & LISTED) === 0) {
+      n.flags |= LISTED;
       this.changes.push(n);
     }
   }
 
   private append(key: K, value: V): void {
-    const n: Node<K, V> = { key, value, older: this.newestNode, newer: null, stamp: ++this.clock, changed: false, removed: false };
+    const n: Node<K, V> = { key, value, older: this.newestNode, newer: null, stamp: ++this.clock, flags: 0 };
     if (this.newestNode === null) this.oldestNode = n;
     else this.newestNode.newer = n;
     this.newestNode = n;

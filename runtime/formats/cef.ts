@@ -119,11 +119,15 @@ export function maxFieldLength(opts: FormatOptions | undefined): number {
  * `out.length < count` means the header ran out), or -1 if a field exceeds `max`.
  */
 export function readHeaderFields(s: string, pos: number, count: number, max: number, out: string[]): number {
+  // The next backslash, searched once for all fields (most headers have none, and the first
+  // one may be far into the extension).
+  let slash = -2;
   while (out.length < count) {
     const pipe = unescapedPipe(s, pos);
     if (pipe < 0) break;
     if (pipe - pos > max) return -1;
-    out.push(decodeHeaderField(s, pos, pipe));
+    if (slash !== -1 && slash < pos) slash = s.indexOf('\\', pos);
+    out.push(slash < 0 || slash >= pipe ? s.slice(pos, pipe) : decodeHeaderField(s, pos, pipe));
     pos = pipe + 1;
   }
   return pos;

@@ -4,8 +4,9 @@
 // - parse p of P: raw messages whose stream sequence % P == p → `uebac.parsed.<p>` (with the
 //   previous raw sequence, so every later stage rebuilds one order).
 // - models m of M: the non-user model instances and seen-anywhere sets of partition m. For each
-//   event g in order it answers the reads g's rules may make in m (`uebac.stats.<owner>.<m>`),
-//   then waits for g's training from the owner (`uebac.train.<m>`) before it answers g + 1.
+//   event g in order it answers the reads g's rules may make in m (`uebac.stats.<owner>.<m>`)
+//   once the training of every earlier event (`uebac.train.<m>`) is applied; an event without
+//   reads in m does not wait for it.
 // - users u of U: sessions, sequences, user models and rules of the users of partition u; the
 //   other events are shadowed (clock, asset aggregates). Asset-rule scores go to the asset's
 //   owner (`uebac.hits.<u>`). Records go to JSONL segments in its records directory.
@@ -62,6 +63,8 @@ export interface WorkerHandle {
   abandon(): Promise<void>;
   /** events (models, users) or raw messages (parse) processed so far */
   readonly progress: number;
+  /** `progress` when the last checkpoint was written */
+  readonly checkpointed: number;
 }
 
 class Stopped extends Error {
@@ -97,6 +100,7 @@ export function startWorker(opts: WorkerOptions): WorkerHandle {
     stop: () => worker.halt(true),
     abandon: () => worker.halt(false),
     get progress() { return worker.progress; },
+    get checkpointed() { return worker.checkpointed; },
   };
 }
 
@@ -126,6 +130,7 @@ function textLines(text: string): string[] {
 
 abstract class RoleWorker {
   progress = 0;
+  checkpointed = 0;
   protected halted: { checkpoint: boolean } | null = null;
   protected readonly log: (m: string) => void;
   protected readonly every: number;
@@ -214,6 +219,7 @@ class ParseWorker extends RoleWorker {
     let since = 0;
     const checkpoint = async (seq: number) => {
       this.savePosition(seq);
+      this.checkpointed = this.progress;
       await consumer.commit(seq);
       since = 0;
     };
@@ -331,6 +337,7 @@ interface ModelsState {
   sweptHour: number | null;
   trainSeq: number;
   trainInbox: Array<[string, TrainMessage]>;
+  owed: Array<[number, 0 | 1, number]>;
 }
 
 /** The common loop of models and users workers: ordered events, checkpoints, stop. */
@@ -375,6 +382,7 @@ abstract class StageWorker extends RoleWorker {
   protected async checkpoint(): Promise<void> {
     await this.settleOutbox();
     this.save();
+    this.checkpointed = this.progress;
     await this.input.commit();
     await this.commitConsumers();
   }
@@ -441,6 +449,8 @@ class ModelsWorker extends StageWorker {
   private readonly holder: Engine;
   private readonly trains = new Inbox<TrainMessage>();
   private trainSeq = 0;
+  /** training messages (event place, phase, users partition) not applied yet, in order */
+  private owed: Array<[number, 0 | 1, number]> = [];
 
   constructor(opts: WorkerOptions) {
     super(opts);
@@ -457,15 +467,16 @@ class ModelsWorker extends StageWorker {
     this.clock.hour = w.sweptHour ?? -Infinity;
     this.trainSeq = w.trainSeq;
     this.trains.restore(w.trainInbox);
+    this.owed = w.owed;
   }
 
   protected startConsumers(): void {
     const m = this.opts.partition;
-    this.pump(this.opts.bus.consume(`uebac-models-${m}-train`, trainSubject(m), { afterSeq: this.trainSeq }), this.trains, (t) => (t.g < this.g ? null : `${t.g}:${t.phase}:${t.u}`), (seq) => (this.trainSeq = seq));
+    this.pump(this.opts.bus.consume(`uebac-models-${m}-train`, trainSubject(m), { afterSeq: this.trainSeq }), this.trains, (t) => (t.g < (this.owed[0]?.[0] ?? this.g) ? null : `${t.g}:${t.phase}:${t.u}`), (seq) => (this.trainSeq = seq));
   }
 
   protected save(): void {
-    const w: ModelsState = { g: this.g, input: this.input.state(), sweptHour: Number.isFinite(this.clock.hour) ? this.clock.hour : null, trainSeq: this.trainSeq, trainInbox: this.trains.entries() };
+    const w: ModelsState = { g: this.g, input: this.input.state(), sweptHour: Number.isFinite(this.clock.hour) ? this.clock.hour : null, trainSeq: this.trainSeq, trainInbox: this.trains.entries(), owed: this.owed.map((o) => [...o] as [number, 0 | 1, number]) };
     this.saveState(this.holder, w);
   }
 
@@ -473,7 +484,9 @@ class ModelsWorker extends StageWorker {
     if (this.trainSeq > 0) await this.consumers[0]!.commit(this.trainSeq);
   }
 
-  protected async finish(): Promise<void> {}
+  protected async finish(): Promise<void> {
+    await this.settleOwed();
+  }
 
   protected async handle(g: number, ev: Event, eventType: number): Promise<void> {
     const { counts, partition: m } = this.opts;
@@ -482,13 +495,28 @@ class ModelsWorker extends StageWorker {
     // Day-sequences closing while g is begun train sequence-end models first.
     if (this.seqEnd.has(m)) {
       const senders = crosses ? [...Array(counts.users).keys()] : hasUser(ev) ? [owner] : [];
-      for (const u of senders) for (const t of (await this.wait(this.trains, `${g}:0:${u}`)).t) this.models.apply(t);
+      for (const u of senders) this.owed.push([g, 0, u]);
     }
     const reads = readsOf(this.program, ev, eventType, counts.models);
     const mine = reads.filter((r) => r.partition === m);
-    if (mine.length) this.publish(statsSubject(owner, m), { g, m, a: mine.map((r) => [r.id, this.models.answer(r, ev.time)]) } satisfies StatsMessage, `stats-${m}-${g}`);
-    if (trainPartitions(this.program, ev, eventType, counts.models, reads).has(m)) {
-      for (const t of (await this.wait(this.trains, `${g}:1:${owner}`)).t) this.models.apply(t);
+    if (mine.length) {
+      await this.settleOwed();
+      this.publish(statsSubject(owner, m), { g, m, a: mine.map((r) => [r.id, this.models.answer(r, ev.time)]) } satisfies StatsMessage, `stats-${m}-${g}`);
+    }
+    if (trainPartitions(this.program, ev, eventType, counts.models, reads).has(m)) this.owed.push([g, 1, owner]);
+  }
+
+  /**
+   * Apply the training owed so far, in the events' order (for each event: the day-sequences
+   * it closed, then its own). Only a read needs it applied, so an event that trains here
+   * without reading does not wait for the messages: the next event goes on, and the wait
+   * happens at the next read.
+   */
+  private async settleOwed(): Promise<void> {
+    while (this.owed.length) {
+      const [g, phase, u] = this.owed[0]!;
+      for (const t of (await this.wait(this.trains, `${g}:${phase}:${u}`)).t) this.models.apply(t);
+      this.owed.shift();
     }
   }
 }
@@ -713,6 +741,6 @@ class UsersRoleWorker extends StageWorker {
     owners.delete(u);
     for (const to of owners) this.publish(hitsSubject(to), { g, h: engine.hits.filter(([, asset]) => partitionOf(asset, counts.users) === to) } satisfies HitsMessage, `hits-${to}-${g}`);
     engine.hits.length = 0;
-    if (this.sink.buffered > 1 << 20) this.sink.flush(ev.time);
+    if (this.sink.buffered > 4 << 10) this.sink.flush(ev.time); // bounded memory; a restart cuts back what a checkpoint does not cover
   }
 }

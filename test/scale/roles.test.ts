@@ -4,7 +4,7 @@
 // worker are abandoned mid-stream and replaced from their state; a model read the analysis
 // did not list fails loudly.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import { loadContextDir } from '../../cli/context-dir.ts';
 import { instantiateBundle, loadBundle, readManifest } from '../../runtime/bundle.ts';
 import { runPipeline } from '../../runtime/run.ts';
 import { listSegments } from '../../runtime/serve/jsonl-sink.ts';
+import { StateStore } from '../../runtime/state.ts';
 import { MemoryBus } from '../../runtime/scale/memory-bus.ts';
 import { publishEnd, publishRaw } from '../../runtime/scale/messages.ts';
 import { startWorker, type Role, type WorkerHandle, type WorkerOptions } from '../../runtime/scale/roles.ts';
@@ -116,13 +117,20 @@ describe('scale-out roles over the memory bus', () => {
 
   it('continues from the state of a users worker and a models worker abandoned mid-stream: no record lost or repeated', async () => {
     const expected = await single(orgLog);
-    const c = cluster({ parse: 2, models: 2, users: 2 }, { checkpointEvery: 100 });
+    const c = cluster({ parse: 2, models: 2, users: 2 }, { checkpointEvery: 300 });
     const publishing = publishFile(c.bus, orgLog);
     const users = c.workers.get('users-1')!;
     const models = c.workers.get('models-0')!;
-    await until(() => users.progress > 600 && models.progress > 600, 'progress');
+    // Abandoned midway between checkpoints, so there is work after the last one to do again.
+    await until(() => users.progress > 600 && models.progress > 600 && users.progress - users.checkpointed > 150 && users.checkpointed > 0, 'progress');
     await Promise.all([users.abandon(), models.abandon()]);
     expect(users.progress).toBeLessThan(1500); // abandoned well before the end
+    // The abandoned users worker wrote records its last checkpoint does not cover: the replacement must cut them back.
+    const cp = new StateStore(join(c.base, 'state', 'users-1.sqlite'));
+    const covered = cp.load()!.position.outputOffset;
+    cp.close();
+    const written = listSegments(join(c.base, 'records', 'users-1')).reduce((n, f) => n + statSync(f).size, 0);
+    expect(written).toBeGreaterThan(covered);
 
     const duplicatesBefore = c.bus.duplicates;
     const users2 = c.start('users', 1);
