@@ -1,6 +1,7 @@
 // `uebac serve --role parse|models|users --partition i/n`: one worker of the scale-out stages
 // on a NATS JetStream bus (runtime/scale/roles.ts, runtime/scale/nats-bus.ts), and
 // `uebac publish`: log files onto the bus's raw subject, then (with --end) the end of input.
+import { createHash } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { loadTrustedBundle } from '../runtime/bundle.ts';
 import { lineCapBytes, readLines } from '../runtime/lines.ts';
@@ -127,9 +128,10 @@ export interface PublishCliOptions {
 
 /**
  * Publish log lines as raw messages of up to `linesPerMessage` lines, each carrying its file
- * and first line (the records name them, as `uebac run` does) and the id `raw:<file>:<line>`:
- * publishing a file again after an interruption stores nothing twice (within the stream's
- * duplicate window).
+ * and first line (the records name them, as `uebac run` does) and the id
+ * `raw:<file>:<line>:<hash of the text>`: publishing a file again after an interruption stores
+ * nothing twice (within the stream's duplicate window), while new lines under a reused file
+ * name (a rotated log) are new messages, never dropped as duplicates.
  */
 export async function publishCommand(files: string[], o: PublishCliOptions): Promise<number> {
   if (files.length === 0 && !o.end) throw new UsageError('nothing to publish: give log files (- for stdin), --end, or both');
@@ -145,7 +147,8 @@ export async function publishCommand(files: string[], o: PublishCliOptions): Pro
         if (batch.length === 0) return;
         // A trailing empty line needs its own newline: the parse stage drops one final empty piece.
         const text = batch.join('\n') + (batch.length > 1 && batch[batch.length - 1] === '' ? '\n' : '');
-        inFlight.push(publishRaw(bus, `raw:${file}:${first}`, text, { file, line: first }));
+        const digest = createHash('sha256').update(text).digest('base64url').slice(0, 16);
+        inFlight.push(publishRaw(bus, `raw:${file}:${first}:${digest}`, text, { file, line: first }));
         messages++;
         batch = [];
         bytes = 0;

@@ -130,6 +130,25 @@ async function until(what: string, check: () => boolean, timeoutMs = 30_000): Pr
 }
 
 describe.skipIf(!NATS_SERVER)('scale-out workers as processes on JetStream', () => {
+  it('publish stores a file published again once, and new lines under the same file name anew', async () => {
+    const d = new Deployment('publish');
+    try {
+      await d.startNats();
+      const f = join(d.dir, 'app.log');
+      writeFileSync(f, 'first line\nsecond line\n');
+      d.publish([], f);
+      d.publish([], f); // an interrupted publish run again
+      writeFileSync(f, 'rotated: a new first line\n');
+      d.publish([], f);
+      const { connect } = await import('@nats-io/transport-node');
+      const { jetstreamManager } = await import('@nats-io/jetstream');
+      const nc = await connect({ servers: d.nats.url });
+      try {
+        expect((await (await jetstreamManager(nc)).streams.info('UEBAC')).state.messages).toBe(2);
+      } finally { await nc.close(); }
+    } finally { await d.close(); }
+  }, 30_000);
+
   it('2 parse + 2 models + 2 users workers give the single-process records', async () => {
     const d = new Deployment('plain');
     try {
