@@ -14,12 +14,14 @@ interface Node<K, V> {
   newer: Node<K, V> | null;
   /** position in recency order: larger is newer (kept by incremental checkpoints) */
   stamp: number;
-  /** LISTED: in `changes` since the last drain; REMOVED: deleted from the map (a later entry may have the same key) */
+  /** LISTED: in `changes` since the last drain; REMOVED: deleted from the map (a later entry may
+   *  have the same key); WRITTEN: a checkpoint holds this entry (its deletion must be reported) */
   flags: number;
 }
 
 const LISTED = 1;
 const REMOVED = 2;
+const WRITTEN = 4;
 
 /** What changed since the last checkpoint, as `drainChanges` reports it. */
 export interface ChangeSink<K, V> {
@@ -119,11 +121,12 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
   // ---- incremental checkpoints --------------------------------------------------------------
 
   /**
-   * Start tracking changes from now (every entry was just written, or loaded, in full). Until
+   * Start tracking changes from now (every entry was just written in full, or loaded). Until
    * this is called nothing is tracked, so a map that is never checkpointed pays nothing.
    */
   trackChanges(): void {
     if (this.changes !== null) for (const n of this.changes) n.flags &= ~LISTED;
+    for (let n = this.oldestNode; n !== null; n = n.newer) n.flags |= WRITTEN;
     this.changes = [];
   }
 
@@ -140,14 +143,19 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
    * Report what changed since tracking started or the last drain (keys deleted, and entries
    * changed or added as they are now, with their recency stamps), and start over. A key may be
    * reported deleted and put (deleted, then added again): the deletion comes first in effect.
+   * Entries both added and deleted since the last drain are not reported at all.
    */
   drainChanges(sink: ChangeSink<K, V>): void {
     const changes = this.changes;
     if (changes === null) throw new Error('changes are not tracked');
     for (const n of changes) {
       n.flags &= ~LISTED;
-      if (n.flags & REMOVED) sink.deleted(n.key);
-      else sink.put(n.key, n.value, n.stamp);
+      if ((n.flags & REMOVED) === 0) {
+        sink.put(n.key, n.value, n.stamp);
+        n.flags |= WRITTEN;
+      } else if (n.flags & WRITTEN) {
+        sink.deleted(n.key); // an entry added and deleted since the last drain was never written
+      }
     }
     this.changes = [];
   }
