@@ -24,8 +24,9 @@ export async function floorPass(readLines: ReadLines, path: string): Promise<Pas
   return { lines, events: 0 };
 }
 
-/** Parse every line (program.parse), optionally enriching each accepted event. */
+/** Parse every line as `uebac run` does (the run path), optionally enriching each accepted event. */
 export async function parsePass(readLines: ReadLines, program: Program, path: string, enrich: boolean): Promise<PassCount> {
+  program = { ...program, ...program.forRules }; // the run path's parse and enrich: what `uebac run` runs
   let lines = 0;
   let events = 0;
   let firstTime = Infinity;

@@ -7,6 +7,7 @@ import type { ContextTable } from '../runtime/context.ts';
 import { Engine, type RuleRecord, type ScopeRecord } from '../runtime/engine.ts';
 import type { BundleModule, Event, ParseOutcome, Program } from '../runtime/program.ts';
 import { runPipeline, type RunSummary } from '../runtime/run.ts';
+import { runPath } from '../runtime/run-path.ts';
 import { GuardedParse, type TimeGuard } from '../runtime/time-guard.ts';
 import { TimeLookahead } from '../runtime/time-lookahead.ts';
 import { trustPolicy } from '../runtime/trust.ts';
@@ -113,7 +114,8 @@ export interface LineEngine {
  * guard against times far ahead of the stream.
  */
 export function createEngine(bundle: Bundle): LineEngine {
-  const program = bundle.instantiate();
+  // Only records leave this engine: the run path builds just the fields they depend on.
+  const program = runPath(bundle.instantiate());
   const pending: EngineRecord[] = [];
   const counts: EngineCounts = { lines: 0, events: 0, rejected: {} };
   const engine = new Engine(program, { rule: (r) => { pending.push(r); }, scope: (s) => { pending.push(s); } });

@@ -5,6 +5,7 @@
 import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { Engine, type RuleRecord, type ScopeRecord } from '../engine.ts';
 import type { ParseOutcome, Program } from '../program.ts';
+import { runPath } from '../run-path.ts';
 import { checkpointState, restore, type Position, type StateStore } from '../state.ts';
 import { GuardedParse, type TimeGuard } from '../time-guard.ts';
 import { TimeLookahead } from '../time-lookahead.ts';
@@ -57,6 +58,7 @@ export interface ServeState {
 export type ServePosition = Position & { serve: ServeState };
 
 export interface Loaded {
+  /** the whole program: serve writes records only, so it parses with the run path (runtime/run-path.ts) */
   program: Program;
   bundleHash: string;
 }
@@ -74,6 +76,7 @@ type Parsed = Extract<ParseOutcome, { ok: true }>;
 
 export class Processor {
   engine: Engine;
+  /** the loaded program's run path: serve's sinks (records, alerts) read nothing else */
   program: Program;
   bundleHash: string;
   /** highest spool seq taken in (processed, or held by the look-ahead, time guard or watermark) */
@@ -98,7 +101,7 @@ export class Processor {
   private wake: (() => void) | null = null;
 
   constructor(loaded: Loaded, private readonly opts: ProcessorOptions, migrateFrom?: (saved: Record<string, unknown>, savedHash: string, engine: Engine) => void) {
-    this.program = loaded.program;
+    this.program = runPath(loaded.program);
     this.bundleHash = loaded.bundleHash;
     this.engine = this.newEngine(this.program);
     this.guardedParse = new GuardedParse(this.program, this.engine.timeGuard);
@@ -316,9 +319,10 @@ export class Processor {
   private performSwap(): void {
     const req = this.swapRequest!;
     this.swapRequest = null;
+    const program = runPath(req.next.program);
     let engine: Engine;
     try {
-      engine = this.newEngine(req.next.program);
+      engine = this.newEngine(program);
       req.migrate(this.engine, engine);
     } catch (e) {
       req.failed(e as Error); // the old bundle keeps running
@@ -328,7 +332,7 @@ export class Processor {
     const saved = { reorder: this.reorder.save(), guard: this.guardLines(), lookahead: this.lookahead ? this.lookaheadHeld.map((h): SavedLine => [h.seq, h.line, h.repaired, 0]) : null };
     this.engine = engine;
     this.opts.metrics.countEvictions(engine); // the new engine's totals (migrated state) are the starting point
-    this.program = req.next.program;
+    this.program = program;
     this.bundleHash = req.next.bundleHash;
     this.guardedParse = new GuardedParse(this.program, this.engine.timeGuard);
     // Held lines were parsed by the old bundle: the new one parses them again.
