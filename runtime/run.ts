@@ -12,6 +12,7 @@ import { openOutput, type Output } from './output.ts';
 import type { Event, Program } from './program.ts';
 import type { HoldLimits } from './time-lookahead.ts';
 import { EventOrder, type Parsed } from './event-order.ts';
+import { runPath } from './run-path.ts';
 import { checkpointState, restore, StateStore, type Position } from './state.ts';
 
 export interface RunOptions {
@@ -79,16 +80,6 @@ export interface RunSummary {
   repaired: Record<string, number>;
 }
 
-/**
- * The program a run uses: parse and enrich from the run path, which builds only the fields
- * something downstream reads (`Program.forRules`). A caller that sees every event
- * (`onEvent`, e.g. explain) keeps the whole mapping.
- */
-function runPath(program: Program): Program {
-  const lean = program.forRules;
-  return lean ? { ...program, parse: lean.parse, enrich: lean.enrich } : program;
-}
-
 function identity(path: string): string {
   if (path === STDIN) return 'stdin';
   const st = statSync(path);
@@ -105,6 +96,7 @@ function emptySummary(): RunSummary {
  * content, and open sessions stay open for the next batch unless `finish` is set.
  */
 export async function runPipeline(program: Program, opts: RunOptions): Promise<RunSummary> {
+  // A caller that sees every event (`onEvent`, e.g. explain) keeps the whole mapping.
   program = opts.onEvent ? program : runPath(program);
   const store = opts.state === ':memory:' ? null : new StateStore(opts.state, { fresh: opts.fresh });
   try {

@@ -13,6 +13,7 @@
 // Each models and users worker checkpoints its state and its consumers' positions in its own
 // state file, and acknowledges only what a checkpoint covers; a restarted worker continues
 // from its checkpoint and publishes again under the same ids (the bus drops duplicates).
+import { runPath } from '../run-path.ts';
 import { isUtf8 } from 'node:buffer';
 import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -87,7 +88,9 @@ class SweepClock {
   }
 }
 
-export function startWorker(opts: WorkerOptions): WorkerHandle {
+export function startWorker(options: WorkerOptions): WorkerHandle {
+  // Workers emit only records, so they parse and enrich with the run path, as `uebac run` does.
+  const opts = { ...options, program: runPath(options.program) };
   const { role, partition, counts } = opts;
   const n = counts[role];
   if (!Number.isInteger(partition) || partition < 0 || partition >= n) throw new Error(`partition ${partition} of ${n} ${role} workers does not exist`);
