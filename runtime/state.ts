@@ -158,22 +158,31 @@ const ROW_SCOPES = 2;
 
 type InsertKeyed = Database.Statement<[string, number, number, number, string]>;
 
-/** Rows of deleted keys and rows of entries, up to CHUNK per row, built as one string each. */
+/**
+ * Rows of deleted keys and rows of entries, up to CHUNK per row. A row's items are gathered as
+ * values and serialised with one JSON.stringify: one flat string per row, not thousands of
+ * small ones joined (which cost as much again in garbage collection).
+ */
 class Rows {
-  private text = '';
-  private n = 0;
+  private items: unknown[] = [];
   count = 0;
-  constructor(private readonly insert: InsertKeyed, private readonly store: string, private readonly gen: number, private readonly kind: number, private seq: number) {}
-  add(item: string): void {
-    this.text = this.n === 0 ? item : this.text + ',' + item;
+  constructor(private readonly insert: InsertKeyed, private readonly store: string, private readonly gen: number, private readonly kind: number, private seq: number, private readonly perItem: number) {}
+  add(item: unknown): void {
+    this.items.push(item);
+    this.done();
+  }
+  add2(stamp: number, item: unknown): void {
+    this.items.push(stamp, item);
+    this.done();
+  }
+  private done(): void {
     this.count++;
-    if (++this.n >= CHUNK) this.flush();
+    if (this.items.length >= CHUNK * this.perItem) this.flush();
   }
   flush(): void {
-    if (this.n === 0) return;
-    this.insert.run(this.store, this.gen, this.seq++, this.kind, '[' + this.text + ']');
-    this.text = '';
-    this.n = 0;
+    if (this.items.length === 0) return;
+    this.insert.run(this.store, this.gen, this.seq++, this.kind, JSON.stringify(this.items));
+    this.items = [];
   }
 }
 
@@ -185,18 +194,18 @@ class RowWriter {
   private readonly deletes: Rows;
   private readonly puts: Rows;
   constructor(private readonly s: KeyedStore, gen: number, insert: InsertKeyed) {
-    this.deletes = new Rows(insert, s.name, gen, ROW_DELETES, 0);
-    this.puts = new Rows(insert, s.name, gen, s.rowForm === 'scope' ? ROW_SCOPES : ROW_ENTRIES, PUT_SEQ);
+    this.deletes = new Rows(insert, s.name, gen, ROW_DELETES, 0, 1);
+    this.puts = new Rows(insert, s.name, gen, s.rowForm === 'scope' ? ROW_SCOPES : ROW_ENTRIES, PUT_SEQ, 2);
   }
   /** keys and entries written */
   get count(): number {
     return this.deletes.count + this.puts.count;
   }
   deleted(key: string): void {
-    this.deletes.add(JSON.stringify(key));
+    this.deletes.add(key);
   }
   put(key: string, value: unknown, stamp: number): void {
-    this.puts.add(stamp + ',' + this.s.text(key, value));
+    this.puts.add2(stamp, this.s.row(key, value));
   }
   flush(): void {
     this.deletes.flush();

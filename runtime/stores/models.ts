@@ -4,7 +4,7 @@
 import { Instance, type ModelStore } from '../models.ts';
 import type { ModelSpec } from '../program.ts';
 import type { RecencyMap } from '../recency.ts';
-import { jsonNumber, type KeyedStore, type PartitionKey } from './store.ts';
+import { type KeyedStore, type PartitionKey } from './store.ts';
 
 type SavedInstance = [string, number, number, number, number, [string, number][]];
 
@@ -32,10 +32,8 @@ export class InstanceStore implements KeyedStore<Instance> {
   encode(scope: string, inst: Instance): SavedInstance {
     return [scope, inst.n, inst.sum, inst.sumSq, inst.agedDay, [...inst.bins]];
   }
-  text(scope: string, inst: Instance): string {
-    let bins = '';
-    for (const [k, v] of inst.bins) bins += (bins === '' ? '[' : ',[') + JSON.stringify(k) + ',' + v + ']';
-    return '[' + JSON.stringify(scope) + ',' + inst.n + ',' + jsonNumber(inst.sum) + ',' + jsonNumber(inst.sumSq) + ',' + inst.agedDay + ',[' + bins + ']]';
+  row(scope: string, inst: Instance): SavedInstance {
+    return this.encode(scope, inst);
   }
   save(): SavedInstance[] {
     return [...this.store.instances[this.model]!].map(([scope, inst]) => this.encode(scope, inst));
@@ -63,8 +61,8 @@ export class SeenAnywhereStore implements KeyedStore<number> {
   encode(key: string, seen: number): [string, number] {
     return [key, seen];
   }
-  text(key: string, seen: number): string {
-    return '[' + JSON.stringify(key) + ',' + seen + ']';
+  row(key: string, seen: number): [string, number] {
+    return [key, seen];
   }
   save(): [string, number][] {
     return [...this.store.anywhere[this.model]!];

@@ -1,7 +1,7 @@
 // Open scopes (user sessions, user day-sequences, asset sequences) keyed by their entity, and
 // the per-user memory of closed ones (day-sequence history, last session for risk transfer).
 import type { Scope } from '../engine.ts';
-import { jsonNumber, KeyedMap, type KeyedStore, type PartitionKey } from './store.ts';
+import { KeyedMap, type KeyedStore, type PartitionKey } from './store.ts';
 
 type Json = unknown;
 
@@ -15,26 +15,25 @@ export function scopeToJson(s: Scope): Json {
   };
 }
 
-const counterText = (c: Scope['counters'][number]): string =>
-  c === undefined ? 'null' : c instanceof Map ? (c.size === 0 ? '{"m":[]}' : '{"m":' + JSON.stringify([...c]) + '}') : c instanceof Set ? (c.size === 0 ? '{"s":[]}' : '{"s":' + JSON.stringify([...c]) + '}') : '{"t":' + jsonNumber((c as { total: number }).total) + '}';
+const counterRow = (c: Scope['counters'][number]): Json =>
+  c instanceof Map ? { m: [...c] } : c instanceof Set ? { s: [...c] } : { t: (c as { total: number }).total };
 
 /**
  * A scope as a keyed checkpoint row holds it (runtime/state.ts; one per changed scope): an
  * array `[entity, id, start, end, score, initialScore, events, rules, fired, counters, pending,
  * types, lastEvent]` whose counters are `[length, index, counter, …]` (most counters of a scope
  * are unset), 0 for absent pending / types and null for an absent lastEvent. About 40 % shorter
- * than the snapshot's object; `scopeRowToJson` gives that object back.
+ * than the snapshot's object; `scopeRowToJson` gives that object back. Built as a value so a
+ * checkpoint serialises a whole row of scopes with one JSON.stringify.
  */
-export function scopeRowText(s: Scope): string {
-  let t = '[' + JSON.stringify(s.entity) + ',' + JSON.stringify(s.id) + ',' + jsonNumber(s.start) + ',' + jsonNumber(s.end) + ',' + jsonNumber(s.score) + ',' +
-    jsonNumber(s.initialScore) + ',' + jsonNumber(s.events) + ',' + (s.rules.length === 0 ? '[]' : JSON.stringify(s.rules)) + ',' +
-    (s.fired.size === 0 ? '[]' : JSON.stringify([...s.fired])) + ',[' + s.counters.length;
+export function scopeRow(s: Scope): Json[] {
+  const counters: Json[] = [s.counters.length];
   for (let i = 0; i < s.counters.length; i++) {
     const c = s.counters[i];
-    if (c !== undefined) t += ',' + i + ',' + counterText(c);
+    if (c !== undefined) counters.push(i, counterRow(c));
   }
-  t += '],' + (s.pending ? JSON.stringify([...s.pending]) : '0') + ',' + (s.types ? JSON.stringify([...s.types]) : '0') + ',' + (s.lastEvent === undefined ? 'null' : jsonNumber(s.lastEvent));
-  return t + ']';
+  return [s.entity, s.id, s.start, s.end, s.score, s.initialScore, s.events, s.rules, s.fired.size === 0 ? [] : [...s.fired], counters,
+    s.pending ? [...s.pending] : 0, s.types ? [...s.types] : 0, s.lastEvent === undefined ? null : s.lastEvent];
 }
 
 /** The snapshot form (what `JSON.stringify(scopeToJson(s))` parses to) of a scope row. */
@@ -74,8 +73,8 @@ export class ScopeMap extends KeyedMap<Scope> implements KeyedStore<Scope> {
     return scopeToJson(value);
   }
   readonly rowForm = 'scope';
-  text(_key: string, value: Scope): string {
-    return scopeRowText(value);
+  row(_key: string, value: Scope): Json {
+    return scopeRow(value);
   }
   save(): Json {
     return [...this.values()].map(scopeToJson);
@@ -93,8 +92,8 @@ export class EntryMap<V> extends KeyedMap<V> implements KeyedStore<V> {
   encode(key: string, value: V): Json {
     return [key, value];
   }
-  text(key: string, value: V): string {
-    return JSON.stringify([key, value]);
+  row(key: string, value: V): Json {
+    return [key, value];
   }
   save(): Json {
     return [...this];

@@ -31,15 +31,13 @@ export interface KeyedStore<V = unknown> extends Store {
   readonly map: RecencyMap<string, V>;
   encode(key: string, value: V): unknown;
   /**
-   * The entry as its checkpoint row holds it: with `rowForm` 'entry' text that parses to
-   * `encode(key, value)`; with 'scope' the compact scope row (runtime/stores/scopes.ts)
+   * The entry as its checkpoint row holds it, as a JSON value: with `rowForm` 'entry' one
+   * that serialises as `encode(key, value)` does; with 'scope' the compact scope row
+   * (runtime/stores/scopes.ts). A checkpoint serialises a row of these with one JSON.stringify.
    */
-  text(key: string, value: V): string;
+  row(key: string, value: V): unknown;
   readonly rowForm?: 'entry' | 'scope';
 }
-
-/** A number as JSON writes it (non-finite → null). */
-export const jsonNumber = (n: number): string => (Number.isFinite(n) ? '' + n : 'null');
 
 /** The key an encoded entry of a keyed store names (see KeyedStore). */
 export function keyOfEntry(entry: unknown): string | undefined {
@@ -48,7 +46,7 @@ export function keyOfEntry(entry: unknown): string | undefined {
 }
 
 export function isKeyedStore(s: Store): s is KeyedStore {
-  return typeof (s as Partial<KeyedStore>).text === 'function' && (s as Partial<KeyedStore>).map instanceof RecencyMap;
+  return typeof (s as Partial<KeyedStore>).row === 'function' && (s as Partial<KeyedStore>).map instanceof RecencyMap;
 }
 
 /** A map of entries keyed by a stable id, in least-recently-used order (eviction takes the first; runtime/recency.ts). */

@@ -12,7 +12,7 @@ import { RecencyMap } from '../../runtime/recency.ts';
 import { runPipeline } from '../../runtime/run.ts';
 import { StateStore } from '../../runtime/state.ts';
 import { keyedStores } from '../../runtime/stores/engine-state.ts';
-import { scopeRowText, scopeRowToJson, scopeToJson } from '../../runtime/stores/scopes.ts';
+import { scopeRow, scopeRowToJson, scopeToJson } from '../../runtime/stores/scopes.ts';
 import { compileTexts, contentTexts, loadCompiled, ROOT, tempDir } from '../compiler/helpers.ts';
 
 let program: Program;
@@ -116,13 +116,13 @@ describe('entry text', () => {
     let withCounters = 0;
     for (const s of keyedStores(engine)) {
       s.map.forEachStamped((key, value) => {
-        const row = JSON.parse(s.text(key, value)) as unknown;
+        const row = JSON.parse(JSON.stringify(s.row(key, value))) as unknown;
         expect(s.rowForm === 'scope' ? scopeRowToJson(row) : row).toEqual(JSON.parse(JSON.stringify(s.encode(key, value))));
         checked++;
       });
     }
     for (const scope of engine.sessions.values()) {
-      expect(scopeRowToJson(JSON.parse(scopeRowText(scope)))).toEqual(JSON.parse(JSON.stringify(scopeToJson(scope))));
+      expect(scopeRowToJson(JSON.parse(JSON.stringify(scopeRow(scope))))).toEqual(JSON.parse(JSON.stringify(scopeToJson(scope))));
       if (scope.counters.some((c) => c !== undefined)) withCounters++;
     }
     expect(checked).toBeGreaterThan(500);
