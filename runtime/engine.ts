@@ -174,12 +174,17 @@ export class Engine implements RuleRuntime {
   private session: Scope | null = null;
   private sequence: Scope | null = null;
   private eventType = 0;
-  private statsCache: Array<ModelStats | null | undefined> = [];
+  // Per-event caches are reused across events (no arrays emptied and refilled per event):
+  // a stats entry holds while statsAt[i] === eventTag; the fired lists hold firedCount entries.
+  private readonly statsCache: Array<ModelStats | null>;
   /** percentile threshold each cached stats entry was computed with */
-  private statsP: number[] = [];
-  private firedNow: number[] = [];
-  private firedStats: Array<ModelStats | null> = [];
-  private firedHistograms: Array<HistogramEvidence | undefined> = [];
+  private readonly statsP: number[];
+  private readonly statsAt: number[];
+  private eventTag = 0;
+  private firedCount = 0;
+  private readonly firedNow: number[] = [];
+  private readonly firedStats: Array<ModelStats | null> = [];
+  private readonly firedHistograms: Array<HistogramEvidence | undefined> = [];
   private readonly evidenceBins: number;
   /** counter index → its value after this event's update, valid while counterAt[i] === counterTag */
   private readonly counterNow: number[];
@@ -200,6 +205,9 @@ export class Engine implements RuleRuntime {
     this.firedByRule = program.rules.map(() => 0);
     this.counterNow = program.counters.map(() => 0);
     this.counterAt = program.counters.map(() => -1);
+    this.statsCache = program.models.map(() => null);
+    this.statsP = program.models.map(() => 0);
+    this.statsAt = program.models.map(() => -1);
     this.maxRegexInput = program.settings.maxRegexInput;
   }
 
@@ -246,10 +254,8 @@ export class Engine implements RuleRuntime {
 
   /** Rules, training and scoring of the event `begin` prepared. */
   protected complete(ev: Event, eventType: number): void {
-    this.statsCache.length = 0;
-    this.firedNow.length = 0;
-    this.firedStats.length = 0;
-    this.firedHistograms.length = 0;
+    this.eventTag++;
+    this.firedCount = 0;
     this.program.evaluate(eventType, ev, this);
 
     this.train(ev, eventType);
@@ -330,18 +336,17 @@ export class Engine implements RuleRuntime {
     const hour = Math.floor(t / HOUR);
     if (hour <= this.sweptHour) return;
     this.sweptHour = hour;
+    // Oldest first, each close removing the entry it read (no iterator: the hour turns every few
+    // dozen events on a sparse feed, and each sweep closes about as many scopes).
     const idle = this.program.settings.inactivityMinutes * 60_000;
-    for (const session of this.sessions.values()) {
-      if (t - session.end <= idle) break;
+    for (let session = this.sessions.oldest(); session !== undefined && t - session.end > idle; session = this.sessions.oldest()) {
       this.closeSession(session);
     }
     const day = Math.floor(t / DAY);
-    for (const [user, seq] of this.sequences) {
-      if (Math.floor(seq.start / DAY) === day) break;
-      this.closeSequence(user, seq);
+    for (let seq = this.sequences.oldest(); seq !== undefined && Math.floor(seq.start / DAY) !== day; seq = this.sequences.oldest()) {
+      this.closeSequence(this.sequences.oldestKey()!, seq);
     }
-    for (const seq of this.assets.values()) {
-      if (Math.floor(seq.start / DAY) === day) break;
+    for (let seq = this.assets.oldest(); seq !== undefined && Math.floor(seq.start / DAY) !== day; seq = this.assets.oldest()) {
       this.closeAsset(seq);
     }
   }
@@ -359,7 +364,10 @@ export class Engine implements RuleRuntime {
     if (notable) this.counters.notableSessions++;
     this.lastSession.setNewest(session.entity, { end: session.end, score: total });
     this.counters.lastSessionsEvicted += this.lastSession.trimTo(this.program.settings.maxOpenSessions * 10);
-    this.sink.scope({ type: 'session', id: session.id, user: session.entity, start: isoTime(session.start), end: isoTime(session.end), score: total, notable, events: session.events, rules: session.rules });
+    // Most sessions on a sparse feed hold one event: start and end are then one string.
+    const start = isoTime(session.start);
+    const end = session.end === session.start ? start : isoTime(session.end);
+    this.sink.scope({ type: 'session', id: session.id, user: session.entity, start, end, score: total, notable, events: session.events, rules: session.rules });
   }
 
   private closeSequence(user: string, seq: Scope): void {
@@ -417,6 +425,7 @@ export class Engine implements RuleRuntime {
       if (!scope) continue;
       const v = c.value(ev);
       if (v === null) continue;
+      if (scope.counters === NO_COUNTERS) scope.counters = [];
       let now: number;
       if (c.fn === 'sum') {
         const n = typeof v === 'number' ? v : Number(v);
@@ -467,8 +476,10 @@ export class Engine implements RuleRuntime {
   // ---- models -----------------------------------------------------------------------------
 
   stats(index: number, ev: Event, p: number): ModelStats | null {
-    const cached = this.statsCache[index];
-    if (cached !== undefined && (cached === null || this.statsP[index] === p)) return cached;
+    if (this.statsAt[index] === this.eventTag) {
+      const cached = this.statsCache[index]!;
+      if (cached === null || this.statsP[index] === p) return cached;
+    }
     const model = this.program.models[index]!;
     const scopeValue = this.scopeValue(index, ev);
     const feature = model.feature(ev, this);
@@ -487,6 +498,7 @@ export class Engine implements RuleRuntime {
     }
     this.statsCache[index] = result;
     this.statsP[index] = p;
+    this.statsAt[index] = this.eventTag;
     return result;
   }
 
@@ -552,15 +564,16 @@ export class Engine implements RuleRuntime {
   }
 
   fire(index: number, _ev: Event, stats: ModelStats | null): void {
-    this.firedNow.push(index);
-    this.firedStats.push(stats);
+    const at = this.firedCount++;
     // The histogram must be copied now: the event trains the model before it is scored.
     let histogram: HistogramEvidence | undefined;
     if (stats && stats.scope !== null && this.evidenceBins > 0) {
-      const k = this.firedStats.length - 2;
+      const k = at - 1;
       histogram = k >= 0 && this.firedStats[k] === stats ? this.firedHistograms[k] : this.histogramOf(stats, this.evidenceBins);
     }
-    this.firedHistograms.push(histogram);
+    this.firedNow[at] = index;
+    this.firedStats[at] = stats;
+    this.firedHistograms[at] = histogram;
   }
 
   /** The bins of a model instance as a rule sees them (before this event trains it). */
@@ -578,11 +591,12 @@ export class Engine implements RuleRuntime {
     scope.score += rule.score;
     if (scope.fired === NONE_FIRED) scope.fired = new Set();
     scope.fired.add(index);
+    if (scope.rules === NO_RULES) scope.rules = [];
     if (!scope.rules.includes(rule.id)) scope.rules.push(rule.id);
   }
 
   private score(ev: Event): void {
-    for (let k = 0; k < this.firedNow.length; k++) {
+    for (let k = 0; k < this.firedCount; k++) {
       const index = this.firedNow[k]!;
       const stats = this.firedStats[k] ?? null;
       const rule = this.program.rules[index]!;
@@ -599,6 +613,7 @@ export class Engine implements RuleRuntime {
       scope.score += rule.score;
       if (scope.fired === NONE_FIRED) scope.fired = new Set();
       scope.fired.add(index);
+      if (scope.rules === NO_RULES) scope.rules = [];
       if (!scope.rules.includes(rule.id)) scope.rules.push(rule.id);
       this.counters.rulesFired++;
       this.firedByRule[index]!++;
@@ -630,9 +645,12 @@ export class Engine implements RuleRuntime {
 
 /** Most scopes close without a rule firing: they share this empty set (never written) until one does. */
 const NONE_FIRED: ReadonlySet<number> = new Set<number>();
+/** Likewise their rule list and (for scopes no counter feeds) counter list; frozen, so a write that skips the copy throws. */
+const NO_RULES: readonly string[] = Object.freeze([]);
+const NO_COUNTERS: ReadonlyArray<CounterState | undefined> = Object.freeze([]);
 
 function newScope(id: string, entity: string, start: number): Scope {
-  return { id, entity, start, end: start, score: 0, initialScore: 0, events: 0, rules: [], fired: NONE_FIRED as Set<number>, counters: [] };
+  return { id, entity, start, end: start, score: 0, initialScore: 0, events: 0, rules: NO_RULES as string[], fired: NONE_FIRED as Set<number>, counters: NO_COUNTERS as Scope['counters'] };
 }
 
 function keysOf(v: Value): readonly string[] {

@@ -86,5 +86,7 @@ export function scopeLine(r: ScopeRecord): string {
   } else {
     return JSON.stringify(r); // a shape the engine does not make: keep the general path
   }
-  return head + ',"start":' + JSON.stringify(r.start) + ',"end":' + JSON.stringify(r.end) + ',"score":' + num(r.score) + ',"notable":' + (r.notable ? 'true' : 'false') + ',"events":' + num(r.events) + ',"rules":' + (r.rules.length === 0 ? '[]' : JSON.stringify(r.rules)) + '}';
+  const start = JSON.stringify(r.start);
+  const end = r.end === r.start ? start : JSON.stringify(r.end);
+  return head + ',"start":' + start + ',"end":' + end + ',"score":' + num(r.score) + ',"notable":' + (r.notable ? 'true' : 'false') + ',"events":' + num(r.events) + ',"rules":' + (r.rules.length === 0 ? '[]' : JSON.stringify(r.rules)) + '}';
 }
