@@ -83,7 +83,9 @@ export class ContextTable {
 
   has(v: unknown): boolean {
     if (typeof v === 'string') return this.findKey(v) !== null;
-    if (Array.isArray(v)) return v.some((x) => typeof x === 'string' && this.findKey(x) !== null);
+    if (Array.isArray(v)) {
+      for (const x of v as readonly unknown[]) if (typeof x === 'string' && this.findKey(x) !== null) return true;
+    }
     return false;
   }
 

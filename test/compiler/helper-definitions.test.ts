@@ -53,4 +53,14 @@ describe('context look-ups take a normalised value as it is', () => {
     expect(odd.get('İX')).toBe('v');
     expect(odd.get('i̇x')).toBe('v');
   });
+  it('answers the same for many distinct values, long values and lists', () => {
+    const t = new ContextTable({ name: 'g', shape: 'multimap', match: 'domain', rows: [['gmail.com', 'personal'], ['Corp.example', 'work']] });
+    for (let round = 0; round < 2; round++) {
+      for (let i = 0; i < 5000; i++) expect(t.has(`host${i}.example.org`)).toBe(false);
+      expect(t.getAll('EU.Gmail.com')).toEqual(['personal']);
+      expect(t.get('corp.example')).toBe('work');
+      expect(t.has(['x.org', 'mail.gmail.com'])).toBe(true);
+      expect(t.has(`${'a'.repeat(300)}.gmail.com`)).toBe(true);
+    }
+  });
 });
