@@ -388,32 +388,7 @@ function emitParser(ir: IR, p: IR['parsers'][number], pi: number, names: Names, 
   });
   const lean = p.runFields.length < p.fields.length || p.runKeys.length < p.rawKeys.length || deferred.some((d) => d !== null);
   const eager = (et: number) => { const later = reasonOnly(ir, et); return new Set(ir.runRead[et]!.filter((n) => !later.has(n))); };
-  // The functions computing reason-only fields: the same field expressions, from raw values
-  // the event kept (r is gone by the time a rule fires).
-  for (const [b, d] of deferred.entries()) {
-    if (!d) continue;
-    const et = ir.eventTypes[p.events[b]!.eventType]!;
-    const f = names.scope.child();
-    const raw = new Map<string, Code>();
-    const outputs = new Map<string, Code>();
-    const rawLocal = (key: string) => { let v = raw.get(key); if (!v) raw.set(key, (v = f.name('raw_', key))); return v; };
-    const cx: ExprEmitContext = { ...base, ident: (n) => outputs.get(n) ?? rawLocal(n), call: (node, c) => rawCallKey(node) === null ? c : rawLocal(rawCallKey(node)!) };
-    const body: Code[] = [];
-    for (const i of [...d.fields].sort((x, y) => x - y)) {
-      const field = p.fields[i]!;
-      const v = f.name('f_', field.name);
-      body.push(code`const ${v} = ${emitExpr(field.ast, cx)};`);
-      outputs.set(field.name, v);
-    }
-    const sets = et.fields.filter((x) => d.later.has(x.name) && outputs.has(x.name)).map((x) => code`${prop(code`ev`, x.name)} = ${COERCE[x.type] ?? code`coerceString`}(${outputs.get(x.name)!});`);
-    const keys = [...raw.keys()].sort();
-    d.inputs = keys;
-    const params = keys.length === 1 ? raw.get(keys[0]!)! : code`[${keys.map((k) => raw.get(k)!)}]`;
-    fills.push(code`${comment(`${p.id} → ${et.name}`)}
-function ${d.fill}(ev, ${params}) {
-${lines([...body, ...sets], '  ')}
-}`);
-  }
+  for (const [b, d] of deferred.entries()) if (d) fills.push(emitReasonFill(ir, p, p.events[b]!.eventType, d, names.scope.child(), base));
   const run = lean ? code`
   runKeys: ${json(p.runKeys)},
   buildRun(r, out) {
@@ -429,6 +404,42 @@ ${lines(emitBuilder(ir, p, local.child(), base, p.runKeys, eager, names.eventCla
   build(r, out) {
 ${lines(emitBuilder(ir, p, local.child(), base, p.rawKeys, (et) => new Set(ir.eventTypes[et]!.fields.map((f) => f.name)), names.eventClass, () => null), '    ')}
   },${run}
+}`;
+}
+
+/**
+ * The function computing one parser branch's reason-only fields: the same field expressions
+ * (in order, each name resolved as the builder resolves it), from the raw values the event
+ * kept, since the value slots are reused by the next line long before a rule fires. Sets
+ * `d.inputs`, the raw keys it takes in parameter order.
+ */
+function emitReasonFill(ir: IR, p: IR['parsers'][number], etIndex: number, d: Deferral, local: Scope, base: EmitContext): Code {
+  const et = ir.eventTypes[etIndex]!;
+  const raw = new Map<string, Code>();
+  const outputs = new Map<string, Code>();
+  const rawLocal = (key: string): Code => {
+    let v = raw.get(key);
+    if (!v) raw.set(key, (v = local.name('raw_', key)));
+    return v;
+  };
+  const cx: ExprEmitContext = {
+    ...base,
+    ident: (name) => outputs.get(name) ?? rawLocal(name),
+    call: (node, c) => { const key = rawCallKey(node); return key === null ? c : rawLocal(key); },
+  };
+  const body: Code[] = [];
+  for (const i of [...d.fields].sort((x, y) => x - y)) {
+    const field = p.fields[i]!;
+    const v = local.name('f_', field.name);
+    body.push(code`const ${v} = ${emitExpr(field.ast, cx)};`);
+    outputs.set(field.name, v);
+  }
+  const sets = et.fields.filter((f) => d.later.has(f.name) && outputs.has(f.name)).map((f) => code`${prop(code`ev`, f.name)} = ${COERCE[f.type] ?? code`coerceString`}(${outputs.get(f.name)!});`);
+  d.inputs = [...raw.keys()].sort();
+  const params = d.inputs.length === 1 ? raw.get(d.inputs[0]!)! : code`[${d.inputs.map((k) => raw.get(k)!)}]`;
+  return code`${comment(`${p.id} → ${et.name}`)}
+function ${d.fill}(ev, ${params}) {
+${lines([...body, ...sets], '  ')}
 }`;
 }
 
@@ -448,17 +459,18 @@ interface Deferral {
   /** set once the function is emitted: its raw keys, in parameter order */
   inputs?: string[];
 }
+
 /**
  * A builder's body: raw values (`r[i]` is raw key i of `keys`) read once into locals; the
  * fields the event conditions need computed first, then, inside the branch of the event type
  * chosen, the fields that type reads (`reads(et)`: its catalog fields, or on the run path the
  * ones something downstream reads), each once into a local (later fields and conditions read
  * the local, as they read the mapped value before); a call repeated within the builder (a URL
- * host, a context look-up, a regex capture) memoised on first use; then the event written
- * directly as an object literal with every field coerced to its catalog type (a field not
- * computed is null), as an instance of the type's class (`classes`); a branch with a
- * `deferral` hands its class the function computing the reason-only fields and the raw
- * values it reads. Returns the event type index, or -1.
+ * host, a context look-up, a regex capture) memoised on first use; then the event: an
+ * instance of the type's class (`classes`, every field null) with each computed field set,
+ * coerced to its catalog type; a branch with a `deferral` hands the class the function
+ * computing the reason-only fields and the raw values it reads. Returns the event type
+ * index, or -1.
  */
 function emitBuilder(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitContext, keys: readonly string[], reads: (eventType: number) => ReadonlySet<string>, classes: readonly Code[], deferral: (branch: number) => Deferral | null): Code[] {
   const shared = fieldsFeeding(p, true, []);
