@@ -131,8 +131,11 @@ function dayOf(t: number): number {
   return day;
 }
 
-const pad2 = (n: number) => (n < 10 ? '0' + n : '' + n);
-const pad3 = (n: number) => (n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n);
+// Two- and three-digit fields come from tables: no number-to-text conversion per record.
+const PAD2 = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
+const PAD3 = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
+const pad2 = (n: number) => PAD2[n]!;
+const pad3 = (n: number) => PAD3[n]!;
 const fast = (t: number) => t >= 0 && t < MAX_FAST_TIME && Number.isInteger(t);
 
 export function isoTime(t: number): string {
@@ -267,17 +270,18 @@ export class Engine implements RuleRuntime {
     const s = this.program.settings;
     let session = this.sessions.touch(user); // now the most recently active
     if (session && (t - session.end > s.inactivityMinutes * 60_000 || t - session.start > s.maxSessionHours * HOUR)) {
+      this.sessions.delete(user);
       this.closeSession(session);
       session = undefined;
     }
     if (!session) {
       if (this.sessions.size >= s.maxOpenSessions) this.evictOldestSession();
       session = newScope(`${user}-${stamp(t)}`, user, t);
-      const last = this.lastSession.get(user);
-      if (s.riskTransfer.enabled && last && t - last.end <= s.riskTransfer.carryHours * HOUR) {
-        session.initialScore = Math.round(s.riskTransfer.fraction * last.score);
+      if (s.riskTransfer.enabled) {
+        const last = this.lastSession.get(user);
+        if (last && t - last.end <= s.riskTransfer.carryHours * HOUR) session.initialScore = Math.round(s.riskTransfer.fraction * last.score);
       }
-      this.sessions.set(user, session);
+      this.sessions.add(user, session); // touch just missed: no second look-up
     }
     session.end = Math.max(session.end, t);
     session.events++;
@@ -288,18 +292,18 @@ export class Engine implements RuleRuntime {
     const day = Math.floor(t / DAY);
     let seq = this.sequences.get(user);
     if (seq && Math.floor(seq.start / DAY) !== day) {
-      this.closeSequence(user, seq);
+      this.sequences.delete(user);
+      this.closeSequence(seq);
       seq = undefined;
     }
     if (!seq) {
       if (this.sequences.size >= (this.program.settings.maxDaySequences ?? Infinity)) {
         // The map is in creation order: close the oldest day-sequence early (as at day end).
-        const oldest = this.sequences.oldest()!;
-        this.closeSequence(oldest.entity, oldest);
+        this.closeSequence(this.sequences.deleteOldest()!);
         this.counters.sequencesEvicted++;
       }
       seq = newScope(`${user}-${stamp(day * DAY)}`, user, day * DAY);
-      this.sequences.set(user, seq);
+      this.sequences.add(user, seq);
     }
     seq.end = Math.max(seq.end, t);
     seq.events++;
@@ -311,16 +315,17 @@ export class Engine implements RuleRuntime {
     const day = Math.floor(t / DAY);
     let seq = this.assets.touch(asset); // now the most recently active
     if (seq && Math.floor(seq.start / DAY) !== day) {
+      this.assets.delete(asset);
       this.closeAsset(seq);
       seq = undefined;
     }
     if (!seq) {
       if (this.assets.size >= this.program.settings.maxAssetSequences) {
-        this.closeAsset(this.assets.oldest()!);
+        this.closeAsset(this.assets.deleteOldest()!);
         this.counters.assetSequencesEvicted++;
       }
       seq = newScope(`${asset}-${stamp(day * DAY)}`, asset, day * DAY);
-      this.assets.set(asset, seq);
+      this.assets.add(asset, seq);
     }
     seq.end = Math.max(seq.end, t);
     // Several aggregates (and the scorer) touch the same asset for one event: count it once.
@@ -336,28 +341,33 @@ export class Engine implements RuleRuntime {
     const hour = Math.floor(t / HOUR);
     if (hour <= this.sweptHour) return;
     this.sweptHour = hour;
-    // Oldest first, each close removing the entry it read (no iterator: the hour turns every few
-    // dozen events on a sparse feed, and each sweep closes about as many scopes).
+    // Oldest first, each close removing the entry it read without a look-up (no iterator: the
+    // hour turns every few dozen events on a sparse feed, and each sweep closes about as many scopes).
     const idle = this.program.settings.inactivityMinutes * 60_000;
     for (let session = this.sessions.oldest(); session !== undefined && t - session.end > idle; session = this.sessions.oldest()) {
+      this.sessions.deleteOldest();
       this.closeSession(session);
     }
     const day = Math.floor(t / DAY);
     for (let seq = this.sequences.oldest(); seq !== undefined && Math.floor(seq.start / DAY) !== day; seq = this.sequences.oldest()) {
-      this.closeSequence(this.sequences.oldestKey()!, seq);
+      this.sequences.deleteOldest();
+      this.closeSequence(seq);
     }
     for (let seq = this.assets.oldest(); seq !== undefined && Math.floor(seq.start / DAY) !== day; seq = this.assets.oldest()) {
+      this.assets.deleteOldest();
       this.closeAsset(seq);
     }
   }
 
   private evictOldestSession(): void {
-    this.closeSession(this.sessions.oldest()!);
+    this.closeSession(this.sessions.deleteOldest()!);
     this.counters.sessionsEvicted++;
   }
 
+  // The close functions take a scope already removed from its map (the caller knows where it
+  // sits: a sweep or an eviction removes the oldest entry without a look-up).
+
   private closeSession(session: Scope): void {
-    this.sessions.delete(session.entity);
     const total = session.initialScore + session.score;
     const notable = total >= this.program.settings.notableThreshold;
     this.counters.sessionsClosed++;
@@ -370,23 +380,23 @@ export class Engine implements RuleRuntime {
     this.sink.scope({ type: 'session', id: session.id, user: session.entity, start, end, score: total, notable, events: session.events, rules: session.rules });
   }
 
-  private closeSequence(user: string, seq: Scope): void {
-    this.sequences.delete(user);
+  private closeSequence(seq: Scope): void {
     if (seq.pending) {
       for (const [model, { scope, feature }] of seq.pending) this.trainModel(model, scope, feature, seq.end);
     }
     if (seq.types) {
-      const days = this.history.get(user) ?? [];
+      const user = seq.entity;
+      // One look-up: the user's days become the newest entry and are counted in place.
+      let days = this.history.touch(user);
+      if (days === undefined) this.history.add(user, (days = []));
       for (const et of seq.types) days[et] = (days[et] ?? 0) + 1;
       const any = this.program.eventTypes.length;
       days[any] = (days[any] ?? 0) + 1;
-      this.history.setNewest(user, days);
       this.counters.historiesEvicted += this.history.trimTo(this.program.settings.maxOpenSessions * 10);
     }
   }
 
   private closeAsset(seq: Scope): void {
-    this.assets.delete(seq.entity);
     this.counterTag++; // a counter remembered on this sequence no longer reads it
     if (seq.rules.length === 0) return;
     const notable = seq.score >= this.program.settings.notableThreshold;
@@ -397,9 +407,9 @@ export class Engine implements RuleRuntime {
 
   /** Close everything still open (end of input), in a deterministic order. */
   finish(): void {
-    for (const [user, seq] of [...this.sequences]) this.closeSequence(user, seq);
-    for (const session of [...this.sessions.values()]) this.closeSession(session);
-    for (const seq of [...this.assets.values()]) this.closeAsset(seq);
+    for (let seq = this.sequences.deleteOldest(); seq !== undefined; seq = this.sequences.deleteOldest()) this.closeSequence(seq);
+    for (let session = this.sessions.deleteOldest(); session !== undefined; session = this.sessions.deleteOldest()) this.closeSession(session);
+    for (let seq = this.assets.deleteOldest(); seq !== undefined; seq = this.assets.deleteOldest()) this.closeAsset(seq);
   }
 
   // ---- aggregates -------------------------------------------------------------------------

@@ -330,7 +330,7 @@ export class ModelStore {
         this.counters.evictedInstances++;
       }
       inst = new Instance();
-      map.set(scope, inst);
+      map.add(scope, inst);
     }
     const day = Math.floor(time / DAY_MS);
     const width = model.type === 'numerical' ? model.binWidth : 0;
@@ -357,7 +357,7 @@ export class ModelStore {
         any.deleteOldest();
         this.counters.evictedAnywhere++;
       }
-      any.set(key, 1);
+      any.add(key, 1);
     } else {
       any.setNewest(key, seen + 1);
     }
