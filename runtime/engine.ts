@@ -113,36 +113,50 @@ export interface EngineCounters {
   historiesEvicted: number;
 }
 
-// Event times are formatted for every record and scope id: the date part is formatted once
-// per UTC day and the time of day by arithmetic, instead of a Date per call. Times outside
-// years 0000–9999 or with fractions of a millisecond take Date's own path.
+// Event times are formatted for every record and scope id: the text up to the hour is made once
+// per hour of event time, the rest is two table look-ups (minute and second, millisecond),
+// instead of a Date and a dozen concatenations per call. Times outside years 0000–9999 or with
+// fractions of a millisecond take Date's own path.
 const MAX_FAST_TIME = 253_402_300_800_000; // 10000-01-01
 let cachedDay = NaN;
 let cachedDate = ''; // 'yyyy-MM-ddT'
 let cachedCompact = ''; // 'yyyyMMdd'
+let cachedHour = NaN;
+let hourIso = ''; // 'yyyy-MM-ddTHH:'
+let hourCompact = ''; // 'yyyyMMddHH'
 
-function dayOf(t: number): number {
-  const day = Math.floor(t / DAY);
-  if (day !== cachedDay) {
-    cachedDate = new Date(day * DAY).toISOString().slice(0, 11);
-    cachedCompact = cachedDate.slice(0, 4) + cachedDate.slice(5, 7) + cachedDate.slice(8, 10);
-    cachedDay = day;
+const pad2 = (n: number) => (n < 10 ? '0' : '') + n;
+/** by second of the hour: 'mm:ss.' and 'mmss' */
+const MIN_SEC_ISO = Array.from({ length: 3600 }, (_, s) => `${pad2(Math.floor(s / 60))}:${pad2(s % 60)}.`);
+const MIN_SEC = Array.from({ length: 3600 }, (_, s) => pad2(Math.floor(s / 60)) + pad2(s % 60));
+/** by millisecond: 'mmmZ' */
+const MILLIS_Z = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0') + 'Z');
+
+/** Milliseconds into the hour of `t`, with the hour's texts cached. */
+function intoHour(t: number): number {
+  const hour = Math.floor(t / HOUR);
+  if (hour !== cachedHour) {
+    const day = Math.floor(hour / 24);
+    if (day !== cachedDay) {
+      cachedDate = new Date(day * DAY).toISOString().slice(0, 11);
+      cachedCompact = cachedDate.slice(0, 4) + cachedDate.slice(5, 7) + cachedDate.slice(8, 10);
+      cachedDay = day;
+    }
+    const hh = pad2(hour - day * 24);
+    hourIso = cachedDate + hh + ':';
+    hourCompact = cachedCompact + hh;
+    cachedHour = hour;
   }
-  return day;
+  return t - hour * HOUR;
 }
 
-// Two- and three-digit fields come from tables: no number-to-text conversion per record.
-const PAD2 = Array.from({ length: 60 }, (_, n) => String(n).padStart(2, '0'));
-const PAD3 = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0'));
-const pad2 = (n: number) => PAD2[n]!;
-const pad3 = (n: number) => PAD3[n]!;
 const fast = (t: number) => t >= 0 && t < MAX_FAST_TIME && Number.isInteger(t);
 
 export function isoTime(t: number): string {
   if (!fast(t)) return new Date(t).toISOString();
-  const ms = t - dayOf(t) * DAY;
-  const h = Math.floor(ms / HOUR), m = Math.floor(ms / 60_000) % 60, sec = Math.floor(ms / 1000) % 60;
-  return `${cachedDate}${pad2(h)}:${pad2(m)}:${pad2(sec)}.${pad3(ms % 1000)}Z`;
+  const ms = intoHour(t);
+  const sec = Math.floor(ms / 1000);
+  return hourIso + MIN_SEC_ISO[sec]! + MILLIS_Z[ms - sec * 1000]!;
 }
 
 /** `yyyyMMddHHmmss` of an event time. */
@@ -151,8 +165,8 @@ function stamp(t: number): string {
     const s = new Date(t).toISOString();
     return s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19);
   }
-  const ms = t - dayOf(t) * DAY;
-  return cachedCompact + pad2(Math.floor(ms / HOUR)) + pad2(Math.floor(ms / 60_000) % 60) + pad2(Math.floor(ms / 1000) % 60);
+  const sec = Math.floor(intoHour(t) / 1000); // first: it sets hourCompact
+  return hourCompact + MIN_SEC[sec]!;
 }
 
 export class Engine implements RuleRuntime {
@@ -194,6 +208,10 @@ export class Engine implements RuleRuntime {
   private readonly counterAt: number[];
   private counterTag = 0;
 
+  /** Most day-sequences see one event type: they share that type's set (never written) until a second comes. */
+  private readonly oneType: ReadonlyArray<ReadonlySet<number>>;
+  private readonly sharedTypes: ReadonlySet<ReadonlySet<number>>;
+
   /** per event type: indexes of the counters / models it feeds (computed once) */
   private readonly countersByType: number[][];
   private readonly modelsByType: number[][];
@@ -206,6 +224,8 @@ export class Engine implements RuleRuntime {
     this.countersByType = program.eventTypes.map((_, et) => program.counters.flatMap((c, i) => (c.eventTypes.includes(et) ? [i] : [])));
     this.modelsByType = program.eventTypes.map((_, et) => program.models.flatMap((m, i) => (m.eventTypes.includes(et) ? [i] : [])));
     this.firedByRule = program.rules.map(() => 0);
+    this.oneType = program.eventTypes.map((_, et) => new Set([et]));
+    this.sharedTypes = new Set(this.oneType);
     this.counterNow = program.counters.map(() => 0);
     this.counterAt = program.counters.map(() => -1);
     this.statsCache = program.models.map(() => null);
@@ -307,7 +327,9 @@ export class Engine implements RuleRuntime {
     }
     seq.end = Math.max(seq.end, t);
     seq.events++;
-    (seq.types ??= new Set()).add(eventType);
+    const types = seq.types;
+    if (types === undefined) seq.types = this.oneType[eventType] as Set<number>;
+    else if (!types.has(eventType)) (this.sharedTypes.has(types) ? (seq.types = new Set(types)) : types).add(eventType);
     return seq;
   }
 
@@ -435,7 +457,8 @@ export class Engine implements RuleRuntime {
       if (!scope) continue;
       const v = c.value(ev);
       if (v === null) continue;
-      if (scope.counters === NO_COUNTERS) scope.counters = [];
+      // Sized to the first counter's slot at once: the same length as `[]` grown to it, without the spare room.
+      if (scope.counters === NO_COUNTERS) scope.counters = new Array(i + 1);
       let now: number;
       if (c.fn === 'sum') {
         const n = typeof v === 'number' ? v : Number(v);
