@@ -682,8 +682,11 @@ const NONE_FIRED: ReadonlySet<number> = new Set<number>();
 const NO_RULES: readonly string[] = Object.freeze([]);
 const NO_COUNTERS: ReadonlyArray<CounterState | undefined> = Object.freeze([]);
 
+// Every field is in the literal, so a scope is one object (fields added later would need an
+// extra property store per scope). The optional ones come in the order they were added before
+// (a snapshot's keys keep that order; undefined ones are not written).
 function newScope(id: string, entity: string, start: number): Scope {
-  return { id, entity, start, end: start, score: 0, initialScore: 0, events: 0, rules: NO_RULES as string[], fired: NONE_FIRED as Set<number>, counters: NO_COUNTERS as Scope['counters'] };
+  return { id, entity, start, end: start, score: 0, initialScore: 0, events: 0, rules: NO_RULES as string[], fired: NONE_FIRED as Set<number>, counters: NO_COUNTERS as Scope['counters'], types: undefined, pending: undefined, lastEvent: undefined };
 }
 
 function keysOf(v: Value): readonly string[] {
