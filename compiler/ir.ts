@@ -56,5 +56,10 @@ export interface IR {
   runRead: string[][];
   /** per event type: indexes of the derived fields a run reads (demand analysis) */
   runDerived: number[][];
+  /**
+   * per event type: the parsed fields (of runRead) that only rule reasons read, sorted: a run
+   * computes them when a rule fires, not for every event (demand analysis)
+   */
+  runReasonOnly: string[][];
   tests: Array<Item<TestDoc>>;
 }

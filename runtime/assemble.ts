@@ -19,6 +19,8 @@ export interface EventTypePart {
   name: string;
   fields: ReadonlyArray<readonly [string, FieldType]>;
   derived: readonly string[];
+  /** A blank event of the type (every field null): the bundle's class for it. Absent: a plain object. */
+  create?(): Event;
   derive(ev: Event): void;
   /** Only the derived fields a run reads (demand analysis); absent when that is all of them. */
   deriveRun?(ev: Event): void;
@@ -100,9 +102,17 @@ function dictOf(keys: readonly string[], values: ReadonlyArray<string | undefine
 export function assembleProgram(parts: ProgramParts): Program {
   const { eventTypes, settings } = parts;
   // One factory per event type: every event of a type has the same fields in the same
-  // order, so V8 sees one object shape per event type.
+  // order, so V8 sees one object shape per event type (the bundle's class when it has one,
+  // so events built here and by its parsers share that shape).
   const factories = eventTypes.map((et) => {
     const names = [...et.fields.map(([n]) => n), ...et.derived];
+    const create = et.create;
+    if (create) return (time: number, timeSource: TimeSource = null): Event => {
+      const ev = create();
+      ev.time = time;
+      ev.time_source = timeSource;
+      return ev;
+    };
     return (time: number, timeSource: TimeSource = null): Event => {
       const ev = { event_type: et.name, time, time_source: timeSource } as Event;
       for (const n of names) ev[n] = null;
@@ -212,10 +222,17 @@ export function assembleProgram(parts: ProgramParts): Program {
 }
 
 /**
+ * The method (on a bundle's event classes) computing the fields only rule reasons read, which
+ * a run leaves out until a rule fires (demand analysis). Idempotent; absent on plain events.
+ */
+export const COMPLETE_REASON_FIELDS = Symbol('complete reason-only fields');
+
+/**
  * Render a reason template: {field} → event field; {feature} {scope} {count} {total}
  * {threshold} (numerical bound, rounded) {distance} → the model evidence.
  */
 export function renderReason(template: string, ev: Event, stats: { feature: Value; scope: string | null; num_observations: number; total_events: number; percentile_threshold_value?: number; percentile_count_distance?: number } | null): string {
+  (ev as { [COMPLETE_REASON_FIELDS]?: () => void })[COMPLETE_REASON_FIELDS]?.();
   return template.replace(/\{([A-Za-z_][A-Za-z0-9_]*)\}/g, (whole, name: string) => {
     let v: Value | undefined;
     if (stats && name === 'feature') v = stats.feature;

@@ -25,6 +25,8 @@ export class ContextTable {
   private readonly values = new Map<string, string[]>();
   private readonly cidrs: Array<{ net: number; mask: number; bits: number; zone: string }> = [];
   private keywordRe: RegExp | null = null;
+  /** every stored key is its own normal form (so a stored key can be looked up as it is) */
+  private keysStable = true;
 
   constructor(data: TableData) {
     this.name = data.name;
@@ -32,6 +34,7 @@ export class ContextTable {
     this.match = data.match ?? 'exact';
     for (const row of data.rows) this.addRow(row);
     if (this.shape === 'keywords') this.keywordRe = buildKeywordRegex([...this.keys]);
+    for (const k of this.keys) if (normaliseKey(k) !== k) this.keysStable = false;
     // Longest prefix first, so the most specific zone wins.
     this.cidrs.sort((a, b) => b.bits - a.bits);
   }
@@ -61,8 +64,11 @@ export class ContextTable {
 
   /** The stored key that matches `raw`, honouring domain matching (`eu.mailinator.com` → `mailinator.com`). */
   private findKey(raw: string): string | null {
+    // Values usually arrive normalised already: one look-up, no new string. Exact only while
+    // every stored key normalises to itself (checked when the table is built).
+    if (this.keysStable && this.keys.has(raw)) return raw;
     const key = normaliseKey(raw);
-    if (this.keys.has(key)) return key;
+    if ((key !== raw || !this.keysStable) && this.keys.has(key)) return key; // else just looked up
     if (this.match === 'domain') {
       let dot = key.indexOf('.');
       while (dot >= 0) {
@@ -77,7 +83,9 @@ export class ContextTable {
 
   has(v: unknown): boolean {
     if (typeof v === 'string') return this.findKey(v) !== null;
-    if (Array.isArray(v)) return v.some((x) => typeof x === 'string' && this.findKey(x) !== null);
+    if (Array.isArray(v)) {
+      for (const x of v as readonly unknown[]) if (typeof x === 'string' && this.findKey(x) !== null) return true;
+    }
     return false;
   }
 

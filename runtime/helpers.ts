@@ -57,9 +57,16 @@ export function neg(a: Value): number | null {
 /** `x in list`: membership; a list-valued x is "in" when any element is. */
 export function inList(x: Value, list: readonly Value[] | ReadonlySet<Value>): boolean {
   if (x === null) return false;
-  const has = (v: Value) => (list instanceof Set ? list.has(v) : (list as readonly Value[]).includes(v));
-  if (Array.isArray(x)) return x.some((v) => has(v));
-  return has(x);
+  // No closure per call: this runs in parsers on every line.
+  if (list instanceof Set) {
+    if (!Array.isArray(x)) return list.has(x);
+    for (const v of x as readonly string[]) if (list.has(v)) return true;
+    return false;
+  }
+  const items = list as readonly Value[];
+  if (!Array.isArray(x)) return items.includes(x);
+  for (const v of x as readonly string[]) if (items.includes(v)) return true;
+  return false;
 }
 export function truthy(v: Value): boolean {
   return v === true;
@@ -116,12 +123,15 @@ export function length(v: Value): number | null {
 /** Split on a separator, trimming items and dropping empty ones (`a;b;` → [a, b]). */
 export function split(s: Value, sep: Value): readonly string[] | null {
   if (typeof s !== 'string' || typeof sep !== 'string' || sep === '') return null;
+  // One pass with indexOf: no intermediate array of untrimmed parts.
   const out: string[] = [];
-  for (const part of s.split(sep)) {
-    const t = part.trim();
+  for (let from = 0; ;) {
+    const at = s.indexOf(sep, from);
+    const t = s.slice(from, at < 0 ? s.length : at).trim();
     if (t !== '') out.push(t);
+    if (at < 0) return out;
+    from = at + sep.length;
   }
-  return out;
 }
 /** Text after the last occurrence of `sep` (whole string when absent): `CORP\alice` → alice. */
 export function afterLast(s: Value, sep: Value): string | null {
@@ -226,10 +236,29 @@ const CCTLD_ALIASES: Record<string, string> = { uk: 'GB', el: 'GR' };
 /** ISO 3166 alpha-2 country of a domain's ccTLD (`supplier.co.uk` → GB); null for generic TLDs. */
 export function tldCountry(domain: Value): string | null {
   if (typeof domain !== 'string') return null;
-  const tld = domain.trim().toLowerCase().split('.').pop() ?? '';
-  if (!/^[a-z]{2}$/.test(tld) || GENERIC_CCTLDS.has(tld)) return null;
-  return CCTLD_ALIASES[tld] ?? tld.toUpperCase();
+  // Only a two-letter last label can name a country, and only ASCII letters (and the Kelvin
+  // sign, which lower-cases to k) lower-case to a-z: read those two characters directly and
+  // answer from a table, with no split and no new string.
+  const d = domain.trim();
+  const dot = d.lastIndexOf('.');
+  if (d.length - dot !== 3) return null;
+  const a = asciiLetter(d.charCodeAt(dot + 1));
+  const b = asciiLetter(d.charCodeAt(dot + 2));
+  return a < 0 || b < 0 ? null : COUNTRY_OF_TLD[a * 26 + b]!;
 }
+
+/** 0–25 for a character that lower-cases to a–z, else -1. */
+function asciiLetter(c: number): number {
+  if (c >= 0x61 && c <= 0x7a) return c - 0x61;
+  if (c >= 0x41 && c <= 0x5a) return c - 0x41;
+  return c === 0x212a ? 10 : -1;
+}
+
+/** Country (or null) of every two-letter TLD, indexed by its letters: 26 × 26 entries. */
+const COUNTRY_OF_TLD: ReadonlyArray<string | null> = Array.from({ length: 26 * 26 }, (_, i) => {
+  const tld = String.fromCharCode(0x61 + Math.floor(i / 26), 0x61 + (i % 26));
+  return GENERIC_CCTLDS.has(tld) ? null : (CCTLD_ALIASES[tld] ?? tld.toUpperCase());
+});
 
 /**
  * Whether an e-mail address looks like the user's own: its local part, with `.`, `_`, `-`

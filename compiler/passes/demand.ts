@@ -4,14 +4,17 @@
 //  - the run path: per event type, the fields something downstream reads (rules, models,
 //    counters, sessions, records, and the derived fields those need), and per parser the field
 //    expressions and raw keys that feed them. A run builds events with only those fields
-//    (the others stay null), so a key no rule can see is neither found nor decoded.
+//    (the others stay null), so a key no rule can see is neither found nor decoded. Parsed
+//    fields that only rule reasons read (a reason's `{web_domain}`) are listed apart: a run
+//    computes them when a rule fires, from raw values the event keeps.
 import { walk, type Expr } from '../expr/ast.ts';
 import type { IR, IRParser } from '../ir.ts';
 import type { Session } from './session.ts';
 import type { Unit } from './unit.ts';
 
 export function analyseDemand(unit: Unit, _session: Session): void {
-  const read = fieldsRead(unit.ir);
+  const read = fieldsRead(unit.ir, true);
+  const readBesidesReasons = fieldsRead(unit.ir, false);
   for (const p of unit.ir.parsers) {
     p.rawKeys = mappingKeys(p);
     const run = runPlan(p, unit.ir, read);
@@ -20,6 +23,9 @@ export function analyseDemand(unit: Unit, _session: Session): void {
   }
   unit.ir.runRead = read.map((names) => [...names].sort());
   unit.ir.runDerived = unit.ir.eventTypes.map((et, i) => et.derived.flatMap((d, j) => (read[i]!.has(d.name) ? [j] : [])));
+  // Only parsed fields wait for a rule: a derived one is computed by enrich, which runs on
+  // another worker in a partitioned run, after the event left its parser.
+  unit.ir.runReasonOnly = unit.ir.eventTypes.map((et, i) => et.fields.map((f) => f.name).filter((n) => read[i]!.has(n) && !readBesidesReasons[i]!.has(n)).sort());
 }
 
 /** Every raw key the parser's mapping reads, sorted (the value-slot order). */
@@ -47,12 +53,13 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 
 /**
  * Per event type, the names of the fields the run reads: sessions and records (user, the
- * asset fields), the rules of the type (conditions, reasons, score targets), and every model
- * and counter (any rule may ask a model or counter about the current event, so their scope,
- * feature and value fields count for every type), closed over the derived fields they need.
- * Identifiers that are not fields (model evidence names) are harmless extras.
+ * asset fields), the rules of the type (conditions, score targets and, with `reasons`, the
+ * reason placeholders), and every model and counter (any rule may ask a model or counter
+ * about the current event, so their scope, feature and value fields count for every type),
+ * closed over the derived fields they need. Identifiers that are not fields (model evidence
+ * names) are harmless extras.
  */
-function fieldsRead(ir: IR): Array<Set<string>> {
+function fieldsRead(ir: IR, reasons: boolean): Array<Set<string>> {
   const common = new Set<string>(['user', 'time', 'event_type', ...ir.settings.assetFields]);
   const add = (set: Set<string>, e: Expr | null) => { if (e) walk(e, (n) => { if (n.kind === 'ident') set.add(n.name); }); };
   for (const m of ir.models) {
@@ -68,7 +75,7 @@ function fieldsRead(ir: IR): Array<Set<string>> {
       add(set, r.classifyIf);
       add(set, r.expression);
       if (r.scoreTarget) set.add(r.scoreTarget);
-      for (const m of r.reason.matchAll(PLACEHOLDER)) set.add(m[1]!);
+      if (reasons) for (const m of r.reason.matchAll(PLACEHOLDER)) set.add(m[1]!);
     }
     // A derived field read needs what its expression reads (possibly other derived fields).
     for (let changed = true; changed;) {

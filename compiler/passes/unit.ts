@@ -82,7 +82,7 @@ export function emptyUnit(files: SourceFile[]): Unit {
       pack: { id: 'unnamed', version: '0.0.0', name: 'unnamed' },
       settings: null as never,
       contentHash: '',
-      eventTypes: [], parsers: [], contexts: [], counters: [], models: [], rules: [], ruleOrder: [], runRead: [], runDerived: [], tests: [],
+      eventTypes: [], parsers: [], contexts: [], counters: [], models: [], rules: [], ruleOrder: [], runRead: [], runDerived: [], runReasonOnly: [], tests: [],
     },
     exprs: [],
     regexes: [],

@@ -39,6 +39,7 @@ export const DEFAULT_MAX_FIELD_LENGTH = 65536;
 const SPACE = 32;
 const BACKSLASH = 92;
 const HASH = 35;
+const EQUALS = 61;
 
 export function parseCef(body: string, opts?: FormatOptions): CefResult {
   const max = maxFieldLength(opts);
@@ -437,6 +438,8 @@ export class CefKeyPlan {
   private readonly bySlot = new Map<string, number>();
   /** The keys as a set (the dictionary scan's wanted set). */
   readonly wanted: ReadonlySet<string>;
+  /** The key order of the last line scanned with this plan (scanCefSlots). */
+  readonly template = new KeyTemplate();
 
   constructor(keys: readonly string[]) {
     this.keys = keys;
@@ -488,8 +491,26 @@ function keyHash(s: string, start: number, end: number): number {
   return h;
 }
 
-/** Pairs of the current line as (key start, `=`, value end, key hash) quadruples; grown when a line needs more. */
-let PAIRS: Int32Array = new Int32Array(4 * 256);
+/**
+ * The keys of the last line a plan scanned, in line order. A sender writes one key order per
+ * event kind, so on the next line the key expected after a value is confirmed at an `=` with
+ * one comparison (no walk back over its characters, no hash lookup). A line with exactly
+ * these keys also reuses the label-folding decisions that depend only on the key order.
+ */
+class KeyTemplate {
+  count = 0;
+  keys: string[] = [];
+  /** Plan slot per key, -1 when not kept. */
+  slots = new Int32Array(MAX_TEMPLATE_KEYS);
+  fold = new FoldPlan();
+}
+
+/** Lines with more pairs than this are not remembered as a template (memory stays small). */
+const MAX_TEMPLATE_KEYS = 256;
+
+/** Per pair of the current line: key start, `=`, value end, key hash, plan slot (-1: not kept). */
+const STRIDE = 5;
+let PAIRS: Int32Array = new Int32Array(STRIDE * 256);
 /** Pair indexes of the current line's `xLabel` keys. */
 let LABELS: Int32Array = new Int32Array(64);
 
@@ -504,6 +525,94 @@ let LABELS: Int32Array = new Int32Array(64);
 export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: Array<string | undefined>, max: number): string {
   const end = trimLineEnd(s, from);
   DECODER.reset(s);
+  const t = plan.template;
+  // No key or value of an extension shorter than max can be too long.
+  if (t.count > 0 && end - from <= max) {
+    if (scanByTemplate(s, from, end, plan, values)) {
+      if (t.fold.count > 0) foldLabelSlots(s, plan, values, t.fold);
+      return '';
+    }
+    values.fill(undefined);
+    DECODER.reset(s);
+  }
+  return scanAllPairs(s, from, end, plan, values, max);
+}
+
+/**
+ * The scan of a line with the template's keys in the template's order: a value ends at the next
+ * `=` that is the template's next key (an `=` inside the value that starts no key, as in URLs,
+ * is passed over), so no key's characters are walked or hashed. Returns false as soon as the line
+ * departs from the template; the caller then clears `values` and scans the line in full.
+ */
+function scanByTemplate(s: string, from: number, end: number, plan: CefKeyPlan, values: Array<string | undefined>): boolean {
+  const t = plan.template;
+  const n = t.count;
+  const keys = t.keys;
+  let keyStart = firstKeyStart(s, from, end);
+  if (keyStart < 0) return false;
+  let eq = keyStart + keys[0]!.length;
+  // Key characters hold no `=`, so this is the first `=` after the key, as the full scan takes it.
+  if (s.charCodeAt(eq) !== EQUALS || s.indexOf(keys[0]!, keyStart) !== keyStart) return false;
+  for (let i = 0; ; i++) {
+    const valueStart = eq + 1;
+    let valueEnd = end;
+    let nextStart = -1;
+    let nextEq = -1;
+    if (i + 1 < n) {
+      const key = keys[i + 1]!;
+      for (nextEq = s.indexOf('=', valueStart); ; nextEq = s.indexOf('=', nextEq + 1)) {
+        if (nextEq < 0 || nextEq >= end) return false;
+        nextStart = nextEq - key.length;
+        const at = keyAt(s, key, nextStart, valueStart);
+        if (at === KEY_HERE) break;
+        // Another key here, or a text comparison that failed (see keyAt): the full scan decides.
+        if (at === NOT_SURE || keyStartBefore(s, nextEq, valueStart, false) >= 0) return false;
+      }
+      valueEnd = nextStart - 1;
+    } else if (keyFollows(s, valueStart, end)) {
+      return false;
+    }
+    while (valueEnd > valueStart && s.charCodeAt(valueEnd - 1) === SPACE) valueEnd--;
+    const slot = t.slots[i]!;
+    if (slot >= 0) values[slot] = DECODER.decode(valueStart, valueEnd);
+    const p = STRIDE * i;
+    PAIRS[p] = keyStart;
+    PAIRS[p + 1] = eq;
+    PAIRS[p + 2] = valueEnd;
+    if (i + 1 === n) return true;
+    keyStart = nextStart;
+    eq = nextEq;
+  }
+}
+
+const KEY_HERE = 1;
+const NO_KEY_HERE = 0;
+const NOT_SURE = -1;
+
+/**
+ * Whether `key` starts at `start` as a new pair's key: a space (after `lo`) before it and its
+ * text there. The key came from a real pair, so its characters are key characters and a walk
+ * back from its `=` would have stopped at that same space. The text is compared by `indexOf`
+ * from `start` (cheaper than `startsWith` here), which on a mismatch searches on through the
+ * line: NOT_SURE then stops the template scan, so that happens at most once per line.
+ */
+function keyAt(s: string, key: string, start: number, lo: number): number {
+  if (start <= lo || s.charCodeAt(start - 1) !== SPACE || s.charCodeAt(start) !== key.charCodeAt(0)) return NO_KEY_HERE;
+  return s.indexOf(key, start) === start ? KEY_HERE : NOT_SURE;
+}
+
+/** Whether some `=` in `s[from, end)` ends a key (a value starting at `from` would end there). */
+function keyFollows(s: string, from: number, end: number): boolean {
+  for (let e = s.indexOf('=', from); e >= 0 && e < end; e = s.indexOf('=', e + 1)) {
+    if (keyStartBefore(s, e, from, false) >= 0) return true;
+  }
+  return false;
+}
+
+/** Every pair of the extension, each key found by walking back from an `=`; the line becomes the plan's template. */
+function scanAllPairs(s: string, from: number, end: number, plan: CefKeyPlan, values: Array<string | undefined>, max: number): string {
+  const t = plan.template;
+  t.count = 0;
   let keyStart = firstKeyStart(s, from, end);
   if (keyStart < 0) return '';
   let eq = s.indexOf('=', keyStart);
@@ -539,11 +648,13 @@ export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: 
 
     const slot = plan.find(s, keyStart, eq, hash);
     if (slot >= 0) values[slot] = DECODER.decode(valueStart, valueEnd);
-    if (4 * pairs + 4 > PAIRS.length) PAIRS = grow(PAIRS);
-    PAIRS[4 * pairs] = keyStart;
-    PAIRS[4 * pairs + 1] = eq;
-    PAIRS[4 * pairs + 2] = valueEnd;
-    PAIRS[4 * pairs + 3] = hash;
+    if (STRIDE * pairs + STRIDE > PAIRS.length) PAIRS = grow(PAIRS);
+    const p = STRIDE * pairs;
+    PAIRS[p] = keyStart;
+    PAIRS[p + 1] = eq;
+    PAIRS[p + 2] = valueEnd;
+    PAIRS[p + 3] = hash;
+    PAIRS[p + 4] = slot;
     if (s.charCodeAt(eq - 1) === 108 /* l */ && eq - keyStart > 5 && s.startsWith('Label', eq - 5)) {
       if (labels === LABELS.length) LABELS = grow(LABELS);
       LABELS[labels++] = pairs;
@@ -556,8 +667,34 @@ export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: 
     hash = nextHash;
   }
   if (labels > MAX_SLOT_LABELS) return foldViaDictionary(s, from, plan, values, max);
-  if (labels > 0) foldLabelSlots(s, plan, values, pairs, labels);
+  remember(s, plan, pairs, labels);
+  if (labels > 0) foldLabelSlots(s, plan, values, t.fold);
   return '';
+}
+
+/** Makes the current line's keys the plan's template, with the fold plan for them. */
+function remember(s: string, plan: CefKeyPlan, pairs: number, labels: number): void {
+  const t = plan.template;
+  if (pairs > MAX_TEMPLATE_KEYS) {
+    t.count = 0;
+    return;
+  }
+  for (let i = 0; i < pairs; i++) {
+    const p = STRIDE * i;
+    t.keys[i] = flat(s.slice(PAIRS[p]!, PAIRS[p + 1]!));
+    t.slots[i] = PAIRS[p + 4]!;
+  }
+  t.keys.length = pairs;
+  t.count = pairs;
+  t.fold.reset(s, plan, pairs, labels);
+}
+
+/**
+ * A copy of `text` that does not point into the line it was cut from: comparisons against a
+ * slice of a longer string are several times slower, and the slice would keep that line alive.
+ */
+function flat(text: string): string {
+  return text.length < 13 ? text : Buffer.from(text, 'utf16le').toString('utf16le');
 }
 
 /** Above this many labels on a line the pair-position fold (quadratic) gives way to the dictionary scan (linear). */
@@ -580,11 +717,13 @@ function grow(a: Int32Array): Int32Array {
 
 /** Whether pairs i and j have the same key text (the hashes rule out almost every other pair). */
 function sameKey(s: string, i: number, j: number): boolean {
-  if (PAIRS[4 * i + 3] !== PAIRS[4 * j + 3]) return false;
-  const a = PAIRS[4 * i]!;
-  const len = PAIRS[4 * i + 1]! - a;
-  const b = PAIRS[4 * j]!;
-  if (PAIRS[4 * j + 1]! - b !== len) return false;
+  const pi = STRIDE * i;
+  const pj = STRIDE * j;
+  if (PAIRS[pi + 3] !== PAIRS[pj + 3]) return false;
+  const a = PAIRS[pi]!;
+  const len = PAIRS[pi + 1]! - a;
+  const b = PAIRS[pj]!;
+  if (PAIRS[pj + 1]! - b !== len) return false;
   for (let k = 0; k < len; k++) if (s.charCodeAt(a + k) !== s.charCodeAt(b + k)) return false;
   return true;
 }
@@ -594,9 +733,10 @@ function lastPairNamed(s: string, start: number, end: number, pairs: number): nu
   const len = end - start;
   const hash = keyHash(s, start, end);
   for (let j = pairs - 1; j >= 0; j--) {
-    if (PAIRS[4 * j + 3] !== hash) continue;
-    const b = PAIRS[4 * j]!;
-    if (PAIRS[4 * j + 1]! - b !== len) continue;
+    const p = STRIDE * j;
+    if (PAIRS[p + 3] !== hash) continue;
+    const b = PAIRS[p]!;
+    if (PAIRS[p + 1]! - b !== len) continue;
     let k = 0;
     while (k < len && s.charCodeAt(start + k) === s.charCodeAt(b + k)) k++;
     if (k === len) return j;
@@ -609,7 +749,7 @@ const FOLD_DECODER = new ValueDecoder('', true);
 
 function pairValue(s: string, j: number): string {
   FOLD_DECODER.reset(s);
-  return FOLD_DECODER.decode(PAIRS[4 * j + 1]! + 1, PAIRS[4 * j + 2]!);
+  return FOLD_DECODER.decode(PAIRS[STRIDE * j + 1]! + 1, PAIRS[STRIDE * j + 2]!);
 }
 
 /**
@@ -617,8 +757,8 @@ function pairValue(s: string, j: number): string {
  * reads as written, so it is looked up by hash in place, without a slice.
  */
 function labelTarget(s: string, plan: CefKeyPlan, j: number): number {
-  const start = PAIRS[4 * j + 1]! + 1;
-  const end = PAIRS[4 * j + 2]!;
+  const start = PAIRS[STRIDE * j + 1]! + 1;
+  const end = PAIRS[STRIDE * j + 2]!;
   if (start === end) return -1;
   // keyHash's walk, checking on the way that the value needs no decoding.
   let h = 0;
@@ -633,28 +773,69 @@ function labelTarget(s: string, plan: CefKeyPlan, j: number): number {
   return label === '' ? -1 : plan.slotOf(label);
 }
 
+/**
+ * What label folding needs to know about a line's key order, per label pair in line order:
+ * the last pair with the same label key (whose value is the label text), the last pair named
+ * by the label's slot, and the plan slot of that slot name. A template line's answers hold for
+ * every line with the same keys; label texts (values) are remembered with their plan slot,
+ * so an unchanged label text costs one comparison.
+ */
+class FoldPlan {
+  count = 0;
+  lastSame = new Int32Array(MAX_SLOT_LABELS);
+  slotPair = new Int32Array(MAX_SLOT_LABELS);
+  baseSlot = new Int32Array(MAX_SLOT_LABELS);
+  texts: Array<string | undefined> = [];
+  targets = new Int32Array(MAX_SLOT_LABELS);
+
+  /** The plan for the current line's labels (LABELS, PAIRS with hashes). */
+  reset(s: string, plan: CefKeyPlan, pairs: number, labels: number): void {
+    this.count = labels;
+    this.texts.length = 0;
+    for (let l = 0; l < labels; l++) {
+      const i = LABELS[l]!;
+      // Every occurrence of a label key is decided again with its last value (a fold between
+      // two occurrences can give the slot a value), as foldLabels does.
+      let last = i;
+      for (let m = l + 1; m < labels; m++) if (sameKey(s, LABELS[m]!, i)) last = LABELS[m]!;
+      this.lastSame[l] = last;
+      const keyStart = PAIRS[STRIDE * i]!;
+      const slotEnd = PAIRS[STRIDE * i + 1]! - 5;
+      this.slotPair[l] = lastPairNamed(s, keyStart, slotEnd, pairs);
+      this.baseSlot[l] = plan.findAt(s, keyStart, slotEnd);
+    }
+  }
+
+  /** The plan slot label l's text names, or -1 (remembered with the text it was found for). */
+  target(s: string, plan: CefKeyPlan, l: number): number {
+    const j = this.lastSame[l]!;
+    const start = PAIRS[STRIDE * j + 1]! + 1;
+    const end = PAIRS[STRIDE * j + 2]!;
+    const text = this.texts[l];
+    // indexOf rather than startsWith, as in keyAt; a mismatch searches on once per label at most.
+    if (text !== undefined && text.length === end - start && s.indexOf(text, start) === start) return this.targets[l]!;
+    const target = labelTarget(s, plan, j);
+    this.texts[l] = flat(s.slice(start, end));
+    this.targets[l] = target;
+    return target;
+  }
+}
+
 /** foldLabels for the slot scan: the same decisions, taken from the pair positions. */
-function foldLabelSlots(s: string, plan: CefKeyPlan, values: Array<string | undefined>, pairs: number, labels: number): void {
+function foldLabelSlots(s: string, plan: CefKeyPlan, values: Array<string | undefined>, fold: FoldPlan): void {
   /** Slots a label filled on this line (a later label never overwrites them). */
   let folded: number[] | null = null;
-  for (let l = 0; l < labels; l++) {
-    const i = LABELS[l]!;
-    // Every occurrence of a label key is decided again with its last value (a fold between
-    // two occurrences can give the slot a value), as foldLabels does.
-    let last = i;
-    for (let m = l + 1; m < labels; m++) if (sameKey(s, LABELS[m]!, i)) last = LABELS[m]!;
-    const target = labelTarget(s, plan, last);
+  for (let l = 0; l < fold.count; l++) {
+    const target = fold.target(s, plan, l);
     // Not read by this parser; or a real key of the line (kept, as it is read) or an earlier label has it.
     if (target < 0 || values[target] !== undefined) continue;
-    const keyStart = PAIRS[4 * i]!;
-    const slotEnd = PAIRS[4 * i + 1]! - 5;
-    const slotPair = lastPairNamed(s, keyStart, slotEnd, pairs);
+    const slotPair = fold.slotPair[l]!;
     let value: string | undefined;
     if (slotPair >= 0) {
       value = pairValue(s, slotPair);
     } else {
       // The slot may itself be a label text folded earlier on this line.
-      const slot = plan.slotOf(s.slice(keyStart, slotEnd));
+      const slot = fold.baseSlot[l]!;
       value = slot >= 0 && folded?.includes(slot) ? values[slot] : undefined;
     }
     if (value === undefined) continue;

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { interpretProgram } from '../../compiler/interpreter.ts';
 import { runPipeline } from '../../runtime/run.ts';
-import { compileTexts, contentTexts, loadCompiled, ROOT, tempDir } from './helpers.ts';
+import { compileTexts, contentTexts, edit, loadCompiled, ROOT, tempDir } from './helpers.ts';
 
 describe('demand analysis (raw keys per parser)', () => {
   const { ir } = compileTexts(contentTexts());
@@ -78,6 +78,31 @@ describe('demand analysis (the run path: only what downstream reads)', () => {
     }
     expect(compared).toBeGreaterThan(3000);
     expect(left).toBeGreaterThan(0);
+  });
+
+  it('lists the parsed fields only rule reasons read (web_domain): the run leaves them to the rules that fire', async () => {
+    const type = (name: string) => ir!.eventTypes.findIndex((et) => et.name === name);
+    const web = type('web-activity-allowed');
+    expect(ir!.runReasonOnly[web]).toEqual(['web_domain']);
+    expect(ir!.runRead[web]).toContain('web_domain');
+    // ext_domain is in reasons too, but conditions and counters read it: computed for every event.
+    expect(ir!.runReasonOnly[type('dlp-email-alert-out')]).not.toContain('ext_domain');
+    const { source } = await loadCompiled(ir!);
+    expect(source).toMatch(/function reasonFields_apex_central_cef_web_security_web_activity_allowed\(ev, raw_request\)/);
+  });
+
+  it('computes reason-only fields eagerly for a type with a field named toJSON (the class could not complete them before serialising)', async () => {
+    const t = contentTexts();
+    edit(t, 'event-types/web-activity-allowed.yaml', '  web_domain:', "  toJSON: { type: string, level: informational, description: 'x' }\n  web_domain:");
+    const shadowed = compileTexts(t).ir!;
+    expect(shadowed.runReasonOnly[shadowed.eventTypes.findIndex((et) => et.name === 'web-activity-allowed')]).toEqual(['web_domain']);
+    const { program, source } = await loadCompiled(shadowed);
+    expect(source).not.toMatch(/reasonFields_/);
+    const run = join(tempDir(), 'run.jsonl');
+    const full = join(tempDir(), 'full.jsonl');
+    await runPipeline(program, { inputs: samples, out: run, state: ':memory:', resume: false, bundleHash: 'test' });
+    await runPipeline(program, { inputs: samples, out: full, state: ':memory:', resume: false, bundleHash: 'test', onEvent() {} });
+    expect(readFileSync(run, 'utf8')).toBe(readFileSync(full, 'utf8'));
   });
 
   it('writes byte-identical records with the run path and with the whole mapping', async () => {

@@ -33,4 +33,25 @@ describe('emitted code for the golden pack', () => {
     program.enrich(out.event, out.eventType);
     expect(out.event).toMatchObject({ user: 'alice', host: 'WS-1', file_name: 'plan.docx', bytes: 2048, usb_asset: 'ws-1', event_type: 'usb-write' });
   });
+
+  it('the run path computes a field only reasons read (bytes) when a reason is rendered or the event serialised', async () => {
+    expect(ir!.runReasonOnly[0]).toEqual(['bytes']);
+    const { program } = await loadCompiled(ir!);
+    const line = 'CEF:0|Example|Endpoint|1.0|usb|USB write|3|rt=1767261600000 suser=Alice shost=WS-1 fname=plan.docx fsize=2048';
+    const parse = () => { const o = program.forRules!.parse(line); if (!o.ok) throw new Error(o.reason); program.forRules!.enrich(o.event, o.eventType); return o.event; };
+    const whole = program.parse(line);
+    if (!whole.ok) throw new Error(whole.reason);
+    program.enrich(whole.event, whole.eventType);
+
+    const a = parse();
+    expect(a.bytes).toBeNull();
+    expect(Object.keys(a)).toEqual(Object.keys(whole.event));
+    const rule = program.rules.find((r) => r.id === 'UH-F')!;
+    expect(rule.reason(a, { feature: 'ws-1', scope: 'alice', num_observations: 0, total_events: 3 } as never)).toBe('alice first wrote to ws-1 (2048 bytes)');
+    expect(a.bytes).toBe(2048);
+
+    const b = parse();
+    expect(JSON.parse(JSON.stringify(b))).toEqual(JSON.parse(JSON.stringify(whole.event)));
+    expect(b.bytes).toBe(2048);
+  });
 });

@@ -111,4 +111,66 @@ describe('scanCefSlots (the run path: values straight into slots)', () => {
       expect(slots(line, w, max)).toEqual(viaDict(line, w, max));
     }), { numRuns: 2000 });
   });
+
+  // One plan serves every line of a parser: the key order of the line before is the template
+  // the next line is read against. Lines that follow it, depart from it at any pair, or look
+  // like it with other text must all give what a scan without that history gives.
+  describe('with the key order of earlier lines as the template', () => {
+    const keys = ['rt', 'request', 'act', 'Rule', 'dst', 'cs1', 'x'];
+    function sequence(lines: string[], max = 65536): Array<Record<string, string> | string> {
+      const plan = new CefKeyPlan(keys);
+      return lines.map((line) => {
+        const header: string[] = [];
+        const at = readCefHeader(line, max, header);
+        if (typeof at === 'string') return at;
+        const values = new Array<string | undefined>(keys.length).fill(undefined);
+        const failure = scanCefSlots(line, at, plan, values, max);
+        if (failure) return failure;
+        return Object.fromEntries(keys.flatMap((k, i) => (values[i] === undefined ? [] : [[k, values[i]!]])));
+      });
+    }
+    const cef = (ext: string) => `CEF:0|V|P|1|1|N|3|${ext}`;
+
+    it('reads lines that keep, change or break the key order as a scan without history does', () => {
+      const lines = [
+        'rt=1 request=https://a.example/p?q=1&r=2 act=block cs1Label=Rule cs1=first dst=10.0.0.1',
+        'rt=2 request=https://a.example/p?q=3 act=allow cs1Label=Rule cs1=second dst=10.0.0.2',
+        // `=` inside values, escaped, and a value ending in what looks like the next key
+        'rt=3 request=https://b.example/?act=x\=y act=a\=b cs1Label=Rule cs1=p dst\=q dst=10.0.0.3',
+        // a key that is a suffix of the template's next key, and one that extends it
+        'rt=4 request=u xact=1 act=2 cs1Label=Rule cs1=s dst=d',
+        'rt=5 request=u act=2 cs1Label=Rule cs1=s dst=d dstx=e',
+        'rt=6 request=u act=2 cs1Label=Rule cs1=s dst=d dstx=e',
+        // the last value gains a key; a value gains ` key=` escaped
+        'rt=7 request=u act=2 cs1Label=Rule cs1=s dst=d dstx=e x=1',
+        'rt=8 request=u act=2 cs1Label=Rule cs1=s dst=d dstx=e\ x\=1',
+        // a label text changes, a label key repeats, a key goes missing
+        'rt=9 request=u act=2 cs1Label=Other cs1=s dst=d dstx=e x=1',
+        'rt=9 request=u act=2 cs1Label=Other cs1=s dst=d cs1Label=Rule x=1',
+        'rt=10 act=2 cs1Label=Rule cs1=s dst=d x=1',
+        'rt=10 act=2 cs1Label=Rule cs1=s dst=d x=1   ',
+        'junk rt=11 act=2 cs1Label=Rule cs1=s dst=d x=1',
+      ].map(cef);
+      expect(sequence(lines)).toEqual(lines.map((l) => viaDict(l, keys)));
+    });
+
+    it('a too-long value still rejects a line that has the template order', () => {
+      const lines = [cef('rt=1 act=a x=b'), cef(`rt=1 act=${'a'.repeat(50)} x=b`), cef('rt=1 act=a x=b')];
+      expect(sequence(lines, 20)).toEqual(lines.map((l) => viaDict(l, keys, 20)));
+      expect(sequence(lines, 20)[1]).toBe('field-too-long');
+    });
+
+    it('agrees with a scan without history on random line sequences', () => {
+      const key = fc.constantFrom('rt', 'request', 'act', 'xact', 'Rule', 'cs1', 'cs1Label', 'RuleLabel', 'dst', 'x');
+      const value = fc.constantFrom('a', 'b c', 'Rule', 'x', 'u=1', 'p?act=1', 'x\\=y', ' act=2', '\\ act\\=2', '#011t', '');
+      const line = fc.array(fc.tuple(key, value), { minLength: 1, maxLength: 8 }).map((ps) => ps.map(([k, v]) => `${k}=${v}`).join(' '));
+      // Mostly repeats of a few key orders with other values, as a sender writes them.
+      const lines = fc.array(line, { minLength: 1, maxLength: 3 }).chain((bases) =>
+        fc.array(fc.tuple(fc.nat(bases.length - 1), value), { maxLength: 10 }).map((picks) =>
+          picks.map(([i, v]) => cef(bases[i]!.replace(/=[^ ]*/, `=${v}`)))));
+      fc.assert(fc.property(lines, fc.constantFrom(undefined, 8), (ls, max) => {
+        expect(sequence(ls, max)).toEqual(ls.map((l) => viaDict(l, keys, max)));
+      }), { numRuns: 1500 });
+    });
+  });
 });
