@@ -615,8 +615,17 @@ const NOT_SURE = -1;
  */
 function keyAt(s: string, key: string, start: number, lo: number): number {
   if (start <= lo || s.charCodeAt(start - 1) !== SPACE || s.charCodeAt(start) !== key.charCodeAt(0)) return NO_KEY_HERE;
+  const n = key.length;
+  if (n <= SHORT_KEY) {
+    // A short key is compared in place: cheaper than a call into the string search.
+    for (let k = 1; k < n; k++) if (s.charCodeAt(start + k) !== key.charCodeAt(k)) return NOT_SURE;
+    return KEY_HERE;
+  }
   return s.indexOf(key, start) === start ? KEY_HERE : NOT_SURE;
 }
+
+/** Keys up to this long are compared character by character (see keyAt). */
+const SHORT_KEY = 6;
 
 /** Whether some `=` in `s[from, end)` ends a key (a value starting at `from` would end there). */
 function keyFollows(s: string, from: number, end: number): boolean {
