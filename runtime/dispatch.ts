@@ -2,7 +2,7 @@
 // or plain text), then routed by header vendor|product and signature through Maps to the
 // few parsers that can accept it. Regex-format parsers are prefiltered by literal
 // substrings. First match wins; priorities are explicit in content.
-import { CefKeyPlan, readCefHeader, scanCefDictionary, scanCefSlots } from './formats/cef.ts';
+import { CefKeyPlan, endsAtPipe, readCefHeader, scanCefDictionary, scanCefSlots } from './formats/cef.ts';
 import { parseAttributes, readLeefHeader, scanLeefSlots } from './formats/leef.ts';
 import { locateSyslogPayload } from './formats/syslog.ts';
 import type { ParseOutcome } from './program.ts';
@@ -160,14 +160,45 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
   /** Where the current line's payload starts and its syslog header time (one holder, no per-line allocation). */
   const split: { offset: number; time: string | undefined } = { offset: 0, time: undefined };
 
+  /**
+   * The last complete CEF header's text and route. A sender repeats one header per event kind,
+   * and the seven fields depend on nothing but that text, so a line starting with the same text
+   * reuses the fields still in `header` and their route without reading them again.
+   */
+  let lastHeaderText = '';
+  let lastRouted: Routed | null = null;
+
+  /** The CEF header of `line` at `at` into `header`, with its route; a reject reason when it is malformed. */
+  const head = { extStart: 0, routed: null as Routed | null };
+  const routeCef = (line: string, at: number): string => {
+    if (lastRouted !== null && line.startsWith(lastHeaderText, at)) {
+      head.extStart = at + lastHeaderText.length;
+      head.routed = lastRouted;
+      return '';
+    }
+    lastRouted = null;
+    const extStart = readCefHeader(line, max, header, at);
+    if (typeof extStart === 'string') return extStart;
+    const routed = routeFor(cef, header[1]!, header[2]!, header[4]!);
+    // A header cut short by the line's end ("…|Severity") depends on where the line ends: not kept.
+    if (endsAtPipe(line, at, extStart)) {
+      lastHeaderText = line.slice(at, extStart);
+      lastRouted = routed;
+    }
+    head.extStart = extStart;
+    head.routed = routed;
+    return '';
+  };
+
   // The payload is scanned in place, from its offset in the line (a sliced string is slower to scan).
   const cefLine = (line: string, at: number, headerTime: string | undefined): ParseOutcome | null => {
-    const extStart = readCefHeader(line, max, header, at);
-    if (typeof extStart === 'string') return { ok: false, reason: extStart };
+    const malformed = routeCef(line, at);
+    if (malformed) return { ok: false, reason: malformed };
+    const extStart = head.extStart;
+    const routed = head.routed!;
     const vendor = header[1]!;
     const product = header[2]!;
     const signature = header[4]!;
-    const routed = routeFor(cef, vendor, product, signature);
     knownSource = routed.known;
     for (const r of routed.list) {
       if (!contained(r, line)) continue;

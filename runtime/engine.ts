@@ -113,33 +113,50 @@ export interface EngineCounters {
   historiesEvicted: number;
 }
 
-// Event times are formatted for every record and scope id: the date part is formatted once
-// per UTC day and the time of day by arithmetic, instead of a Date per call. Times outside
-// years 0000–9999 or with fractions of a millisecond take Date's own path.
+// Event times are formatted for every record and scope id: the text up to the hour is made once
+// per hour of event time, the rest is two table look-ups (minute and second, millisecond),
+// instead of a Date and a dozen concatenations per call. Times outside years 0000–9999 or with
+// fractions of a millisecond take Date's own path.
 const MAX_FAST_TIME = 253_402_300_800_000; // 10000-01-01
 let cachedDay = NaN;
 let cachedDate = ''; // 'yyyy-MM-ddT'
 let cachedCompact = ''; // 'yyyyMMdd'
+let cachedHour = NaN;
+let hourIso = ''; // 'yyyy-MM-ddTHH:'
+let hourCompact = ''; // 'yyyyMMddHH'
 
-function dayOf(t: number): number {
-  const day = Math.floor(t / DAY);
-  if (day !== cachedDay) {
-    cachedDate = new Date(day * DAY).toISOString().slice(0, 11);
-    cachedCompact = cachedDate.slice(0, 4) + cachedDate.slice(5, 7) + cachedDate.slice(8, 10);
-    cachedDay = day;
+const pad2 = (n: number) => (n < 10 ? '0' : '') + n;
+/** by second of the hour: 'mm:ss.' and 'mmss' */
+const MIN_SEC_ISO = Array.from({ length: 3600 }, (_, s) => `${pad2(Math.floor(s / 60))}:${pad2(s % 60)}.`);
+const MIN_SEC = Array.from({ length: 3600 }, (_, s) => pad2(Math.floor(s / 60)) + pad2(s % 60));
+/** by millisecond: 'mmmZ' */
+const MILLIS_Z = Array.from({ length: 1000 }, (_, ms) => String(ms).padStart(3, '0') + 'Z');
+
+/** Milliseconds into the hour of `t`, with the hour's texts cached. */
+function intoHour(t: number): number {
+  const hour = Math.floor(t / HOUR);
+  if (hour !== cachedHour) {
+    const day = Math.floor(hour / 24);
+    if (day !== cachedDay) {
+      cachedDate = new Date(day * DAY).toISOString().slice(0, 11);
+      cachedCompact = cachedDate.slice(0, 4) + cachedDate.slice(5, 7) + cachedDate.slice(8, 10);
+      cachedDay = day;
+    }
+    const hh = pad2(hour - day * 24);
+    hourIso = cachedDate + hh + ':';
+    hourCompact = cachedCompact + hh;
+    cachedHour = hour;
   }
-  return day;
+  return t - hour * HOUR;
 }
 
-const pad2 = (n: number) => (n < 10 ? '0' + n : '' + n);
-const pad3 = (n: number) => (n < 10 ? '00' + n : n < 100 ? '0' + n : '' + n);
 const fast = (t: number) => t >= 0 && t < MAX_FAST_TIME && Number.isInteger(t);
 
 export function isoTime(t: number): string {
   if (!fast(t)) return new Date(t).toISOString();
-  const ms = t - dayOf(t) * DAY;
-  const h = Math.floor(ms / HOUR), m = Math.floor(ms / 60_000) % 60, sec = Math.floor(ms / 1000) % 60;
-  return `${cachedDate}${pad2(h)}:${pad2(m)}:${pad2(sec)}.${pad3(ms % 1000)}Z`;
+  const ms = intoHour(t);
+  const sec = Math.floor(ms / 1000);
+  return hourIso + MIN_SEC_ISO[sec]! + MILLIS_Z[ms - sec * 1000]!;
 }
 
 /** `yyyyMMddHHmmss` of an event time. */
@@ -148,8 +165,8 @@ function stamp(t: number): string {
     const s = new Date(t).toISOString();
     return s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19);
   }
-  const ms = t - dayOf(t) * DAY;
-  return cachedCompact + pad2(Math.floor(ms / HOUR)) + pad2(Math.floor(ms / 60_000) % 60) + pad2(Math.floor(ms / 1000) % 60);
+  const sec = Math.floor(intoHour(t) / 1000); // first: it sets hourCompact
+  return hourCompact + MIN_SEC[sec]!;
 }
 
 export class Engine implements RuleRuntime {
@@ -191,6 +208,10 @@ export class Engine implements RuleRuntime {
   private readonly counterAt: number[];
   private counterTag = 0;
 
+  /** Most day-sequences see one event type: they share that type's set (never written) until a second comes. */
+  private readonly oneType: ReadonlyArray<ReadonlySet<number>>;
+  private readonly sharedTypes: ReadonlySet<ReadonlySet<number>>;
+
   /** per event type: indexes of the counters / models it feeds (computed once) */
   private readonly countersByType: number[][];
   private readonly modelsByType: number[][];
@@ -203,6 +224,8 @@ export class Engine implements RuleRuntime {
     this.countersByType = program.eventTypes.map((_, et) => program.counters.flatMap((c, i) => (c.eventTypes.includes(et) ? [i] : [])));
     this.modelsByType = program.eventTypes.map((_, et) => program.models.flatMap((m, i) => (m.eventTypes.includes(et) ? [i] : [])));
     this.firedByRule = program.rules.map(() => 0);
+    this.oneType = program.eventTypes.map((_, et) => new Set([et]));
+    this.sharedTypes = new Set(this.oneType);
     this.counterNow = program.counters.map(() => 0);
     this.counterAt = program.counters.map(() => -1);
     this.statsCache = program.models.map(() => null);
@@ -267,17 +290,18 @@ export class Engine implements RuleRuntime {
     const s = this.program.settings;
     let session = this.sessions.touch(user); // now the most recently active
     if (session && (t - session.end > s.inactivityMinutes * 60_000 || t - session.start > s.maxSessionHours * HOUR)) {
+      this.sessions.delete(user);
       this.closeSession(session);
       session = undefined;
     }
     if (!session) {
       if (this.sessions.size >= s.maxOpenSessions) this.evictOldestSession();
       session = newScope(`${user}-${stamp(t)}`, user, t);
-      const last = this.lastSession.get(user);
-      if (s.riskTransfer.enabled && last && t - last.end <= s.riskTransfer.carryHours * HOUR) {
-        session.initialScore = Math.round(s.riskTransfer.fraction * last.score);
+      if (s.riskTransfer.enabled) {
+        const last = this.lastSession.get(user);
+        if (last && t - last.end <= s.riskTransfer.carryHours * HOUR) session.initialScore = Math.round(s.riskTransfer.fraction * last.score);
       }
-      this.sessions.set(user, session);
+      this.sessions.add(user, session); // touch just missed: no second look-up
     }
     session.end = Math.max(session.end, t);
     session.events++;
@@ -288,22 +312,24 @@ export class Engine implements RuleRuntime {
     const day = Math.floor(t / DAY);
     let seq = this.sequences.get(user);
     if (seq && Math.floor(seq.start / DAY) !== day) {
-      this.closeSequence(user, seq);
+      this.sequences.delete(user);
+      this.closeSequence(seq);
       seq = undefined;
     }
     if (!seq) {
       if (this.sequences.size >= (this.program.settings.maxDaySequences ?? Infinity)) {
         // The map is in creation order: close the oldest day-sequence early (as at day end).
-        const oldest = this.sequences.oldest()!;
-        this.closeSequence(oldest.entity, oldest);
+        this.closeSequence(this.sequences.deleteOldest()!);
         this.counters.sequencesEvicted++;
       }
       seq = newScope(`${user}-${stamp(day * DAY)}`, user, day * DAY);
-      this.sequences.set(user, seq);
+      this.sequences.add(user, seq);
     }
     seq.end = Math.max(seq.end, t);
     seq.events++;
-    (seq.types ??= new Set()).add(eventType);
+    const types = seq.types;
+    if (types === undefined) seq.types = this.oneType[eventType] as Set<number>;
+    else if (!types.has(eventType)) (this.sharedTypes.has(types) ? (seq.types = new Set(types)) : types).add(eventType);
     return seq;
   }
 
@@ -311,16 +337,17 @@ export class Engine implements RuleRuntime {
     const day = Math.floor(t / DAY);
     let seq = this.assets.touch(asset); // now the most recently active
     if (seq && Math.floor(seq.start / DAY) !== day) {
+      this.assets.delete(asset);
       this.closeAsset(seq);
       seq = undefined;
     }
     if (!seq) {
       if (this.assets.size >= this.program.settings.maxAssetSequences) {
-        this.closeAsset(this.assets.oldest()!);
+        this.closeAsset(this.assets.deleteOldest()!);
         this.counters.assetSequencesEvicted++;
       }
       seq = newScope(`${asset}-${stamp(day * DAY)}`, asset, day * DAY);
-      this.assets.set(asset, seq);
+      this.assets.add(asset, seq);
     }
     seq.end = Math.max(seq.end, t);
     // Several aggregates (and the scorer) touch the same asset for one event: count it once.
@@ -336,28 +363,33 @@ export class Engine implements RuleRuntime {
     const hour = Math.floor(t / HOUR);
     if (hour <= this.sweptHour) return;
     this.sweptHour = hour;
-    // Oldest first, each close removing the entry it read (no iterator: the hour turns every few
-    // dozen events on a sparse feed, and each sweep closes about as many scopes).
+    // Oldest first, each close removing the entry it read without a look-up (no iterator: the
+    // hour turns every few dozen events on a sparse feed, and each sweep closes about as many scopes).
     const idle = this.program.settings.inactivityMinutes * 60_000;
     for (let session = this.sessions.oldest(); session !== undefined && t - session.end > idle; session = this.sessions.oldest()) {
+      this.sessions.deleteOldest();
       this.closeSession(session);
     }
     const day = Math.floor(t / DAY);
     for (let seq = this.sequences.oldest(); seq !== undefined && Math.floor(seq.start / DAY) !== day; seq = this.sequences.oldest()) {
-      this.closeSequence(this.sequences.oldestKey()!, seq);
+      this.sequences.deleteOldest();
+      this.closeSequence(seq);
     }
     for (let seq = this.assets.oldest(); seq !== undefined && Math.floor(seq.start / DAY) !== day; seq = this.assets.oldest()) {
+      this.assets.deleteOldest();
       this.closeAsset(seq);
     }
   }
 
   private evictOldestSession(): void {
-    this.closeSession(this.sessions.oldest()!);
+    this.closeSession(this.sessions.deleteOldest()!);
     this.counters.sessionsEvicted++;
   }
 
+  // The close functions take a scope already removed from its map (the caller knows where it
+  // sits: a sweep or an eviction removes the oldest entry without a look-up).
+
   private closeSession(session: Scope): void {
-    this.sessions.delete(session.entity);
     const total = session.initialScore + session.score;
     const notable = total >= this.program.settings.notableThreshold;
     this.counters.sessionsClosed++;
@@ -370,23 +402,23 @@ export class Engine implements RuleRuntime {
     this.sink.scope({ type: 'session', id: session.id, user: session.entity, start, end, score: total, notable, events: session.events, rules: session.rules });
   }
 
-  private closeSequence(user: string, seq: Scope): void {
-    this.sequences.delete(user);
+  private closeSequence(seq: Scope): void {
     if (seq.pending) {
       for (const [model, { scope, feature }] of seq.pending) this.trainModel(model, scope, feature, seq.end);
     }
     if (seq.types) {
-      const days = this.history.get(user) ?? [];
+      const user = seq.entity;
+      // One look-up: the user's days become the newest entry and are counted in place.
+      let days = this.history.touch(user);
+      if (days === undefined) this.history.add(user, (days = []));
       for (const et of seq.types) days[et] = (days[et] ?? 0) + 1;
       const any = this.program.eventTypes.length;
       days[any] = (days[any] ?? 0) + 1;
-      this.history.setNewest(user, days);
       this.counters.historiesEvicted += this.history.trimTo(this.program.settings.maxOpenSessions * 10);
     }
   }
 
   private closeAsset(seq: Scope): void {
-    this.assets.delete(seq.entity);
     this.counterTag++; // a counter remembered on this sequence no longer reads it
     if (seq.rules.length === 0) return;
     const notable = seq.score >= this.program.settings.notableThreshold;
@@ -397,9 +429,9 @@ export class Engine implements RuleRuntime {
 
   /** Close everything still open (end of input), in a deterministic order. */
   finish(): void {
-    for (const [user, seq] of [...this.sequences]) this.closeSequence(user, seq);
-    for (const session of [...this.sessions.values()]) this.closeSession(session);
-    for (const seq of [...this.assets.values()]) this.closeAsset(seq);
+    for (let seq = this.sequences.deleteOldest(); seq !== undefined; seq = this.sequences.deleteOldest()) this.closeSequence(seq);
+    for (let session = this.sessions.deleteOldest(); session !== undefined; session = this.sessions.deleteOldest()) this.closeSession(session);
+    for (let seq = this.assets.deleteOldest(); seq !== undefined; seq = this.assets.deleteOldest()) this.closeAsset(seq);
   }
 
   // ---- aggregates -------------------------------------------------------------------------
@@ -425,7 +457,8 @@ export class Engine implements RuleRuntime {
       if (!scope) continue;
       const v = c.value(ev);
       if (v === null) continue;
-      if (scope.counters === NO_COUNTERS) scope.counters = [];
+      // Sized to the first counter's slot at once: the same length as `[]` grown to it, without the spare room.
+      if (scope.counters === NO_COUNTERS) scope.counters = new Array(i + 1);
       let now: number;
       if (c.fn === 'sum') {
         const n = typeof v === 'number' ? v : Number(v);
@@ -649,8 +682,11 @@ const NONE_FIRED: ReadonlySet<number> = new Set<number>();
 const NO_RULES: readonly string[] = Object.freeze([]);
 const NO_COUNTERS: ReadonlyArray<CounterState | undefined> = Object.freeze([]);
 
+// Every field is in the literal, so a scope is one object (fields added later would need an
+// extra property store per scope). The optional ones come in the order they were added before
+// (a snapshot's keys keep that order; undefined ones are not written).
 function newScope(id: string, entity: string, start: number): Scope {
-  return { id, entity, start, end: start, score: 0, initialScore: 0, events: 0, rules: NO_RULES as string[], fired: NONE_FIRED as Set<number>, counters: NO_COUNTERS as Scope['counters'] };
+  return { id, entity, start, end: start, score: 0, initialScore: 0, events: 0, rules: NO_RULES as string[], fired: NONE_FIRED as Set<number>, counters: NO_COUNTERS as Scope['counters'], types: undefined, pending: undefined, lastEvent: undefined };
 }
 
 function keysOf(v: Value): readonly string[] {

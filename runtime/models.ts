@@ -19,6 +19,8 @@ export class Instance {
   sum = 0;
   sumSq = 0;
   agedDay = -1;
+  /** no bin was last seen before this day (a lower bound; -Infinity: unknown), so aging can skip the scan */
+  private oldestDay = -Infinity;
   /** count → number of bins with that count, kept up to date so the percentile threshold never re-sorts all bins */
   private countOfCounts = new Map<number, number>();
   /** the distinct counts in ascending order, kept from the first threshold read on (instances never read don't pay) */
@@ -50,6 +52,7 @@ export class Instance {
     this.sortedCounts = null;
     for (const packed of this.bins.values()) this.bump(Math.floor(packed / DAY_BITS), 1);
     this.cacheP = NaN;
+    this.oldestDay = -Infinity;
   }
 
   /** [count, bins with that count] pairs: what the percentile threshold is computed from. */
@@ -68,6 +71,7 @@ export class Instance {
     this.bump(c + 1, 1);
     const packed = (c + 1) * DAY_BITS + day;
     this.bins.set(key, packed);
+    if (day < this.oldestDay) this.oldestDay = day;
     this.heap?.push(packed, key);
     this.n += 1;
     this.cacheP = NaN;
@@ -92,14 +96,22 @@ export class Instance {
   age(today: number, agingDays: number, binWidth = 0): number {
     if (agingDays <= 0 || this.agedDay === today) return 0;
     this.agedDay = today;
+    const before = today - agingDays;
+    // Most days no bin is old enough (the oldest last-seen day says so): no scan.
+    if (this.oldestDay >= before) return 0;
     let dropped = 0;
+    let oldest = Infinity;
     for (const [key, packed] of this.bins) {
-      if (packed % DAY_BITS < today - agingDays) {
+      const day = packed % DAY_BITS;
+      if (day < before) {
         this.forget(key, Math.floor(packed / DAY_BITS), binWidth);
         this.bins.delete(key);
         dropped++;
+      } else if (day < oldest) {
+        oldest = day;
       }
     }
+    this.oldestDay = oldest;
     if (dropped > 0) this.cacheP = NaN;
     return dropped;
   }
@@ -330,7 +342,7 @@ export class ModelStore {
         this.counters.evictedInstances++;
       }
       inst = new Instance();
-      map.set(scope, inst);
+      map.add(scope, inst);
     }
     const day = Math.floor(time / DAY_MS);
     const width = model.type === 'numerical' ? model.binWidth : 0;
@@ -357,7 +369,7 @@ export class ModelStore {
         any.deleteOldest();
         this.counters.evictedAnywhere++;
       }
-      any.set(key, 1);
+      any.add(key, 1);
     } else {
       any.setNewest(key, seen + 1);
     }

@@ -81,6 +81,15 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
     return this;
   }
 
+  /**
+   * Add a key the caller knows is absent (a `touch` or `get` just missed) as the newest
+   * entry: `set` without its look-up. The engine opens a scope this way on almost every event.
+   */
+  add(key: K, value: V): this {
+    this.append(key, value);
+    return this;
+  }
+
   /** Make an existing entry the newest; returns its value (undefined when absent). */
   touch(key: K): V | undefined {
     const n = this.index.get(key);

@@ -257,9 +257,10 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
     if (f !== position.file || !resuming) position = { ...position, file: f, identity: identity(path), offset: plan.start, fileLines: plan.lines };
     sourceFile = path;
     let fileLine = position.fileLines ?? 0;
-    hash = plan.hash;
+    // Only a state records which bytes were consumed: without one the input is not hashed.
+    hash = store ? plan.hash : null;
     const linesBefore = summary.lines;
-    for await (const chunk of readLines(path, position.offset, hash, { maxLineBytes: lineCapBytes(Math.max(program.settings.maxFieldLength, 65536)) })) {
+    for await (const chunk of readLines(path, position.offset, hash ?? undefined, { maxLineBytes: lineCapBytes(Math.max(program.settings.maxFieldLength, 65536)) })) {
       for (const line of chunk) {
         summary.lines++;
         if (line.repaired) summary.repaired[line.repaired] = (summary.repaired[line.repaired] ?? 0) + 1;
@@ -274,7 +275,7 @@ async function runBatch(program: Program, opts: RunOptions, store: StateStore | 
       opts.onProgress?.(summary, { input: f, offset: position.offset });
     }
     if (plan.kind === 'continue' && !resuming) summary.notes.push(summary.lines === linesBefore ? `${path}: already consumed (${plan.lines} lines), skipped` : `${path}: continued after the ${plan.lines} lines consumed earlier`);
-    consumed = rememberConsumed(consumed, consumedRecord(path, position.offset, hash, position.fileLines ?? 0));
+    if (hash) consumed = rememberConsumed(consumed, consumedRecord(path, position.offset, hash, position.fileLines ?? 0));
     hash = null;
   }
   order.endLines();

@@ -84,6 +84,12 @@ export class TimeGuard<T = unknown> {
   offer(item: T, ev: GuardedEvent, accept: (item: T) => void, reject: (reason: TimeReject) => void): void {
     const t = ev.time;
     if (!(t < TIME_HORIZON)) return reject('time-out-of-range');
+    // The usual case, nothing held and not far ahead: taken at once, without a queue entry.
+    if (this.queue.length === 0 && !(this.watermark !== -Infinity && t > this.watermark + this.aheadMs)) {
+      if (t > this.watermark) this.watermark = t;
+      accept(item);
+      return;
+    }
     this.queue.push({ item, t, user: typeof ev.user === 'string' ? ev.user : '', host: this.hostOf(ev) });
     this.settle(accept, reject, false);
   }

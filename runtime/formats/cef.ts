@@ -90,6 +90,18 @@ export function readCefHeader(body: string, max: number, out: string[], start = 
   return next;
 }
 
+/**
+ * Whether the header read from `start` ended at its seventh pipe, so `body[start, extStart)` alone
+ * decides its fields (a header cut short by the line's end ends at an escaped pipe at most).
+ */
+export function endsAtPipe(body: string, start: number, extStart: number): boolean {
+  const pipe = extStart - 1;
+  if (pipe < start || body.charCodeAt(pipe) !== 124 /* | */) return false;
+  let slashes = 0;
+  while (pipe - slashes - 1 >= start && body.charCodeAt(pipe - slashes - 1) === BACKSLASH) slashes++;
+  return (slashes & 1) === 0;
+}
+
 /** The extension from `from` as a dictionary (every key, or the wanted ones), labels folded. */
 export function scanCefDictionary(body: string, from: number, ext: Record<string, string>, max: number, wanted: ReadonlySet<string> | null): string {
   const labelKeys: string[] = [];
@@ -438,8 +450,8 @@ export class CefKeyPlan {
   private readonly bySlot = new Map<string, number>();
   /** The keys as a set (the dictionary scan's wanted set). */
   readonly wanted: ReadonlySet<string>;
-  /** The key order of the last line scanned with this plan (scanCefSlots). */
-  readonly template = new KeyTemplate();
+  /** The key orders of the last lines scanned with this plan, most recently used first (scanCefSlots). */
+  readonly templates: KeyTemplate[] = [];
 
   constructor(keys: readonly string[]) {
     this.keys = keys;
@@ -492,8 +504,8 @@ function keyHash(s: string, start: number, end: number): number {
 }
 
 /**
- * The keys of the last line a plan scanned, in line order. A sender writes one key order per
- * event kind, so on the next line the key expected after a value is confirmed at an `=` with
+ * The keys of a line a plan scanned, in line order. A sender writes one key order per event
+ * kind (or a few), so on a later line the key expected after a value is confirmed at an `=` with
  * one comparison (no walk back over its characters, no hash lookup). A line with exactly
  * these keys also reuses the label-folding decisions that depend only on the key order.
  */
@@ -507,6 +519,8 @@ class KeyTemplate {
 
 /** Lines with more pairs than this are not remembered as a template (memory stays small). */
 const MAX_TEMPLATE_KEYS = 256;
+/** Key orders remembered per plan (one parser may take a few variants of one event kind). */
+const MAX_TEMPLATES = 4;
 
 /** Per pair of the current line: key start, `=`, value end, key hash, plan slot (-1: not kept). */
 const STRIDE = 5;
@@ -525,15 +539,19 @@ let LABELS: Int32Array = new Int32Array(64);
 export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: Array<string | undefined>, max: number): string {
   const end = trimLineEnd(s, from);
   DECODER.reset(s);
-  const t = plan.template;
+  const templates = plan.templates;
   // No key or value of an extension shorter than max can be too long.
-  if (t.count > 0 && end - from <= max) {
-    if (scanByTemplate(s, from, end, plan, values)) {
-      if (t.fold.count > 0) foldLabelSlots(s, plan, values, t.fold);
-      return '';
+  if (end - from <= max) {
+    for (let i = 0; i < templates.length; i++) {
+      const t = templates[i]!;
+      if (scanByTemplate(s, from, end, t, values)) {
+        if (i > 0) templates.unshift(...templates.splice(i, 1));
+        if (t.fold.count > 0) foldLabelSlots(s, plan, values, t.fold);
+        return '';
+      }
+      values.fill(undefined);
+      DECODER.reset(s);
     }
-    values.fill(undefined);
-    DECODER.reset(s);
   }
   return scanAllPairs(s, from, end, plan, values, max);
 }
@@ -544,8 +562,7 @@ export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: 
  * is passed over), so no key's characters are walked or hashed. Returns false as soon as the line
  * departs from the template; the caller then clears `values` and scans the line in full.
  */
-function scanByTemplate(s: string, from: number, end: number, plan: CefKeyPlan, values: Array<string | undefined>): boolean {
-  const t = plan.template;
+function scanByTemplate(s: string, from: number, end: number, t: KeyTemplate, values: Array<string | undefined>): boolean {
   const n = t.count;
   const keys = t.keys;
   let keyStart = firstKeyStart(s, from, end);
@@ -598,8 +615,17 @@ const NOT_SURE = -1;
  */
 function keyAt(s: string, key: string, start: number, lo: number): number {
   if (start <= lo || s.charCodeAt(start - 1) !== SPACE || s.charCodeAt(start) !== key.charCodeAt(0)) return NO_KEY_HERE;
+  const n = key.length;
+  if (n <= SHORT_KEY) {
+    // A short key is compared in place: cheaper than a call into the string search.
+    for (let k = 1; k < n; k++) if (s.charCodeAt(start + k) !== key.charCodeAt(k)) return NOT_SURE;
+    return KEY_HERE;
+  }
   return s.indexOf(key, start) === start ? KEY_HERE : NOT_SURE;
 }
+
+/** Keys up to this long are compared character by character (see keyAt). */
+const SHORT_KEY = 6;
 
 /** Whether some `=` in `s[from, end)` ends a key (a value starting at `from` would end there). */
 function keyFollows(s: string, from: number, end: number): boolean {
@@ -609,10 +635,8 @@ function keyFollows(s: string, from: number, end: number): boolean {
   return false;
 }
 
-/** Every pair of the extension, each key found by walking back from an `=`; the line becomes the plan's template. */
+/** Every pair of the extension, each key found by walking back from an `=`; the line becomes one of the plan's templates. */
 function scanAllPairs(s: string, from: number, end: number, plan: CefKeyPlan, values: Array<string | undefined>, max: number): string {
-  const t = plan.template;
-  t.count = 0;
   let keyStart = firstKeyStart(s, from, end);
   if (keyStart < 0) return '';
   let eq = s.indexOf('=', keyStart);
@@ -667,34 +691,25 @@ function scanAllPairs(s: string, from: number, end: number, plan: CefKeyPlan, va
     hash = nextHash;
   }
   if (labels > MAX_SLOT_LABELS) return foldViaDictionary(s, from, plan, values, max);
-  remember(s, plan, pairs, labels);
-  if (labels > 0) foldLabelSlots(s, plan, values, t.fold);
+  const fold = pairs <= MAX_TEMPLATE_KEYS ? remember(s, plan, pairs).fold : SCRATCH_FOLD;
+  fold.reset(s, plan, pairs, labels);
+  if (labels > 0) foldLabelSlots(s, plan, values, fold);
   return '';
 }
 
-/** Makes the current line's keys the plan's template, with the fold plan for them. */
-function remember(s: string, plan: CefKeyPlan, pairs: number, labels: number): void {
-  const t = plan.template;
-  if (pairs > MAX_TEMPLATE_KEYS) {
-    t.count = 0;
-    return;
-  }
+/** Makes the current line's keys the plan's most recent template (the least recent one gives way). */
+function remember(s: string, plan: CefKeyPlan, pairs: number): KeyTemplate {
+  const templates = plan.templates;
+  const t = templates.length < MAX_TEMPLATES ? new KeyTemplate() : templates.pop()!;
+  templates.unshift(t);
   for (let i = 0; i < pairs; i++) {
     const p = STRIDE * i;
-    t.keys[i] = flat(s.slice(PAIRS[p]!, PAIRS[p + 1]!));
+    t.keys[i] = s.slice(PAIRS[p]!, PAIRS[p + 1]!);
     t.slots[i] = PAIRS[p + 4]!;
   }
   t.keys.length = pairs;
   t.count = pairs;
-  t.fold.reset(s, plan, pairs, labels);
-}
-
-/**
- * A copy of `text` that does not point into the line it was cut from: comparisons against a
- * slice of a longer string are several times slower, and the slice would keep that line alive.
- */
-function flat(text: string): string {
-  return text.length < 13 ? text : Buffer.from(text, 'utf16le').toString('utf16le');
+  return t;
 }
 
 /** Above this many labels on a line the pair-position fold (quadratic) gives way to the dictionary scan (linear). */
@@ -815,11 +830,14 @@ class FoldPlan {
     // indexOf rather than startsWith, as in keyAt; a mismatch searches on once per label at most.
     if (text !== undefined && text.length === end - start && s.indexOf(text, start) === start) return this.targets[l]!;
     const target = labelTarget(s, plan, j);
-    this.texts[l] = flat(s.slice(start, end));
+    this.texts[l] = s.slice(start, end);
     this.targets[l] = target;
     return target;
   }
 }
+
+/** Fold decisions of a line too long to remember. */
+const SCRATCH_FOLD = new FoldPlan();
 
 /** foldLabels for the slot scan: the same decisions, taken from the pair positions. */
 function foldLabelSlots(s: string, plan: CefKeyPlan, values: Array<string | undefined>, fold: FoldPlan): void {

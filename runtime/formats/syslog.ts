@@ -53,10 +53,16 @@ export function locateSyslogPayload(line: string, out: { offset: number; time: s
   out.offset = 0;
   if (typeof line !== 'string' || payloadAt(line, 0)) return;
   const pri = skipPri(line);
-  const header = parse5424(line, pri) ?? parse3164(line, pri);
+  const header = parse5424(line, pri);
   if (header) {
     out.offset = payloadAfter(line, header.offset);
     out.time = header.time;
+    return;
+  }
+  // RFC 3164 without cutting out the host name (the run path does not read it).
+  if (scan3164(line, pri, SPAN_3164)) {
+    out.offset = payloadAfter(line, SPAN_3164.offset);
+    out.time = SPAN_3164.time;
     return;
   }
   const payload = findPayload(line, 0);
@@ -167,27 +173,49 @@ function skipSdElement(line: string, pos: number): number {
 // ---------------------------------------------------------------------------
 // RFC 3164
 
+/** Where an RFC 3164 header's parts are (one holder reused for every line: no allocation per line). */
+interface Span3164 {
+  offset: number;
+  time: string;
+  /** The host name's bounds, hostStart -1 when there is none. */
+  hostStart: number;
+  hostEnd: number;
+}
+
+const SPAN_3164: Span3164 = { offset: 0, time: '', hostStart: -1, hostEnd: -1 };
+
 function parse3164(line: string, start: number): Header | null {
+  if (!scan3164(line, start, SPAN_3164)) return null;
+  const { offset, time, hostStart, hostEnd } = SPAN_3164;
+  return { offset, host: hostStart >= 0 ? line.slice(hostStart, hostEnd) : undefined, time };
+}
+
+/** Reads an RFC 3164 header at `start` into `out`; false when there is none. */
+function scan3164(line: string, start: number, out: Span3164): boolean {
   const timeEnd = isIsoDateAt(line, start) ? tokenEnd(line, start) : bsdTimestampEnd(line, start);
-  if (timeEnd < 0) return null;
-  const time = line.slice(start, timeEnd);
+  if (timeEnd < 0) return false;
+  out.time = line.slice(start, timeEnd);
   let pos = skipBlanks(line, timeEnd);
 
   // The host is optional in practice: "Nov  2 09:15:03 CEF:0|..." and
   // "Nov  2 09:15:03 sshd[42]: ..." both occur.
-  let host: string | undefined;
+  out.hostStart = -1;
   const hostEnd = tokenEnd(line, pos);
   if (isHostToken(line, pos, hostEnd)) {
-    host = line.slice(pos, hostEnd);
+    out.hostStart = pos;
+    out.hostEnd = hostEnd;
     pos = skipBlanks(line, hostEnd);
   }
 
-  const tagEnd = tokenEnd(line, pos);
-  if (!payloadAt(line, pos) && isTag(line, pos, tagEnd)) {
-    pos = tagEnd;
-    if (line.charCodeAt(pos) === SPACE) pos++;
+  if (!payloadAt(line, pos)) {
+    const tagEnd = tokenEnd(line, pos);
+    if (isTag(line, pos, tagEnd)) {
+      pos = tagEnd;
+      if (line.charCodeAt(pos) === SPACE) pos++;
+    }
   }
-  return { offset: pos, host, time };
+  out.offset = pos;
+  return true;
 }
 
 const MONTHS = 'janfebmaraprmayjunjulaugsepoctnovdec';

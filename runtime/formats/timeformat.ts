@@ -45,11 +45,63 @@ export function compileTimeFormat(
   const hasZone = tokens.some((t) => t.kind === ZONE_NAME || t.kind === ZONE_OFFSET);
   const defaultOffset = hasZone ? 0 : defaultZoneOffsetMinutes;
   const fields = new Fields();
+  const date = new DatePrefix(tokens);
   return (s: string) => {
     if (typeof s !== 'string') return NaN;
     fields.reset(yearHint, defaultOffset);
-    return runTokens(tokens, s, fields) ? fields.toEpochMs() : NaN;
+    return date.run(tokens, s, fields) ? fields.toEpochMs() : NaN;
   };
+}
+
+/** Tokens that read the date part and look at most one character past what they consume. */
+function isDateKind(kind: number): boolean {
+  return kind === YEAR || kind === MONTH || kind === MONTH_NAME || kind === DAY || kind === DAY_NAME || kind === LITERAL || kind === BLANKS;
+}
+
+/**
+ * The date part of the last input one parser read. Consecutive events mostly share their day,
+ * and the leading date tokens (`MMM dd yyyy `) decide nothing but year, month and day from the
+ * text they consumed plus one character after it; an input starting with that same text gets
+ * those three fields without reading them again.
+ */
+class DatePrefix {
+  /** How many leading tokens are date tokens. */
+  private readonly count: number;
+  /** The text they consumed in the last input, plus the character after it; '' when none is kept. */
+  private text = '';
+  private year = 0;
+  private month = 0;
+  private day = 0;
+
+  constructor(tokens: readonly Token[]) {
+    let n = 0;
+    while (n < tokens.length && isDateKind(tokens[n]!.kind)) n++;
+    this.count = n;
+  }
+
+  /** runTokens, with the date tokens skipped when the input starts with the remembered text. */
+  run(tokens: readonly Token[], s: string, f: Fields): boolean {
+    if (this.count === 0) return runTokens(tokens, s, f);
+    let from = this.count;
+    if (this.text !== '' && s.startsWith(this.text)) {
+      f.year = this.year;
+      f.month = this.month;
+      f.day = this.day;
+      f.pos = this.text.length - 1;
+    } else {
+      this.text = '';
+      f.pos = skipBlanks(s, 0);
+      for (from = 0; from < this.count; from++) if (!runToken(tokens[from]!, s, f)) return false;
+      if (f.pos < s.length) {
+        this.text = s.slice(0, f.pos + 1);
+        this.year = f.year;
+        this.month = f.month;
+        this.day = f.day;
+      }
+    }
+    for (let i = from; i < tokens.length; i++) if (!runToken(tokens[i]!, s, f)) return false;
+    return skipBlanks(s, f.pos) === s.length;
+  }
 }
 
 /** Try a list of patterns plus epoch s/ms, return the first that parses (ms) or NaN. */

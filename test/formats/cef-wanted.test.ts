@@ -154,6 +154,19 @@ describe('scanCefSlots (the run path: values straight into slots)', () => {
       expect(sequence(lines)).toEqual(lines.map((l) => viaDict(l, keys)));
     });
 
+    it('keeps a few key orders: lines cycling through more of them than it keeps still agree', () => {
+      const orders = ['rt=1 act=a', 'act=a rt=1', 'rt=1 x=2 act=a', 'x=2 rt=1', 'cs1Label=Rule cs1=v rt=1', 'rt=1 cs1Label=Rule cs1=w'];
+      const lines = Array.from({ length: 40 }, (_, i) => cef(orders[(i * 7) % orders.length]!.replace('1', String(i))));
+      expect(sequence(lines)).toEqual(lines.map((l) => viaDict(l, keys)));
+    });
+
+    it('a line with more pairs than a template holds folds its own labels', () => {
+      const many = Array.from({ length: 300 }, (_, i) => `k${i}=${i}`).join(' ');
+      const lines = [cef('cs1Label=Rule cs1=a rt=1'), cef(`cs1Label=Rule ${many} cs1=b rt=2`), cef('cs1Label=Rule cs1=c rt=3')];
+      expect(sequence(lines)).toEqual(lines.map((l) => viaDict(l, keys)));
+      expect((sequence(lines)[1] as Record<string, string>).Rule).toBe('b');
+    });
+
     it('a too-long value still rejects a line that has the template order', () => {
       const lines = [cef('rt=1 act=a x=b'), cef(`rt=1 act=${'a'.repeat(50)} x=b`), cef('rt=1 act=a x=b')];
       expect(sequence(lines, 20)).toEqual(lines.map((l) => viaDict(l, keys, 20)));

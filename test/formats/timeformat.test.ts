@@ -156,3 +156,35 @@ describe('calendar arithmetic', () => {
     }), { numRuns: 3000 });
   });
 });
+
+describe('one parser over a stream (the date part of the previous input is reused)', () => {
+  // A compiled parser remembers the text its date tokens read (plus one character); an input
+  // starting with it skips them. Every input must parse as it does with a fresh parser.
+  const inputs = [
+    'Oct 01 2026 07:00:00 GMT+00:00', 'Oct 01 2026 07:00:01 GMT+01:00', 'Oct 01 2026 23:59:59 GMT',
+    'Oct 01 20261 07:00:00 GMT', 'Oct 01 2026', 'Oct 01 2026 ', 'Oct 01 2026  07:00:00 GMT', '  Oct 01 2026 07:00:00 GMT',
+    'Oct 011 2026 07:00:00 GMT', 'Oct 02 2026 07:00:00 GMT', 'October 01 2026 07:00:00 GMT', 'Oct 01 2026 7:00:00 GMT',
+    'Feb 29 2026 07:00:00 GMT', 'Feb 29 2028 07:00:00 GMT', '10/01/2026 07:00:00', '10/01/26 07:00:00 PM', 'x',
+  ];
+  const patterns = ['MMM dd yyyy HH:mm:ss zZ', 'MMM dd yyyy HH:mm:ss', 'MM/dd/yyyy HH:mm:ss', 'MM/dd/yy hh:mm:ss a', 'MMM dd yyyy', 'yyyyMMdd', 'EEE MMM dd HH:mm:ss'];
+  const fresh = (pattern: string, s: string) => compileTimeFormat(pattern, 60, 2026)(s);
+
+  it('gives what a fresh parser gives, for every input after every other', () => {
+    for (const pattern of patterns) {
+      const parse = compileTimeFormat(pattern, 60, 2026);
+      for (const a of inputs) for (const b of inputs) {
+        parse(a);
+        expect(Object.is(parse(b), fresh(pattern, b)), `${pattern}: "${a}" then "${b}"`).toBe(true);
+      }
+    }
+  });
+
+  it('agrees on random inputs sharing date prefixes', () => {
+    const part = fc.constantFrom('Oct', 'Oct ', '01', '1', '011', ' ', '2026', '20', '7', ':', '07:00:00', 'GMT', '+01:00', 'Sat', '/', 'PM');
+    const input = fc.array(part, { maxLength: 8 }).map((ps) => ps.join(''));
+    fc.assert(fc.property(fc.constantFrom(...patterns), fc.array(input, { maxLength: 6 }), (pattern, xs) => {
+      const parse = compileTimeFormat(pattern, 60, 2026);
+      for (const x of xs) expect(Object.is(parse(x), fresh(pattern, x))).toBe(true);
+    }), { numRuns: 1500 });
+  });
+});
