@@ -4,6 +4,7 @@
 import { Instance, type ModelStore } from '../models.ts';
 import type { ModelSpec } from '../program.ts';
 import type { RecencyMap } from '../recency.ts';
+import { instanceCodec, pairCodec, type RowCodec } from './rows.ts';
 import { type KeyedStore, type PartitionKey } from './store.ts';
 
 type SavedInstance = [string, number, number, number, number, [string, number][]];
@@ -32,9 +33,7 @@ export class InstanceStore implements KeyedStore<Instance> {
   encode(scope: string, inst: Instance): SavedInstance {
     return [scope, inst.n, inst.sum, inst.sumSq, inst.agedDay, [...inst.bins]];
   }
-  row(scope: string, inst: Instance): SavedInstance {
-    return this.encode(scope, inst);
-  }
+  readonly codec = instanceCodec;
   save(): SavedInstance[] {
     return [...this.store.instances[this.model]!].map(([scope, inst]) => this.encode(scope, inst));
   }
@@ -61,9 +60,7 @@ export class SeenAnywhereStore implements KeyedStore<number> {
   encode(key: string, seen: number): [string, number] {
     return [key, seen];
   }
-  row(key: string, seen: number): [string, number] {
-    return [key, seen];
-  }
+  readonly codec: RowCodec<number> = pairCodec;
   save(): [string, number][] {
     return [...this.store.anywhere[this.model]!];
   }

@@ -1,6 +1,7 @@
 // Open scopes (user sessions, user day-sequences, asset sequences) keyed by their entity, and
 // the per-user memory of closed ones (day-sequence history, last session for risk transfer).
 import type { Scope } from '../engine.ts';
+import { entryCodec, scopeCodec, type RowCodec } from './rows.ts';
 import { KeyedMap, type KeyedStore, type PartitionKey } from './store.ts';
 
 type Json = unknown;
@@ -15,28 +16,13 @@ export function scopeToJson(s: Scope): Json {
   };
 }
 
-const counterRow = (c: Scope['counters'][number]): Json =>
-  c instanceof Map ? { m: [...c] } : c instanceof Set ? { s: [...c] } : { t: (c as { total: number }).total };
-
 /**
- * A scope as a keyed checkpoint row holds it (runtime/state.ts; one per changed scope): an
+ * A scope as checkpoint rows of kind 2 held it (earlier versions; they are still read): an
  * array `[entity, id, start, end, score, initialScore, events, rules, fired, counters, pending,
- * types, lastEvent]` whose counters are `[length, index, counter, …]` (most counters of a scope
- * are unset), 0 for absent pending / types and null for an absent lastEvent. About 40 % shorter
- * than the snapshot's object; `scopeRowToJson` gives that object back. Built as a value so a
- * checkpoint serialises a whole row of scopes with one JSON.stringify.
+ * types, lastEvent]` whose counters are `[length, index, counter, …]`, 0 for absent pending /
+ * types and null for an absent lastEvent. Rows are now written flat (runtime/stores/rows.ts).
+ * Gives the snapshot form (what `JSON.stringify(scopeToJson(s))` parses to).
  */
-export function scopeRow(s: Scope): Json[] {
-  const counters: Json[] = [s.counters.length];
-  for (let i = 0; i < s.counters.length; i++) {
-    const c = s.counters[i];
-    if (c !== undefined) counters.push(i, counterRow(c));
-  }
-  return [s.entity, s.id, s.start, s.end, s.score, s.initialScore, s.events, s.rules, s.fired.size === 0 ? [] : [...s.fired], counters,
-    s.pending ? [...s.pending] : 0, s.types ? [...s.types] : 0, s.lastEvent === undefined ? null : s.lastEvent];
-}
-
-/** The snapshot form (what `JSON.stringify(scopeToJson(s))` parses to) of a scope row. */
 export function scopeRowToJson(r: Json): Json {
   if (!Array.isArray(r) || r.length !== 13 || !Array.isArray(r[9])) throw new Error('a scope row is not [entity, id, …, counters, pending, types, lastEvent]');
   const packed = r[9] as Json[];
@@ -72,10 +58,7 @@ export class ScopeMap extends KeyedMap<Scope> implements KeyedStore<Scope> {
   encode(_key: string, value: Scope): Json {
     return scopeToJson(value);
   }
-  readonly rowForm = 'scope';
-  row(_key: string, value: Scope): Json {
-    return scopeRow(value);
-  }
+  readonly codec = scopeCodec;
   save(): Json {
     return [...this.values()].map(scopeToJson);
   }
@@ -92,9 +75,7 @@ export class EntryMap<V> extends KeyedMap<V> implements KeyedStore<V> {
   encode(key: string, value: V): Json {
     return [key, value];
   }
-  row(key: string, value: V): Json {
-    return [key, value];
-  }
+  readonly codec: RowCodec<V> = entryCodec;
   save(): Json {
     return [...this];
   }

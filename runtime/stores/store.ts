@@ -2,6 +2,7 @@
 // declares the key that partitions it, so a partitioned deployment knows which worker owns
 // which entry (docs/scale-out.md) and a single process checkpoints exactly what it did before.
 import { RecencyMap } from '../recency.ts';
+import type { RowCodec } from './rows.ts';
 
 /**
  * What an entry's key names, and so which stage owns it when the engine is split:
@@ -30,13 +31,8 @@ export interface Store {
 export interface KeyedStore<V = unknown> extends Store {
   readonly map: RecencyMap<string, V>;
   encode(key: string, value: V): unknown;
-  /**
-   * The entry as its checkpoint row holds it, as a JSON value: with `rowForm` 'entry' one
-   * that serialises as `encode(key, value)` does; with 'scope' the compact scope row
-   * (runtime/stores/scopes.ts). A checkpoint serialises a row of these with one JSON.stringify.
-   */
-  row(key: string, value: V): unknown;
-  readonly rowForm?: 'entry' | 'scope';
+  /** How a checkpoint row lays out an entry (runtime/stores/rows.ts); reading it gives back `encode`'s JSON. */
+  readonly codec: RowCodec<V>;
 }
 
 /** The key an encoded entry of a keyed store names (see KeyedStore). */
@@ -46,7 +42,7 @@ export function keyOfEntry(entry: unknown): string | undefined {
 }
 
 export function isKeyedStore(s: Store): s is KeyedStore {
-  return typeof (s as Partial<KeyedStore>).row === 'function' && (s as Partial<KeyedStore>).map instanceof RecencyMap;
+  return (s as Partial<KeyedStore>).codec !== undefined && (s as Partial<KeyedStore>).map instanceof RecencyMap;
 }
 
 /** A map of entries keyed by a stable id, in least-recently-used order (eviction takes the first; runtime/recency.ts). */

@@ -95,6 +95,16 @@ describe('damaged or invalid state files', () => {
       db.prepare('UPDATE checkpoint SET position = ?').run(JSON.stringify({ ...p, outputOffset: -5 }));
       db.close();
     }, /position\.outputOffset is -5/],
+    ['a keyed row cut short', async (s) => {
+      await run(s, { fresh: true });
+      const db = new Database(s);
+      const r = db.prepare("SELECT rowid, data FROM keyed_rows WHERE deletes = 3 AND store = 'sessions'").get() as { rowid: number; data: string };
+      const data = JSON.parse(r.data) as unknown[];
+      db.prepare('UPDATE keyed_rows SET data = ? WHERE rowid = ?').run(JSON.stringify(data.slice(0, data.length - 3)), r.rowid);
+      db.close();
+    }, /is damaged \(a flat row ends inside an entry\)/],
+    ['a keyed row of a kind this version does not know', async (s) => { await run(s, { fresh: true }); const db = new Database(s); db.exec("UPDATE keyed_rows SET deletes = 7 WHERE store = 'sessions'"); db.close(); }, /keyed row of sessions is of unknown kind 7 \(written by a newer uebac\?\)/],
+    ['a flat row of a layout this version does not know', async (s) => { await run(s, { fresh: true }); const db = new Database(s); db.exec("UPDATE keyed_rows SET data = '[\"columns\",0]' WHERE store = 'sessions' AND deletes = 3"); db.close(); }, /flat row of unknown layout "columns" \(written by a newer uebac\?\)/],
     ['missing state rows', async (s) => { await run(s, { fresh: true }); const db = new Database(s); db.exec('DELETE FROM state_rows'); db.close(); }, /engine state rows are missing/],
   ];
   it.each(cases)('%s → a clear error, and --fresh starts over', async (name, damage, message) => {
