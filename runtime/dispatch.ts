@@ -161,32 +161,39 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
   const split: { offset: number; time: string | undefined } = { offset: 0, time: undefined };
 
   /**
-   * The last complete CEF header's text and route. A sender repeats one header per event kind,
-   * and the seven fields depend on nothing but that text, so a line starting with the same text
-   * reuses the fields still in `header` and their route without reading them again.
+   * The last few distinct complete CEF headers (most recent first) with their fields and route.
+   * A sender repeats one header per event kind, and the seven fields depend on nothing but that
+   * text, so a line starting with one of them reuses its fields and route without reading them.
    */
-  let lastHeaderText = '';
-  let lastRouted: Routed | null = null;
+  interface KnownHeader { text: string; fields: string[]; routed: Routed }
+  const knownHeaders: KnownHeader[] = [];
+  const MAX_KNOWN_HEADERS = 4;
 
-  /** The CEF header of `line` at `at` into `header`, with its route; a reject reason when it is malformed. */
-  const head = { extStart: 0, routed: null as Routed | null };
+  /** The current line's header: where its extension starts, its fields and route (one holder). */
+  const head = { extStart: 0, fields: header, routed: null as Routed | null };
+
+  /** Reads the CEF header of `line` at `at` into `head`; a reject reason when it is malformed. */
   const routeCef = (line: string, at: number): string => {
-    if (lastRouted !== null && line.startsWith(lastHeaderText, at)) {
-      head.extStart = at + lastHeaderText.length;
-      head.routed = lastRouted;
+    for (let i = 0; i < knownHeaders.length; i++) {
+      const known = knownHeaders[i]!;
+      if (!line.startsWith(known.text, at)) continue;
+      if (i > 0) knownHeaders.unshift(...knownHeaders.splice(i, 1));
+      head.extStart = at + known.text.length;
+      head.fields = known.fields;
+      head.routed = known.routed;
       return '';
     }
-    lastRouted = null;
     const extStart = readCefHeader(line, max, header, at);
     if (typeof extStart === 'string') return extStart;
     const routed = routeFor(cef, header[1]!, header[2]!, header[4]!);
+    head.extStart = extStart;
+    head.fields = header;
+    head.routed = routed;
     // A header cut short by the line's end ("…|Severity") depends on where the line ends: not kept.
     if (endsAtPipe(line, at, extStart)) {
-      lastHeaderText = line.slice(at, extStart);
-      lastRouted = routed;
+      knownHeaders.unshift({ text: line.slice(at, extStart), fields: [...header], routed });
+      if (knownHeaders.length > MAX_KNOWN_HEADERS) knownHeaders.pop();
     }
-    head.extStart = extStart;
-    head.routed = routed;
     return '';
   };
 
@@ -196,9 +203,10 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     if (malformed) return { ok: false, reason: malformed };
     const extStart = head.extStart;
     const routed = head.routed!;
-    const vendor = header[1]!;
-    const product = header[2]!;
-    const signature = header[4]!;
+    const fields = head.fields;
+    const vendor = fields[1]!;
+    const product = fields[2]!;
+    const signature = fields[4]!;
     knownSource = routed.known;
     for (const r of routed.list) {
       if (!contained(r, line)) continue;
@@ -210,8 +218,8 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
         dict.hdr_vendor = vendor;
         dict.hdr_product = product;
         dict.hdr_signature = signature;
-        dict.hdr_name = header[5]!;
-        dict.hdr_severity = header[6]!;
+        dict.hdr_name = fields[5]!;
+        dict.hdr_severity = fields[6]!;
         return r.run(r.keys === null ? [] : valuesOf(r.keys, dict), dict, line, headerTime);
       }
       const values = sl.values;
@@ -222,8 +230,8 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
       if (sl.vendor >= 0) values[sl.vendor] = vendor;
       if (sl.product >= 0) values[sl.product] = product;
       if (sl.signature >= 0) values[sl.signature] = signature;
-      if (sl.name >= 0) values[sl.name] = header[5]!;
-      if (sl.severity >= 0) values[sl.severity] = header[6]!;
+      if (sl.name >= 0) values[sl.name] = fields[5]!;
+      if (sl.severity >= 0) values[sl.severity] = fields[6]!;
       return r.run(values, null, line, headerTime);
     }
     // No parser took it: a malformed extension is still the reason a line is rejected.

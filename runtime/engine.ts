@@ -123,7 +123,7 @@ let cachedDate = ''; // 'yyyy-MM-ddT'
 let cachedCompact = ''; // 'yyyyMMdd'
 let cachedHour = NaN;
 let hourIso = ''; // 'yyyy-MM-ddTHH:'
-let hourCompact = ''; // 'yyyyMMddHH'
+let hourDash = ''; // '-yyyyMMddHH'
 
 const pad2 = (n: number) => (n < 10 ? '0' : '') + n;
 /** by second of the hour: 'mm:ss.' and 'mmss' */
@@ -144,7 +144,7 @@ function intoHour(t: number): number {
     }
     const hh = pad2(hour - day * 24);
     hourIso = cachedDate + hh + ':';
-    hourCompact = cachedCompact + hh;
+    hourDash = '-' + cachedCompact + hh;
     cachedHour = hour;
   }
   return t - hour * HOUR;
@@ -159,14 +159,28 @@ export function isoTime(t: number): string {
   return hourIso + MIN_SEC_ISO[sec]! + MILLIS_Z[ms - sec * 1000]!;
 }
 
-/** `yyyyMMddHHmmss` of an event time. */
-function stamp(t: number): string {
+/** `-yyyyMMddHHmmss` of an event time: what a scope id puts after its entity. */
+function idSuffix(t: number): string {
   if (!fast(t)) {
     const s = new Date(t).toISOString();
-    return s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19);
+    return '-' + s.slice(0, 4) + s.slice(5, 7) + s.slice(8, 10) + s.slice(11, 13) + s.slice(14, 16) + s.slice(17, 19);
   }
-  const sec = Math.floor(intoHour(t) / 1000); // first: it sets hourCompact
-  return hourCompact + MIN_SEC[sec]!;
+  const sec = Math.floor(intoHour(t) / 1000); // first: it sets hourDash
+  return hourDash + MIN_SEC[sec]!;
+}
+
+// Day scopes (day-sequences, asset sequences) start at midnight: their suffix is cached per day,
+// apart from the hour cache, which follows the events.
+let suffixDay = NaN;
+let daySuffix = '';
+
+/** `idSuffix` of the start of UTC day `day`. */
+function dayIdSuffix(day: number): string {
+  if (day !== suffixDay) {
+    daySuffix = idSuffix(day * DAY);
+    suffixDay = day;
+  }
+  return daySuffix;
 }
 
 export class Engine implements RuleRuntime {
@@ -296,7 +310,7 @@ export class Engine implements RuleRuntime {
     }
     if (!session) {
       if (this.sessions.size >= s.maxOpenSessions) this.evictOldestSession();
-      session = newScope(`${user}-${stamp(t)}`, user, t);
+      session = newScope(user + idSuffix(t), user, t);
       if (s.riskTransfer.enabled) {
         const last = this.lastSession.get(user);
         if (last && t - last.end <= s.riskTransfer.carryHours * HOUR) session.initialScore = Math.round(s.riskTransfer.fraction * last.score);
@@ -322,7 +336,7 @@ export class Engine implements RuleRuntime {
         this.closeSequence(this.sequences.deleteOldest()!);
         this.counters.sequencesEvicted++;
       }
-      seq = newScope(`${user}-${stamp(day * DAY)}`, user, day * DAY);
+      seq = newScope(user + dayIdSuffix(day), user, day * DAY);
       this.sequences.add(user, seq);
     }
     seq.end = Math.max(seq.end, t);
@@ -346,7 +360,7 @@ export class Engine implements RuleRuntime {
         this.closeAsset(this.assets.deleteOldest()!);
         this.counters.assetSequencesEvicted++;
       }
-      seq = newScope(`${asset}-${stamp(day * DAY)}`, asset, day * DAY);
+      seq = newScope(asset + dayIdSuffix(day), asset, day * DAY);
       this.assets.add(asset, seq);
     }
     seq.end = Math.max(seq.end, t);
@@ -394,7 +408,13 @@ export class Engine implements RuleRuntime {
     const notable = total >= this.program.settings.notableThreshold;
     this.counters.sessionsClosed++;
     if (notable) this.counters.notableSessions++;
-    this.lastSession.setNewest(session.entity, { end: session.end, score: total });
+    // Kept per user as long as the user is remembered: updated in place, not replaced.
+    const last = this.lastSession.touch(session.entity);
+    if (last === undefined) this.lastSession.add(session.entity, { end: session.end, score: total });
+    else {
+      last.end = session.end;
+      last.score = total;
+    }
     this.counters.lastSessionsEvicted += this.lastSession.trimTo(this.program.settings.maxOpenSessions * 10);
     // Most sessions on a sparse feed hold one event: start and end are then one string.
     const start = isoTime(session.start);

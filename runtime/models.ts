@@ -66,7 +66,11 @@ export class Instance {
   }
 
   add(key: string, day: number): void {
-    const c = this.count(key);
+    this.addCounted(key, this.count(key), day);
+  }
+
+  /** `add` for a caller that has just read the key's count `c` (one bin look-up less). */
+  addCounted(key: string, c: number, day: number): void {
     this.bump(c, -1);
     this.bump(c + 1, 1);
     const packed = (c + 1) * DAY_BITS + day;
@@ -347,11 +351,12 @@ export class ModelStore {
     const day = Math.floor(time / DAY_MS);
     const width = model.type === 'numerical' ? model.binWidth : 0;
     this.counters.agedBins += inst.age(day, model.agingDays, width);
-    if (!inst.bins.has(key) && inst.bins.size >= model.maxBins) {
-      inst.evictOne(width);
+    const count = inst.count(key);
+    if (count === 0 && inst.bins.size >= model.maxBins) {
+      inst.evictOne(width); // never `key`: it has no bin
       this.counters.evictedBins++;
     }
-    inst.add(key, day);
+    inst.addCounted(key, count, day);
     if (model.type === 'numerical') {
       const x = modelledValue(model, feature)!;
       inst.sum += x;

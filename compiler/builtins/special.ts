@@ -3,6 +3,7 @@
 import * as h from '../../runtime/helpers.ts';
 import type { RegexLike } from '../../runtime/regex-guard.ts';
 import { code, num, str } from '../emit/code.ts';
+import { membershipList } from '../emit/membership.ts';
 import { DIAG } from '../diagnostics/codes.ts';
 import type { Expr } from '../expr/ast.ts';
 import type { Builtin, CallNode, CheckContext } from './types.ts';
@@ -51,7 +52,7 @@ const logic: Builtin[] = [
   {
     name: 'InList', aliases: ['isOneOf'], category: 'logic', signature: 'InList(any, any...) → boolean', minArgs: 2, maxArgs: Infinity, params: ['any', 'any'], returns: 'boolean',
     doc: 'True when the first argument equals any of the others.', example: "InList(toLower(action), 'blocked', 'quarantined')",
-    emit: (_c, [x, ...vs]) => code`h.inList(${x!}, [${vs}])`,
+    emit: (c, [x, ...vs], ex) => code`h.inList(${x!}, ${membershipList(c.args.slice(1), () => vs, ex)})`,
     interp: (_c, [x, ...vs]) => h.inList(x!, vs),
   },
   regexBuiltin('matches', [], 'boolean', 'regexTest',

@@ -58,7 +58,12 @@ export interface EmitContext {
   rule(index: number): Code;
   /** Code reading the counter in `index` for the current event. */
   counter(index: number): Code;
+  /** A module constant holding these literal values as a Set, built once instead of a list
+   *  literal per evaluation; without it the list is written in place. */
+  literalSet?(values: readonly LiteralValue[]): Code;
 }
+
+export type LiteralValue = string | number | boolean | null;
 
 export interface InterpContext {
   res(call: CallNode): Resolution;

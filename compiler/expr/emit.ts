@@ -2,19 +2,24 @@
 // (`x === "a"`), everything else calls the shared helpers, so compiled code and the
 // interpreter agree by construction on every function.
 import { findBuiltin } from '../builtins/index.ts';
-import type { CallNode, EmitContext } from '../builtins/types.ts';
+import type { CallNode, EmitContext, LiteralValue } from '../builtins/types.ts';
 import { code, num, str, type Code } from '../emit/code.ts';
+import { membershipList } from '../emit/membership.ts';
 import type { Expr } from './ast.ts';
 
 export interface ExprEmitContext extends EmitContext {
   ident(name: string): Code;
   /** Sees every call's code and may replace it (parsers memoise repeated calls this way). */
   call?(node: CallNode, emitted: Code): Code;
+  /** True when the identifier always holds true or false here (never null): a derived field
+   *  whose expression is a real boolean, a model's `converged`. */
+  isBoolean?(name: string): boolean;
 }
 
 /** True when the node always yields a real boolean (never null), so no `=== true` is needed. */
-function strictBoolean(e: Expr): boolean {
+export function strictBoolean(e: Expr, ex?: Pick<ExprEmitContext, 'isBoolean'>): boolean {
   if (e.kind === 'literal') return typeof e.value === 'boolean';
+  if (e.kind === 'ident') return ex?.isBoolean?.(e.name) ?? false;
   if (e.kind === 'unary') return e.op === '!';
   if (e.kind === 'binary') return ['&&', '||', '==', '!=', '<', '<=', '>', '>=', 'in'].includes(e.op);
   if (e.kind === 'call') return findBuiltin(e.name)?.returns === 'boolean';
@@ -24,10 +29,10 @@ function strictBoolean(e: Expr): boolean {
 /** `e` as a real boolean: `=== true` only where the value can be null or non-boolean. */
 export function asBool(e: Expr, ex: ExprEmitContext): Code {
   const c = emitExpr(e, ex);
-  return strictBoolean(e) ? c : code`(${c} === true)`;
+  return strictBoolean(e, ex) ? c : code`(${c} === true)`;
 }
 
-function literalCode(v: string | number | boolean | null): Code {
+function literalCode(v: LiteralValue): Code {
   if (typeof v === 'string') return str(v);
   if (typeof v === 'number') return num(v);
   return code`${v}`;
@@ -56,7 +61,11 @@ export function emitExpr(e: Expr, ex: ExprEmitContext): Code {
     case 'binary': {
       if (e.op === '&&') return code`(${asBool(e.left, ex)} && ${asBool(e.right, ex)})`;
       if (e.op === '||') return code`(${asBool(e.left, ex)} || ${asBool(e.right, ex)})`;
-      if (e.op === 'in') return code`h.inList(${emitExpr(e.left, ex)}, ${emitExpr(e.right, ex)})`;
+      if (e.op === 'in') {
+        const r = e.right;
+        const list = r.kind === 'list' ? membershipList(r.items, () => r.items.map((i) => emitExpr(i, ex)), ex) : emitExpr(r, ex);
+        return code`h.inList(${emitExpr(e.left, ex)}, ${list})`;
+      }
       if (ARITH_HELPER[e.op]) return code`${ARITH_HELPER[e.op]!}(${emitExpr(e.left, ex)}, ${emitExpr(e.right, ex)})`;
       // Comparison with a non-null literal on the right: inline, null-safe by construction
       // (`null === "a"` is false; ordering checks test for null explicitly).

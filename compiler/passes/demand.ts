@@ -54,28 +54,45 @@ const PLACEHOLDER = /\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 /**
  * Per event type, the names of the fields the run reads: sessions and records (user, the
  * asset fields), the rules of the type (conditions, score targets and, with `reasons`, the
- * reason placeholders), and every model and counter (any rule may ask a model or counter
- * about the current event, so their scope, feature and value fields count for every type),
- * closed over the derived fields they need. Identifiers that are not fields (model evidence
- * names) are harmless extras.
+ * reason placeholders), the models that train on the type or that its rules score against
+ * (scope, feature, train condition), the counters updated on the type or read by anything
+ * above (value, key), closed over the derived fields they need. A model or counter of other
+ * types only is never evaluated on these events. Identifiers that are not fields (model
+ * evidence names) are harmless extras.
  */
 function fieldsRead(ir: IR, reasons: boolean): Array<Set<string>> {
-  const common = new Set<string>(['user', 'time', 'event_type', ...ir.settings.assetFields]);
-  const add = (set: Set<string>, e: Expr | null) => { if (e) walk(e, (n) => { if (n.kind === 'ident') set.add(n.name); }); };
-  for (const m of ir.models) {
-    if (m.scopeField) common.add(m.scopeField);
-    add(common, m.feature);
-    add(common, m.trainIf);
-  }
-  for (const c of ir.counters) { add(common, c.value); add(common, c.key); }
+  const common = ['user', 'time', 'event_type', ...ir.settings.assetFields];
   return ir.eventTypes.map((et, i) => {
-    const set = new Set(common);
+    const set = new Set<string>(common);
+    const counters = new Set<number>();
+    const add = (e: Expr | null) => {
+      if (e) walk(e, (n) => {
+        if (n.kind === 'ident') set.add(n.name);
+        const c = n.kind === 'call' ? n.res?.counter : undefined;
+        if (c !== undefined) counters.add(c);
+      });
+    };
+    const models = new Set<number>();
+    ir.models.forEach((m, j) => { if (m.eventTypes.includes(i)) models.add(j); });
     for (const r of ir.rules) {
       if (!r.eventTypes.includes(i)) continue;
-      add(set, r.classifyIf);
-      add(set, r.expression);
+      add(r.classifyIf);
+      add(r.expression);
+      if (r.model >= 0) models.add(r.model);
       if (r.scoreTarget) set.add(r.scoreTarget);
       if (reasons) for (const m of r.reason.matchAll(PLACEHOLDER)) set.add(m[1]!);
+    }
+    for (const j of models) {
+      const m = ir.models[j]!;
+      if (m.scopeField) set.add(m.scopeField);
+      add(m.feature);
+      add(m.trainIf);
+    }
+    ir.counters.forEach((c, j) => { if (c.eventTypes.includes(i)) counters.add(j); });
+    // A counter's value or key may read another counter: read until nothing new is added.
+    const done = new Set<number>();
+    for (let next = [...counters]; next.length > 0; next = [...counters].filter((c) => !done.has(c))) {
+      for (const c of next) { done.add(c); add(ir.counters[c]!.value); add(ir.counters[c]!.key); }
     }
     // A derived field read needs what its expression reads (possibly other derived fields).
     for (let changed = true; changed;) {
@@ -83,7 +100,7 @@ function fieldsRead(ir: IR, reasons: boolean): Array<Set<string>> {
       for (const d of et.derived) {
         if (!set.has(d.name)) continue;
         const before = set.size;
-        add(set, d.ast);
+        add(d.ast);
         if (set.size !== before) changed = true;
       }
     }

@@ -9,11 +9,12 @@ import type { CallNode, EmitContext } from '../builtins/types.ts';
 import { COMPILER_VERSION, type IR, type IRRule } from '../ir.ts';
 import { walk, type DepExpr, type Expr } from '../expr/ast.ts';
 import { MODEL_STATS } from '../expr/check.ts';
-import { asBool, emitExpr, type ExprEmitContext } from '../expr/emit.ts';
+import { findBuiltin } from '../builtins/index.ts';
+import { asBool, emitExpr, strictBoolean, type ExprEmitContext } from '../expr/emit.ts';
 import { code, comment, join as joinCode, json, lines, num, prop, regex, str, type Code } from '../emit/code.ts';
 import { Scope } from '../emit/scope.ts';
+import { CallMemo } from '../emit/call-memo.ts';
 import { fieldsFeeding } from './demand.ts';
-import { walkDep } from './resolve-references.ts';
 
 /** The uebac install root (holds runtime/): found from this module, bundled into build/ or not. */
 export const REPO_ROOT = findRoot(dirname(fileURLToPath(import.meta.url)));
@@ -75,33 +76,39 @@ function reasonFillFields(ir: IR, p: IR['parsers'][number], etIndex: number): Se
   return fieldsFeeding(p, false, ir.eventTypes[etIndex]!.fields.map((f) => f.name).filter((n) => reasonOnly(ir, etIndex).has(n)));
 }
 
-/** Counter slots read more than once by the rules of one evaluator: worth one read per event. */
-function sharedCounters(ir: IR, order: readonly number[]): Set<number> {
-  const uses = new Map<number, number>();
-  for (const i of order) {
-    const r = ir.rules[i]!;
-    for (const e of [r.classifyIf, r.expression]) if (e) walk(e, (n) => {
-      const c = n.kind === 'call' ? n.res?.counter : undefined;
-      if (c !== undefined) uses.set(c, (uses.get(c) ?? 0) + 1);
-    });
-  }
-  return new Set([...uses].filter(([, n]) => n > 1).map(([c]) => c));
+/**
+ * Per event type, the derived fields that always hold true or false (their expression is a
+ * real boolean): rules and later derived fields test them without `=== true`. Every event is
+ * derived before anything reads its derived fields, and each field reads only earlier ones.
+ */
+function booleanDerived(ir: IR): Array<Set<string>> {
+  return ir.eventTypes.map((et) => {
+    const set = new Set<string>();
+    for (const d of et.derived) if (strictBoolean(d.ast, { isBoolean: (n) => set.has(n) })) set.add(d.name);
+    return set;
+  });
 }
 
-/** Rules whose fired flag a later rule of the same evaluator reads in its dependency. */
-function readFlags(ir: IR, order: readonly number[]): Set<number> {
-  const read = new Set<number>();
-  for (const i of order) {
-    const d = ir.rules[i]!.dependency;
-    if (d) walkDep(d, (x) => { if (x.kind === 'rule') { const j = ir.rules.findIndex((r) => r.id === x.id); if (order.includes(j)) read.add(j); } });
-  }
-  return read;
+/** Calls that look beyond the event (session state, models, context tables, regexes): the
+ *  ones worth a local when rules repeat them; a field test such as exists() is cheaper as is. */
+function worthOnce(node: CallNode): boolean {
+  const cat = findBuiltin(node.name)?.category;
+  return cat === 'aggregate' || cat === 'model' || cat === 'rule' || cat === 'context' || node.res?.regex !== undefined;
+}
+
+/** True when the call's arguments read a model statistic (the rule's `st`). */
+function readsStats(node: CallNode): boolean {
+  let found = false;
+  walk(node, (n) => { if (n.kind === 'ident' && Object.hasOwn(MODEL_STATS, n.name)) found = true; });
+  return found;
 }
 
 export function emitSource(ir: IR): string {
   const names = allocateNames(ir);
   const regexes: Array<{ source: string; flags: string }> = [];
   const usedTables = new Set<string>();
+  // literal lists of membership tests, one module constant per distinct list
+  const literalSets = new Map<string, { name: Code; values: Code }>();
   const base: EmitContext = {
     res: (call: CallNode) => call.res ?? {},
     table: (name) => {
@@ -116,6 +123,12 @@ export function emitSource(ir: IR): string {
     model: (i) => names.model[i]!,
     rule: (i) => names.rule[i]!,
     counter: (i) => code`rt.counter(${names.counter[i]!}, ev)`,
+    literalSet: (values) => {
+      const key = JSON.stringify(values);
+      let s = literalSets.get(key);
+      if (!s) literalSets.set(key, (s = { name: names.scope.name('IN_', String(literalSets.size + 1)), values: json(values) }));
+      return s.name;
+    },
   };
   const onEvent = (extra: (name: string) => Code | null = () => null, over: Partial<EmitContext> = {}): ExprEmitContext => ({ ...base, ...over, ident: (name) => extra(name) ?? prop(code`ev`, name) });
   const ev = onEvent();
@@ -123,6 +136,16 @@ export function emitSource(ir: IR): string {
   const E = (e: Expr, cx: ExprEmitContext = ev) => emitExpr(e, cx);
 
   // ---- event types: derived fields ----
+  const booleans = booleanDerived(ir);
+  // Each field in declaration order, a call repeated across them computed once: a derived
+  // field reads only the fields declared before it, all set by the time any of its calls runs.
+  const deriveBody = (etIndex: number, fields: ReadonlyArray<{ name: string; ast: Expr }>): Code[] => {
+    const memo = new CallMemo(names.scope.child(), (_, k) => `m_${k}`);
+    const cx: ExprEmitContext = { ...ev, isBoolean: (n) => booleans[etIndex]!.has(n) };
+    for (const d of fields) E(d.ast, memo.counting(cx));
+    const sets = fields.map((d) => code`${prop(code`ev`, d.name)} = ${E(d.ast, memo.memoising(cx))};`);
+    return [...memo.declarations(), ...sets];
+  };
   // A run computes only the derived fields something reads (demand analysis); the rest stay null.
   const runDerived = (etIndex: number): Code => {
     const et = ir.eventTypes[etIndex]!;
@@ -130,7 +153,7 @@ export function emitSource(ir: IR): string {
     if (kept.length === et.derived.length) return code``;
     return code`
   deriveRun(ev) {
-${lines(kept.map((j) => code`${prop(code`ev`, et.derived[j]!.name)} = ${E(et.derived[j]!.ast)};`), '    ')}
+${lines(deriveBody(etIndex, kept.map((j) => et.derived[j]!)), '    ')}
   },`;
   };
   const eventTypes = ir.eventTypes.map((et, etIndex) => code`{
@@ -138,9 +161,9 @@ ${lines(kept.map((j) => code`${prop(code`ev`, et.derived[j]!.name)} = ${E(et.der
   fields: ${json(et.fields.map((f) => [f.name, f.type]))},
   derived: ${json(et.derived.map((d) => d.name))},
   create: () => new ${names.eventClass[etIndex]!}(),
-  derive(ev) {
-${lines(et.derived.map((d) => code`${prop(code`ev`, d.name)} = ${E(d.ast)};`), '    ')}
-  },${runDerived(etIndex)}
+  derive(ev) {${et.derived.length === 0 ? code`` : code`
+${lines(deriveBody(etIndex, et.derived), '    ')}
+  `}},${runDerived(etIndex)}
 }`);
 
   // ---- parsers: each raw key is looked up once per line, each repeated call computed once,
@@ -155,7 +178,7 @@ ${lines(et.derived.map((d) => code`${prop(code`ev`, d.name)} = ${E(d.ast)};`), '
   id: ${str(m.id)}, type: ${str(m.type)}, scopeType: ${str(m.scopeType)}, eventTypes: ${json(m.eventTypes)}, trainOn: ${str(m.trainOn)},
   scope: (ev) => ${m.scopeField ? code`${prop(code`ev`, m.scopeField)} ?? null` : str('org')},
   feature: (ev, rt) => ${E(m.feature)},
-  trainIf: (ev, rt) => ${m.trainIf ? asBool(m.trainIf, ev) : code`true`},
+  trainIf: (ev, rt) => ${m.trainIf ? asBool(m.trainIf, { ...ev, isBoolean: (n) => m.eventTypes.every((et) => booleans[et]!.has(n)) }) : code`true`},
   alpha: ${num(m.alpha)}, cutOff: ${num(m.cutOff)}, convergence: ${num(m.convergence)}, maxBins: ${num(m.maxBins)}, agingDays: ${num(m.agingDays)}, binWidth: ${num(m.binWidth)}, scale: ${str(m.scale)}, percentileThreshold: 0.1,
 }`);
   const rules = ir.rules.map((r) => code`{ id: ${str(r.id)}, name: ${str(r.name)}, type: ${str(r.type)}, score: ${num(r.score)}, mitre: ${json(r.mitre)}, model: ${r.model >= 0 ? names.model[r.model]! : num(-1)}, eventTypes: ${json(r.eventTypes)},${r.scoreTarget ? code` scoreTarget: (ev) => ${prop(code`ev`, r.scoreTarget)} ?? null,` : code``} reason: (ev, st) => renderReason(${str(r.reason)}, ev, st) }`);
@@ -163,35 +186,66 @@ ${lines(et.derived.map((d) => code`${prop(code`ev`, d.name)} = ${E(d.ast)};`), '
   // ---- per event type rule evaluation ----
   const evaluators = ir.eventTypes.map((et, etIndex) => {
     const order = ir.ruleOrder[etIndex]!;
-    const flags = readFlags(ir, order);
-    const local = names.scope.child();
-    // A counter several rules read is read once per event, on first use.
-    const memo = new Map([...sharedCounters(ir, order)].sort((a, b) => a - b).map((c) => [c, local.name('', `${names.counter[c]!.text.slice(2)}`)] as const));
-    const counter = (c: number) => {
-      const m = memo.get(c);
-      return m ? code`(${m} ??= rt.counter(${names.counter[c]!}, ev))` : base.counter(c);
-    };
-    const plain = onEvent(undefined, { counter });
-    const withStats = onEvent(statsIdent, { counter });
-    const dep = (d: DepExpr): Code => {
+    // Dependencies folded where they are constant: a rule of another event type never fired
+    // on this event, and a rule depending on it alone is left out (its code could never run).
+    const never = new Set<number>();
+    /** The folded test, or a constant, and the rules whose fired flag it reads. */
+    type Dep = { c: Code | boolean; reads: number[] };
+    const dep = (d: DepExpr): Dep => {
       switch (d.kind) {
-        case 'always': return code`true`;
+        case 'always': return { c: true, reads: [] };
         case 'rule': {
           const i = ir.rules.findIndex((r) => r.id === d.id);
-          return order.includes(i) ? names.fired[i]! : code`false`;
+          return order.includes(i) && !never.has(i) ? { c: names.fired[i]!, reads: [i] } : { c: false, reads: [] };
         }
-        case 'not': return code`!${dep(d.arg)}`;
-        case 'and': return code`(${dep(d.left)} && ${dep(d.right)})`;
-        case 'or': return code`(${dep(d.left)} || ${dep(d.right)})`;
+        case 'not': { const a = dep(d.arg); return typeof a.c === 'boolean' ? { c: !a.c, reads: [] } : { c: code`!${a.c}`, reads: a.reads }; }
+        case 'and':
+        case 'or': {
+          const l = dep(d.left), r = dep(d.right);
+          const absorbing = d.kind === 'or'; // `x || true` is true, `x && false` is false
+          if (l.c === absorbing || r.c === absorbing) return { c: absorbing, reads: [] };
+          if (l.c === !absorbing) return r;
+          if (r.c === !absorbing) return l;
+          return { c: d.kind === 'and' ? code`(${l.c as Code} && ${r.c as Code})` : code`(${l.c as Code} || ${r.c as Code})`, reads: [...l.reads, ...r.reads] };
+        }
       }
     };
-    const body = order.map((i) => {
+    const deps = new Map<number, Code | boolean>();
+    const flags = new Set<number>();
+    for (const i of order) {
+      const d = ir.rules[i]!.dependency;
+      const folded = d ? dep(d) : { c: true, reads: [] };
+      if (folded.c === false) { never.add(i); continue; }
+      deps.set(i, folded.c);
+      for (const j of folded.reads) flags.add(j);
+    }
+    const live = order.filter((i) => !never.has(i));
+    // A call several rules of the evaluator make (a counter, a model total, a context look-up)
+    // is computed once per event: nothing a rule calls changes while the rules run (fire()
+    // only records; scoring and training come after). Calls reading the model statistics
+    // (`st`) are left alone: each rule has its own.
+    const memo = new CallMemo(names.scope.child(), (n) => (n.res?.counter !== undefined ? names.counter[n.res.counter]!.text.slice(2) : n.name));
+    const isBoolean = (n: string) => booleans[etIndex]!.has(n);
+    const plainCx: ExprEmitContext = { ...onEvent(), isBoolean };
+    const statsCx: ExprEmitContext = { ...onEvent(statsIdent), isBoolean: (n) => (Object.hasOwn(MODEL_STATS, n) ? MODEL_STATS[n] === 'boolean' : isBoolean(n)) };
+    const statsFree = (n: CallNode) => worthOnce(n) && !readsStats(n);
+    const conditions = (pass: (cx: ExprEmitContext, withStats: boolean) => ExprEmitContext) => live.map((i) => {
+      const r = ir.rules[i]!;
+      return {
+        classify: r.classifyIf ? asBool(r.classifyIf, pass(plainCx, false)) : null,
+        expression: asBool(r.expression, r.model >= 0 ? pass(statsCx, true) : pass(plainCx, false)),
+      };
+    });
+    conditions((cx, withStats) => memo.counting(cx, withStats ? statsFree : worthOnce));
+    const emitted = conditions((cx) => memo.memoising(cx));
+    const body = live.map((i, k) => {
       const r: IRRule = ir.rules[i]!;
       const conds: Code[] = [];
-      if (r.classifyIf) conds.push(asBool(r.classifyIf, plain));
+      if (emitted[k]!.classify) conds.push(emitted[k]!.classify!);
       if (r.model >= 0) conds.push(code`(st = rt.stats(${names.model[r.model]!}, ev, ${num(r.percentileThreshold)})) !== null${r.requireConvergence ? code` && st.converged` : code``}`);
-      conds.push(asBool(r.expression, r.model >= 0 ? withStats : plain));
-      if (r.dependency) conds.push(dep(r.dependency));
+      conds.push(emitted[k]!.expression);
+      const d = deps.get(i)!;
+      if (d !== true) conds.push(d as Code);
       const fire = code`rt.fire(${names.rule[i]!}, ev, ${r.model >= 0 ? code`st` : code`null`});`;
       const head = comment(`${r.id} — ${r.name} [${r.mitre.join(', ')}] score ${r.score}`);
       const test = joinCode(conds, '\n      && ');
@@ -205,11 +259,11 @@ if (${test}) {
         : code`${head}
 if (${test}) ${fire}`;
     });
-    const decls = [...memo.values()].map((m) => code`let ${m};`);
-    const usesStats = order.some((i) => ir.rules[i]!.model >= 0);
+    const decls = memo.declarations();
+    const usesStats = live.some((i) => ir.rules[i]!.model >= 0);
+    if (body.length === 0) return code`function ${names.eventType[etIndex]!}(ev, rt) {} ${comment(`no rule for ${et.name}`)}`;
     return code`function ${names.eventType[etIndex]!}(ev, rt) {
-${lines([...(usesStats ? [code`let st = null;`] : []), ...decls], '  ')}
-${lines(body, '  ')}
+${lines([...(usesStats ? [code`let st = null;`] : []), ...decls, ...body], '  ')}
 }`;
   });
 
@@ -233,7 +287,10 @@ const SETTINGS = ${json(ir.settings)};
 
 // ---- slots: models, counters and rules by name ----
 ${lines(slots)}
-
+${literalSets.size > 0 ? code`
+// ---- literal lists of membership tests, built once ----
+${lines([...literalSets.values()].map((s) => code`const ${s.name} = new Set(${s.values});`))}
+` : code``}
 // ---- events: one class per event type, every field in catalog order (derived ones last) ----
 ${lines(classes, '')}
 
@@ -500,10 +557,8 @@ function emitBuilder(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitC
     const key = rawCallKey(node);
     return key === null ? null : rawLocal(key);
   };
-  // Pass 1: the code of every call, and how often it occurs in this builder.
-  const textOf = new Map<CallNode, string>();
-  const uses = new Map<string, number>();
-  const counting: ExprEmitContext = { ...base, ident, call: (node, c) => { const r = rawCall(node); if (r) return r; textOf.set(node, c.text); uses.set(c.text, (uses.get(c.text) ?? 0) + 1); return c; } };
+  // A call repeated within the builder is computed once (emit/call-memo.ts): pass 1 counts
+  // the calls, pass 2 emits.
   const walkAll = (cx: ExprEmitContext, each: (i: number, c: Code) => void, when: (c: Code, e: (typeof p.events)[number]) => void) => {
     outputs.clear();
     p.fields.forEach((f, i) => {
@@ -513,22 +568,10 @@ function emitBuilder(ir: IR, p: IR['parsers'][number], local: Scope, base: EmitC
     });
     for (const e of p.events) if (e.when !== null) when(asBool(e.when, cx), e);
   };
-  walkAll(counting, () => {}, () => {});
-  // Pass 2: a call seen more than once reads its memo slot (computed where first needed, so
-  // evaluation order and short-circuits stay as written; a null result is simply recomputed).
-  const memo = new Map<string, Code>();
-  const memoising: ExprEmitContext = {
-    ...base, ident,
-    call: (node, c) => {
-      const r = rawCall(node);
-      if (r) return r;
-      const text = textOf.get(node);
-      if (text === undefined || (uses.get(text) ?? 0) < 2) return c;
-      let m = memo.get(text);
-      if (!m) memo.set(text, (m = local.name('m_', String(memo.size + 1))));
-      return code`(${m} ??= ${c})`;
-    },
-  };
+  const memo = new CallMemo(local, (_, k) => `m_${k}`);
+  const rawReading: ExprEmitContext = { ...base, ident, call: (node, c) => rawCall(node) ?? c };
+  walkAll(memo.counting(rawReading), () => {}, () => {});
+  const memoising = memo.memoising(rawReading);
   const assignOf = new Map<number, Code>();
   const conds = new Map<(typeof p.events)[number], Code>();
   walkAll(memoising, (i, c) => assignOf.set(i, code`const ${fieldLocals[i]!} = ${c};`), (c, e) => conds.set(e, c));
@@ -574,8 +617,7 @@ ${lines([...own.map((i) => assignOf.get(i)!), ...construct(b, e.eventType, compu
     return i;
   };
   const rawReads = [...raw].map(([key, v]) => code`const ${v} = r[${num(slot(key))}] ?? null; ${comment(key)}`);
-  const memoDecl = memo.size > 0 ? [code`let ${[...memo.values()]};`] : [];
-  return [...rawReads, ...memoDecl, ...assigns, ...builders];
+  return [...rawReads, ...memo.declarations(), ...assigns, ...builders];
 }
 
 /** Bundle the generated source with the runtime helpers into one self-contained ESM file. */

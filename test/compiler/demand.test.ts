@@ -54,6 +54,19 @@ describe('demand analysis (the run path: only what downstream reads)', () => {
     expect(kept).not.toContain('dest_ip');
   });
 
+  it('reads, per event type, only what its own rules and the models and counters evaluated on it read', () => {
+    const type = (name: string) => ir!.eventTypes.findIndex((et) => et.name === name);
+    // alert_name is the feature of the DLP alert models: read for dlp-alert, not for
+    // security-alert, whose events no such model trains on or is asked about.
+    expect(ir!.runRead[type('dlp-alert')]).toContain('alert_name');
+    expect(ir!.eventTypes[type('security-alert')]!.fields.some((f) => f.name === 'alert_name')).toBe(true);
+    expect(ir!.runRead[type('security-alert')]).not.toContain('alert_name');
+    // The same parser builds both types: the security-alert branch no longer computes it.
+    const web = ir!.parsers.find((x) => x.id === 'apex-central-cef-web-security')!;
+    expect(web.rawKeys).toContain('Blocking_Rule');
+    expect(web.runKeys).not.toContain('Blocking_Rule');
+  });
+
   it('builds, on every sample line, the same outcome with the read fields equal and the rest null', async () => {
     const { program } = await loadCompiled(ir!);
     const lean = program.forRules!;

@@ -1,6 +1,8 @@
 // Golden test of the emitted code for a small pack (test/compiler/golden/pack): names come
 // from ids, slots are named constants, a shared counter is read once per event, only read
-// fired flags exist, raw keys are looked up once. UPDATE_GOLDEN=1 rewrites the expected file.
+// fired flags exist, raw keys are looked up once, a call repeated across derived fields is
+// computed once, a membership list is a module-level Set, a real boolean field is tested
+// without `=== true`. UPDATE_GOLDEN=1 rewrites the expected file.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -31,7 +33,7 @@ describe('emitted code for the golden pack', () => {
     expect(out.ok).toBe(true);
     if (!out.ok) return;
     program.enrich(out.event, out.eventType);
-    expect(out.event).toMatchObject({ user: 'alice', host: 'WS-1', file_name: 'plan.docx', bytes: 2048, usb_asset: 'ws-1', event_type: 'usb-write' });
+    expect(out.event).toMatchObject({ user: 'alice', host: 'WS-1', file_name: 'plan.docx', bytes: 2048, usb_asset: 'ws-1', office_file: true, archive_file: false, event_type: 'usb-write' });
   });
 
   it('the run path computes a field only reasons read (bytes) when a reason is rendered or the event serialised', async () => {

@@ -154,3 +154,46 @@ describe('time-of-week neighbours', () => {
     expect(store.stats(0, 'u', 50, 0.1, 0).num_observations).toBe(0);
   });
 });
+
+describe('aging without a scan', () => {
+  // The instance skips the daily scan while a lower bound of its bins' last-seen days says no
+  // bin is old enough: the bins it keeps must equal what a scan on every day keeps.
+  it('drops exactly the bins a full scan drops, with training days that lag, evictions and restores', () => {
+    const DAY_BITS = 2 ** 20;
+    const agingDays = 6;
+    for (let seed = 1; seed <= 40; seed++) {
+      let x = seed;
+      const rnd = (n: number) => { x = (x * 1103515245 + 12345) % 2147483648; return x % n; };
+      const expected = new Map<string, number>(); // key -> count * 2^20 + last-seen day, aged by scanning
+      let inst = new Instance();
+      let today = 0;
+      for (let step = 0; step < 400; step++) {
+        const r = rnd(100);
+        if (r < 25) today++;
+        else if (r < 70) {
+          const key = `v${rnd(12)}`;
+          const day = Math.max(0, today - rnd(4)); // a sequence-end model trains with an earlier time
+          inst.add(key, day);
+          const before = expected.get(key);
+          expected.set(key, (before === undefined ? 1 : Math.floor(before / DAY_BITS) + 1) * DAY_BITS + day); // the bin's day is the latest training's
+        } else if (r < 74 && inst.bins.size > 0) {
+          inst.evictOne();
+          for (const k of [...expected.keys()]) if (!inst.bins.has(k)) expected.delete(k);
+        } else if (r < 78) {
+          // a restored instance (checkpoint, scale-out copy) knows nothing of the bound
+          const copy = new Instance();
+          copy.n = inst.n; copy.agedDay = inst.agedDay; copy.bins = new Map(inst.bins);
+          copy.rebuildCounts();
+          inst = copy;
+        } else {
+          const scans = inst.agedDay !== today;
+          const dropped = inst.age(today, agingDays);
+          let scanDropped = 0;
+          if (scans) for (const [k, packed] of [...expected]) if (packed % DAY_BITS < today - agingDays) { expected.delete(k); scanDropped++; }
+          expect(dropped, `seed ${seed} step ${step}`).toBe(scanDropped);
+        }
+        expect(inst.bins, `seed ${seed} step ${step}`).toEqual(expected);
+      }
+    }
+  });
+});
