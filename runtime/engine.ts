@@ -408,14 +408,18 @@ export class Engine implements RuleRuntime {
     const notable = total >= this.program.settings.notableThreshold;
     this.counters.sessionsClosed++;
     if (notable) this.counters.notableSessions++;
-    // Kept per user as long as the user is remembered: updated in place, not replaced.
-    const last = this.lastSession.touch(session.entity);
-    if (last === undefined) this.lastSession.add(session.entity, { end: session.end, score: total });
-    else {
-      last.end = session.end;
-      last.score = total;
+    // Only risk transfer reads a user's last session, so without it nothing is kept (on a sparse
+    // feed this look-up and move ran on almost every event). Kept per user as long as the user
+    // is remembered: updated in place, not replaced.
+    if (this.program.settings.riskTransfer.enabled) {
+      const last = this.lastSession.touch(session.entity);
+      if (last === undefined) this.lastSession.add(session.entity, { end: session.end, score: total });
+      else {
+        last.end = session.end;
+        last.score = total;
+      }
+      this.counters.lastSessionsEvicted += this.lastSession.trimTo(this.program.settings.maxOpenSessions * 10);
     }
-    this.counters.lastSessionsEvicted += this.lastSession.trimTo(this.program.settings.maxOpenSessions * 10);
     // Most sessions on a sparse feed hold one event: start and end are then one string.
     const start = isoTime(session.start);
     const end = session.end === session.start ? start : isoTime(session.end);

@@ -47,6 +47,7 @@ beforeAll(async () => {
   const capped = text
     .replace(/^(\s+maxOpenSessions:) \d+/m, `$1 ${MAX_SESSIONS}`)
     .replace(/^(\s+maxAssetSequences:) \d+/m, `$1 ${MAX_ASSETS}`)
+    .replace(/^(\s+riskTransfer:\n\s+enabled:) false/m, '$1 true') // the last-session store exists only with it
     .replace(/^(\s+maxFieldLength:) \d+/m, `$1 ${MAX_FIELD}\n    maxModelInstances: ${MAX_INSTANCES}\n    maxSeenAnywhere: ${MAX_ANYWHERE}\n    maxDaySequences: ${MAX_DAY_SEQUENCES}`);
   expect(capped, 'pack.yaml declares settings.limits.maxOpenSessions / maxAssetSequences').not.toBe(text);
   writeFileSync(pack, capped);
@@ -59,6 +60,7 @@ beforeAll(async () => {
   ({ program, ir } = loaded);
   bundleDir = loaded.dir;
   expect(program.settings.maxOpenSessions).toBe(MAX_SESSIONS);
+  expect(program.settings.riskTransfer.enabled).toBe(true);
   expect(program.settings.maxAssetSequences).toBe(MAX_ASSETS);
   expect(program.settings.maxFieldLength).toBe(MAX_FIELD);
   expect(program.settings.maxModelInstances).toBe(MAX_INSTANCES);
