@@ -25,8 +25,10 @@ function cappedContent(dir: string): void {
   const capped = text
     .replace(/^(\s+maxOpenSessions:) \d+/m, '$1 5')
     .replace(/^(\s+maxAssetSequences:) \d+/m, '$1 5')
+    .replace(/^(\s+riskTransfer:\n\s+enabled:) false/m, '$1 true') // the last-session store exists only with it
     .replace(/^(\s+maxFieldLength:) (\d+)/m, '$1 $2\n    maxModelInstances: 20\n    maxSeenAnywhere: 20\n    maxDaySequences: 10');
   expect(capped).not.toBe(text);
+  expect(capped).toMatch(/riskTransfer:\n\s+enabled: true/);
   writeFileSync(pack, capped);
   for (const f of readdirSync(join(dir, 'models'))) {
     const p = join(dir, 'models', f);
