@@ -4,7 +4,7 @@
 // substrings. First match wins; priorities are explicit in content.
 import { CefKeyPlan, endsAtPipe, readCefHeader, scanCefDictionary, scanCefSlots } from './formats/cef.ts';
 import { parseAttributes, readLeefHeader, scanLeefSlots } from './formats/leef.ts';
-import { locateSyslogPayload } from './formats/syslog.ts';
+import { cefAt, leefAt, locateSyslogPayload } from './formats/syslog.ts';
 import type { ParseOutcome } from './program.ts';
 
 /**
@@ -118,7 +118,8 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
 
   // Routing results per header triple, memoised by signature, then vendor and product (no key
   // string built per line); bounded so hostile headers cannot grow it.
-  interface Routed { vendor: string; product: string; list: ParserRoute[]; known: boolean }
+  /** `slots[i]`: list[i]'s value slots, undefined for a parser reading a dictionary. */
+  interface Routed { vendor: string; product: string; list: ParserRoute[]; slots: Array<Slots | undefined>; known: boolean }
   const caches = new Map<Map<string, Bucket>, { bySignature: Map<string, Routed[]>; size: number }>();
   const routeFor = (table: Map<string, Bucket>, vendor: string, product: string, signature: string): Routed => {
     let cache = caches.get(table);
@@ -131,7 +132,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
       }
     }
     const list = candidates(table, vendor, product, signature);
-    const routed = { vendor, product, list, known: list.length > 0 || hasVendor(table, vendor, product) };
+    const routed = { vendor, product, list, slots: list.map((r) => slots.get(r)), known: list.length > 0 || hasVendor(table, vendor, product) };
     if (cache.size >= 4096) { cache.bySignature.clear(); cache.size = 0; entries = undefined; }
     if (entries === undefined) cache.bySignature.set(signature, (entries = []));
     entries.push(routed);
@@ -208,9 +209,11 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     const product = fields[2]!;
     const signature = fields[4]!;
     knownSource = routed.known;
-    for (const r of routed.list) {
+    const list = routed.list;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!;
       if (!contained(r, line)) continue;
-      const sl = slots.get(r);
+      const sl = routed.slots[i];
       if (sl === undefined) {
         const dict: Record<string, string> = Object.create(null);
         const failure = scanCefDictionary(line, extStart, dict, max, null);
@@ -249,9 +252,11 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     const delimiter = leefHeader[5]!;
     const routed = routeFor(leef, vendor, product, eventId);
     knownSource = routed.known;
-    for (const r of routed.list) {
+    const list = routed.list;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!;
       if (!contained(r, line)) continue;
-      const sl = slots.get(r);
+      const sl = routed.slots[i];
       if (sl === undefined) {
         const raw: Record<string, string> = Object.create(null);
         const failure = parseAttributes(line, attrStart, delimiter, raw, max);
@@ -283,8 +288,8 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     locateSyslogPayload(line, split);
     const at = split.offset;
     const headerTime = split.time;
-    const isCef = line.startsWith('CEF:', at) || isBareCef(line, at);
-    const isLeef = !isCef && line.startsWith('LEEF:', at);
+    const isCef = cefAt(line, at) || isBareCef(line, at);
+    const isLeef = !isCef && leefAt(line, at);
     if (isCef || isLeef) {
       const done = isCef ? cefLine(line, at, headerTime) : leefLine(line, at, headerTime);
       if (done !== null) return done;
