@@ -4,7 +4,7 @@
 // substrings. First match wins; priorities are explicit in content.
 import { CefKeyPlan, endsAtPipe, readCefHeader, scanCefDictionary, scanCefSlots } from './formats/cef.ts';
 import { parseAttributes, readLeefHeader, scanLeefSlots } from './formats/leef.ts';
-import { locateSyslogPayload } from './formats/syslog.ts';
+import { cefAt, leefAt, locateSyslogPayload } from './formats/syslog.ts';
 import type { ParseOutcome } from './program.ts';
 
 /**
@@ -118,7 +118,8 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
 
   // Routing results per header triple, memoised by signature, then vendor and product (no key
   // string built per line); bounded so hostile headers cannot grow it.
-  interface Routed { vendor: string; product: string; list: ParserRoute[]; known: boolean }
+  /** `slots[i]`: list[i]'s value slots, undefined for a parser reading a dictionary. */
+  interface Routed { vendor: string; product: string; list: ParserRoute[]; slots: Array<Slots | undefined>; known: boolean }
   const caches = new Map<Map<string, Bucket>, { bySignature: Map<string, Routed[]>; size: number }>();
   const routeFor = (table: Map<string, Bucket>, vendor: string, product: string, signature: string): Routed => {
     let cache = caches.get(table);
@@ -131,7 +132,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
       }
     }
     const list = candidates(table, vendor, product, signature);
-    const routed = { vendor, product, list, known: list.length > 0 || hasVendor(table, vendor, product) };
+    const routed = { vendor, product, list, slots: list.map((r) => slots.get(r)), known: list.length > 0 || hasVendor(table, vendor, product) };
     if (cache.size >= 4096) { cache.bySignature.clear(); cache.size = 0; entries = undefined; }
     if (entries === undefined) cache.bySignature.set(signature, (entries = []));
     entries.push(routed);
@@ -176,8 +177,8 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
   const routeCef = (line: string, at: number): string => {
     for (let i = 0; i < knownHeaders.length; i++) {
       const known = knownHeaders[i]!;
-      if (!line.startsWith(known.text, at)) continue;
-      if (i > 0) knownHeaders.unshift(...knownHeaders.splice(i, 1));
+      if (!headerAt(line, at, known.text)) continue;
+      if (i > 0) toFront(knownHeaders, i);
       head.extStart = at + known.text.length;
       head.fields = known.fields;
       head.routed = known.routed;
@@ -208,9 +209,11 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     const product = fields[2]!;
     const signature = fields[4]!;
     knownSource = routed.known;
-    for (const r of routed.list) {
+    const list = routed.list;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!;
       if (!contained(r, line)) continue;
-      const sl = slots.get(r);
+      const sl = routed.slots[i];
       if (sl === undefined) {
         const dict: Record<string, string> = Object.create(null);
         const failure = scanCefDictionary(line, extStart, dict, max, null);
@@ -223,7 +226,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
         return r.run(r.keys === null ? [] : valuesOf(r.keys, dict), dict, line, headerTime);
       }
       const values = sl.values;
-      values.fill(undefined);
+      clear(values);
       const failure = scanCefSlots(line, extStart, sl.plan, values, max);
       if (failure) return { ok: false, reason: failure };
       // Header fields win over extension keys of the same name, as they always did.
@@ -249,9 +252,11 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     const delimiter = leefHeader[5]!;
     const routed = routeFor(leef, vendor, product, eventId);
     knownSource = routed.known;
-    for (const r of routed.list) {
+    const list = routed.list;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!;
       if (!contained(r, line)) continue;
-      const sl = slots.get(r);
+      const sl = routed.slots[i];
       if (sl === undefined) {
         const raw: Record<string, string> = Object.create(null);
         const failure = parseAttributes(line, attrStart, delimiter, raw, max);
@@ -262,7 +267,7 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
         return r.run([], raw, line, headerTime);
       }
       const values = sl.values;
-      values.fill(undefined);
+      clear(values);
       const failure = scanLeefSlots(line, attrStart, delimiter, sl.plan, values, max);
       if (failure) return { ok: false, reason: failure };
       // LEEF has no name or severity in its header; the three it has win over attributes.
@@ -283,8 +288,8 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     locateSyslogPayload(line, split);
     const at = split.offset;
     const headerTime = split.time;
-    const isCef = line.startsWith('CEF:', at) || isBareCef(line, at);
-    const isLeef = !isCef && line.startsWith('LEEF:', at);
+    const isCef = cefAt(line, at) || isBareCef(line, at);
+    const isLeef = !isCef && leefAt(line, at);
     if (isCef || isLeef) {
       const done = isCef ? cefLine(line, at, headerTime) : leefLine(line, at, headerTime);
       if (done !== null) return done;
@@ -298,6 +303,30 @@ export function createDispatcher(routes: readonly ParserRoute[], opts: DispatchO
     if (isCef || isLeef) return { ok: false, reason: knownSource ? 'no-parser' : 'unknown-source' };
     return { ok: false, reason: 'no-parser' };
   };
+}
+
+/**
+ * Whether the header text `text` (ending in its seventh `|`) starts `line` at `at`. Headers of
+ * one sender differ mostly in their last fields, so a few characters before the last pipe
+ * reject another header cheaply; a full comparison by `indexOf` (native, unlike `startsWith`)
+ * confirms the rest.
+ */
+function headerAt(line: string, at: number, text: string): boolean {
+  const last = at + text.length - 1;
+  for (let k = 1; k <= 4; k++) if (line.charCodeAt(last - k) !== text.charCodeAt(text.length - 1 - k)) return false;
+  return line.charCodeAt(last) === 124 /* | */ && line.indexOf(text, at) === at;
+}
+
+/** Moves item i of `list` to the front, keeping the others' order (no arrays allocated). */
+function toFront<T>(list: T[], i: number): void {
+  const item = list[i]!;
+  for (let k = i; k > 0; k--) list[k] = list[k - 1]!;
+  list[0] = item;
+}
+
+/** Every value slot back to undefined (a loop: cheaper than `fill` for a few dozen slots). */
+function clear(values: Array<string | undefined>): void {
+  for (let i = 0; i < values.length; i++) values[i] = undefined;
 }
 
 /** `0|` or `1|` at `at`: CEF whose "CEF:" prefix a relay stripped. */

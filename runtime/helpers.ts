@@ -136,8 +136,14 @@ export function split(s: Value, sep: Value): readonly string[] | null {
 /** Text after the last occurrence of `sep` (whole string when absent): `CORP\alice` → alice. */
 export function afterLast(s: Value, sep: Value): string | null {
   if (typeof s !== 'string' || typeof sep !== 'string') return null;
-  const i = s.lastIndexOf(sep);
+  const i = sep.length === 1 ? lastIndexOfChar(s, sep.charCodeAt(0)) : s.lastIndexOf(sep);
   return i < 0 ? s : s.slice(i + sep.length);
+}
+/** `s.lastIndexOf` for one character, as a loop (lastIndexOf is a slow call in V8; parsers use this per line). */
+function lastIndexOfChar(s: string, c: number): number {
+  let i = s.length - 1;
+  while (i >= 0 && s.charCodeAt(i) !== c) i--;
+  return i;
 }
 export function beforeFirst(s: Value, sep: Value): string | null {
   if (typeof s !== 'string' || typeof sep !== 'string') return null;
@@ -147,7 +153,7 @@ export function beforeFirst(s: Value, sep: Value): string | null {
 /** Domain part of an e-mail address, lower-cased: `Bob@Example.COM` → example.com. */
 export function emailDomain(s: Value): string | null {
   if (typeof s !== 'string') return null;
-  const i = s.lastIndexOf('@');
+  const i = lastIndexOfChar(s, 64 /* @ */);
   if (i < 0 || i === s.length - 1) return null;
   return s.slice(i + 1).trim().replace(/[>;,\s].*$/, '').toLowerCase() || null;
 }

@@ -6,7 +6,7 @@
 //   - it is a build this state already ran and later replaced (same version, older build).
 // A rollback is refused unless allowed explicitly (--allow-rollback), which is then recorded.
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import semver from 'semver';
+import { createRequire } from 'node:module';
 import type { Manifest } from './bundle.ts';
 import { TrustError } from './trust.ts';
 
@@ -19,6 +19,13 @@ export interface LineageEntry {
   keyId: string | null;
   /** wall-clock time the state first ran it: for people reading the file, never for results */
   firstRun: string;
+}
+
+// semver is loaded on first use: only a change of bundle on a state compares versions, and
+// loading it costs more start-up time (~40 ms) than the rest of a small run's bundle checks.
+let semverModule: typeof import('semver') | null = null;
+function semver(): typeof import('semver') {
+  return (semverModule ??= createRequire(import.meta.url)('semver') as typeof import('semver'));
 }
 
 /** At most this many entries are kept (the oldest go first; the highest version is kept). */
@@ -49,14 +56,14 @@ export function rollbackReason(history: readonly LineageEntry[], m: Pick<Manifes
   if (same.length === 0) return null;
   const last = same[same.length - 1]!;
   if (last.bundleHash === m.bundleHash) return null;
-  const highest = same.reduce((a, b) => (semver.gt(b.version, a.version) ? b : a));
-  if (semver.valid(m.pack.version) === null) return `pack version ${JSON.stringify(m.pack.version)} is not semver`;
-  if (semver.lt(m.pack.version, highest.version)) {
+  const highest = same.reduce((a, b) => (semver().gt(b.version, a.version) ? b : a));
+  if (semver().valid(m.pack.version) === null) return `pack version ${JSON.stringify(m.pack.version)} is not semver`;
+  if (semver().lt(m.pack.version, highest.version)) {
     return `bundle ${m.pack.id} ${m.pack.version} is older than ${highest.version}, which this state already ran (sha256 ${highest.bundleHash.slice(0, 12)}…)`;
   }
   // An earlier build of this version that a later build of the same version replaced.
   const at = same.map((e) => e.bundleHash).lastIndexOf(m.bundleHash);
-  const rebuild = at < 0 ? undefined : same.slice(at + 1).find((e) => semver.eq(e.version, m.pack.version));
+  const rebuild = at < 0 ? undefined : same.slice(at + 1).find((e) => semver().eq(e.version, m.pack.version));
   if (rebuild) {
     return `bundle ${m.pack.id} ${m.pack.version} (sha256 ${m.bundleHash.slice(0, 12)}…) was replaced on this state by a later build of the same version (sha256 ${rebuild.bundleHash.slice(0, 12)}…)`;
   }
@@ -102,5 +109,5 @@ export function recordBundle(path: string, m: Pick<Manifest, 'pack' | 'bundleHas
 
 function highestOf(entries: readonly LineageEntry[], pack: string): LineageEntry | undefined {
   const same = entries.filter((e) => e.pack === pack);
-  return same.length ? same.reduce((a, b) => (semver.gt(b.version, a.version) ? b : a)) : undefined;
+  return same.length ? same.reduce((a, b) => (semver().gt(b.version, a.version) ? b : a)) : undefined;
 }

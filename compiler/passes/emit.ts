@@ -103,6 +103,37 @@ function readsStats(node: CallNode): boolean {
   return found;
 }
 
+/**
+ * The models whose stats reads a rule may skip without any difference: a stats read ages the
+ * instance (drops bins older than the aging window), but training and every later stats read
+ * age it the same way first, so only modelTotal (the raw total, read without aging) could see
+ * whether an earlier read happened. Models some expression passes to modelTotal are left out.
+ */
+function readSkippable(ir: IR): Set<number> {
+  const skippable = new Set(ir.models.map((_, i) => i));
+  const exprs = [...ir.rules.flatMap((r) => [r.classifyIf, r.expression]), ...ir.models.flatMap((m) => [m.feature, m.trainIf]), ...ir.counters.flatMap((c) => [c.value, c.key ?? null])];
+  for (const e of exprs) if (e) walk(e, (n) => { if (n.kind === 'call' && n.name === 'modelTotal' && n.res?.model !== undefined) skippable.delete(n.res.model); });
+  return skippable;
+}
+
+/** The operands of a top-level `a && b && …` chain, in order (the expression itself otherwise). */
+function conjuncts(e: Expr): Expr[] {
+  return e.kind === 'binary' && e.op === '&&' ? [...conjuncts(e.left), ...conjuncts(e.right)] : [e];
+}
+
+/**
+ * A test that reads no model statistic and calls no regex: side-effect free (the runtime's
+ * reads only read; a guarded regex counts slow calls), so it may run before the stats read.
+ */
+function needsNoStats(e: Expr): boolean {
+  let ok = true;
+  walk(e, (n) => {
+    if (n.kind === 'ident' && Object.hasOwn(MODEL_STATS, n.name)) ok = false;
+    if (n.kind === 'call' && n.res?.regex !== undefined) ok = false;
+  });
+  return ok;
+}
+
 export function emitSource(ir: IR): string {
   const names = allocateNames(ir);
   const regexes: Array<{ source: string; flags: string }> = [];
@@ -184,6 +215,8 @@ ${lines(deriveBody(etIndex, et.derived), '    ')}
   const rules = ir.rules.map((r) => code`{ id: ${str(r.id)}, name: ${str(r.name)}, type: ${str(r.type)}, score: ${num(r.score)}, mitre: ${json(r.mitre)}, model: ${r.model >= 0 ? names.model[r.model]! : num(-1)}, eventTypes: ${json(r.eventTypes)},${r.scoreTarget ? code` scoreTarget: (ev) => ${prop(code`ev`, r.scoreTarget)} ?? null,` : code``} reason: (ev, st) => renderReason(${str(r.reason)}, ev, st) }`);
 
   // ---- per event type rule evaluation ----
+  const skippable = readSkippable(ir);
+  const hoisted = (r: IRRule) => r.model >= 0 && skippable.has(r.model);
   const evaluators = ir.eventTypes.map((et, etIndex) => {
     const order = ir.ruleOrder[etIndex]!;
     // Dependencies folded where they are constant: a rule of another event type never fired
@@ -229,11 +262,20 @@ ${lines(deriveBody(etIndex, et.derived), '    ')}
     const plainCx: ExprEmitContext = { ...onEvent(), isBoolean };
     const statsCx: ExprEmitContext = { ...onEvent(statsIdent), isBoolean: (n) => (Object.hasOwn(MODEL_STATS, n) ? MODEL_STATS[n] === 'boolean' : isBoolean(n)) };
     const statsFree = (n: CallNode) => worthOnce(n) && !readsStats(n);
-    const conditions = (pass: (cx: ExprEmitContext, withStats: boolean) => ExprEmitContext) => live.map((i) => {
+    // A model rule's tests that need no statistics run before its stats read when skipping
+    // that read cannot be seen (readSkippable), so an event failing them pays no stats.
+    const split = live.map((i) => {
+      const r = ir.rules[i]!;
+      if (!hoisted(r)) return { early: [], late: [r.expression] };
+      const parts = conjuncts(r.expression);
+      return { early: parts.filter(needsNoStats), late: parts.filter((e) => !needsNoStats(e)) };
+    });
+    const conditions = (pass: (cx: ExprEmitContext, withStats: boolean) => ExprEmitContext) => live.map((i, k) => {
       const r = ir.rules[i]!;
       return {
         classify: r.classifyIf ? asBool(r.classifyIf, pass(plainCx, false)) : null,
-        expression: asBool(r.expression, r.model >= 0 ? pass(statsCx, true) : pass(plainCx, false)),
+        early: split[k]!.early.map((e) => asBool(e, pass(plainCx, false))),
+        late: split[k]!.late.map((e) => asBool(e, r.model >= 0 ? pass(statsCx, true) : pass(plainCx, false))),
       };
     });
     conditions((cx, withStats) => memo.counting(cx, withStats ? statsFree : worthOnce));
@@ -241,11 +283,15 @@ ${lines(deriveBody(etIndex, et.derived), '    ')}
     const body = live.map((i, k) => {
       const r: IRRule = ir.rules[i]!;
       const conds: Code[] = [];
-      if (emitted[k]!.classify) conds.push(emitted[k]!.classify!);
-      if (r.model >= 0) conds.push(code`(st = rt.stats(${names.model[r.model]!}, ev, ${num(r.percentileThreshold)})) !== null${r.requireConvergence ? code` && st.converged` : code``}`);
-      conds.push(emitted[k]!.expression);
+      const e = emitted[k]!;
+      if (e.classify) conds.push(e.classify);
       const d = deps.get(i)!;
-      if (d !== true) conds.push(d as Code);
+      const early = hoisted(r);
+      conds.push(...e.early);
+      if (early && d !== true) conds.push(d as Code);
+      if (r.model >= 0) conds.push(code`(st = rt.stats(${names.model[r.model]!}, ev, ${num(r.percentileThreshold)})) !== null${r.requireConvergence ? code` && st.converged` : code``}`);
+      if (e.late.length > 0) conds.push(joinCode(e.late, ' && '));
+      if (!early && d !== true) conds.push(d as Code);
       const fire = code`rt.fire(${names.rule[i]!}, ev, ${r.model >= 0 ? code`st` : code`null`});`;
       const head = comment(`${r.id} — ${r.name} [${r.mitre.join(', ')}] score ${r.score}`);
       const test = joinCode(conds, '\n      && ');

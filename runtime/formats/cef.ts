@@ -545,11 +545,11 @@ export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: 
     for (let i = 0; i < templates.length; i++) {
       const t = templates[i]!;
       if (scanByTemplate(s, from, end, t, values)) {
-        if (i > 0) templates.unshift(...templates.splice(i, 1));
+        if (i > 0) toFront(templates, i);
         if (t.fold.count > 0) foldLabelSlots(s, plan, values, t.fold);
         return '';
       }
-      values.fill(undefined);
+      for (let k = 0; k < values.length; k++) values[k] = undefined;
       DECODER.reset(s);
     }
   }
@@ -695,6 +695,13 @@ function scanAllPairs(s: string, from: number, end: number, plan: CefKeyPlan, va
   fold.reset(s, plan, pairs, labels);
   if (labels > 0) foldLabelSlots(s, plan, values, fold);
   return '';
+}
+
+/** Moves item i of `list` to the front, keeping the others' order (no arrays allocated). */
+function toFront<T>(list: T[], i: number): void {
+  const item = list[i]!;
+  for (let k = i; k > 0; k--) list[k] = list[k - 1]!;
+  list[0] = item;
 }
 
 /** Makes the current line's keys the plan's most recent template (the least recent one gives way). */

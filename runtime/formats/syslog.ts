@@ -290,9 +290,19 @@ function isTag(line: string, start: number, end: number): boolean {
 
 /** True when a `CEF:<digit>` or `LEEF:<digit>` token starts exactly at `pos`. */
 function payloadAt(line: string, pos: number): boolean {
-  if (line.startsWith('CEF:', pos)) return isDigit(line.charCodeAt(pos + 4));
-  if (line.startsWith('LEEF:', pos)) return isDigit(line.charCodeAt(pos + 5));
+  if (cefAt(line, pos)) return isDigit(line.charCodeAt(pos + 4));
+  if (leefAt(line, pos)) return isDigit(line.charCodeAt(pos + 5));
   return false;
+}
+
+/** `CEF:` at pos (compared in place: cheaper than `startsWith`, and asked several times a line). */
+export function cefAt(line: string, pos: number): boolean {
+  return line.charCodeAt(pos) === 67 && line.charCodeAt(pos + 1) === 69 && line.charCodeAt(pos + 2) === 70 && line.charCodeAt(pos + 3) === 58;
+}
+
+/** `LEEF:` at pos. */
+export function leefAt(line: string, pos: number): boolean {
+  return line.charCodeAt(pos) === 76 && line.charCodeAt(pos + 1) === 69 && line.charCodeAt(pos + 2) === 69 && line.charCodeAt(pos + 3) === 70 && line.charCodeAt(pos + 4) === 58;
 }
 
 /**

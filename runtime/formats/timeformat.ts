@@ -83,7 +83,8 @@ class DatePrefix {
   run(tokens: readonly Token[], s: string, f: Fields): boolean {
     if (this.count === 0) return runTokens(tokens, s, f);
     let from = this.count;
-    if (this.text !== '' && s.startsWith(this.text)) {
+    // indexOf is native (startsWith is not); a text other than the date stops at its first character.
+    if (this.text !== '' && s.indexOf(this.text) === 0) {
       f.year = this.year;
       f.month = this.month;
       f.day = this.day;

@@ -42,6 +42,12 @@ const LINES = [
   'CEF:0|V|P|1|WB:36|Web|3|rt=10',
   'CEF:0|V|R|1|WB:36|Web|3|rt=11',
   '<134>Oct 01 07:00:00 host CEF:0|V|P|1|WB:36|Web|3|rt=12 act=y',
+  // headers ending like a known one but differing before it (more than the few remembered)
+  'CEF:0|V|P|2|WB:36|Web|3|rt=13 act=z',
+  'CEF:0|V|Q|1|WB:36|Web|3|x=2',
+  'CEF:1|V|P|1|WB:36|Web|3|rt=14',
+  '0|V|P|1|WB:36|Web|3|rt=15',
+  'CEF:0|V|P|1|WB:36|Wfb|3|rt=16',
 ];
 
 describe('CEF dispatch with the previous line as context', () => {
