@@ -10,6 +10,8 @@ import { RecencyMap } from './recency.ts';
 
 const DAY_MS = 86_400_000;
 const DAY_BITS = 2 ** 20;
+/** counts below this are kept in an Instance's per-count array (see binsByCount) */
+const SMALL_COUNT = 4096;
 
 export class Instance {
   /** bin key → count * 2^20 + last-seen day */
@@ -21,8 +23,13 @@ export class Instance {
   agedDay = -1;
   /** no bin was last seen before this day (a lower bound; -Infinity: unknown), so aging can skip the scan */
   private oldestDay = -Infinity;
-  /** count → number of bins with that count, kept up to date so the percentile threshold never re-sorts all bins */
-  private countOfCounts = new Map<number, number>();
+  /**
+   * Number of bins per count, kept up to date so the percentile threshold never re-sorts all
+   * bins: counts below SMALL_COUNT by index (a count grows by one, so the array grows by one
+   * slot at a time; no hashing on the training path), larger ones in a Map made when needed.
+   */
+  private binsByCount: number[] = [0];
+  private binsByLargeCount: Map<number, number> | null = null;
   /** the distinct counts in ascending order, kept from the first threshold read on (instances never read don't pay) */
   private sortedCounts: number[] | null = null;
   /** percentile and threshold of the last threshold read (NaN: none since the last change) */
@@ -31,12 +38,29 @@ export class Instance {
   /** Eviction order, built at the first eviction (instances under their cap never pay for it). */
   private heap: BinHeap | null = null;
 
+  /** Number of bins with count `count` (> 0). */
+  private binsWith(count: number): number {
+    if (count < SMALL_COUNT) return this.binsByCount[count] ?? 0;
+    return this.binsByLargeCount?.get(count) ?? 0;
+  }
+
+  private setBinsWith(count: number, bins: number): void {
+    if (count < SMALL_COUNT) {
+      const a = this.binsByCount;
+      while (a.length < count) a.push(0); // only after a restore: training adds the next slot
+      a[count] = bins;
+    } else if (bins > 0) {
+      (this.binsByLargeCount ??= new Map()).set(count, bins);
+    } else {
+      this.binsByLargeCount?.delete(count);
+    }
+  }
+
   private bump(count: number, delta: number): void {
     if (count <= 0) return;
-    const before = this.countOfCounts.get(count) ?? 0;
+    const before = this.binsWith(count);
     const n = before + delta;
-    if (n > 0) this.countOfCounts.set(count, n);
-    else this.countOfCounts.delete(count);
+    this.setBinsWith(count, n > 0 ? n : 0);
     const sorted = this.sortedCounts;
     if (sorted !== null && (before === 0) !== (n <= 0)) {
       // A count appeared or disappeared: insert or remove it at its place.
@@ -48,16 +72,26 @@ export class Instance {
 
   /** Recompute derived bookkeeping after bins were restored from a checkpoint. */
   rebuildCounts(): void {
-    this.countOfCounts.clear();
+    this.binsByCount = [0];
+    this.binsByLargeCount = null;
     this.sortedCounts = null;
     for (const packed of this.bins.values()) this.bump(Math.floor(packed / DAY_BITS), 1);
     this.cacheP = NaN;
     this.oldestDay = -Infinity;
   }
 
-  /** [count, bins with that count] pairs: what the percentile threshold is computed from. */
+  /** [count, bins with that count] pairs in ascending count: what the percentile threshold is computed from. */
   countDistribution(): Array<[number, number]> {
-    return [...this.countOfCounts];
+    return this.distinctCounts().map((c) => [c, this.binsWith(c)]);
+  }
+
+  /** The counts some bin has, in ascending order. */
+  private distinctCounts(): number[] {
+    const counts: number[] = [];
+    const small = this.binsByCount;
+    for (let c = 1; c < small.length; c++) if (small[c]! > 0) counts.push(c);
+    if (this.binsByLargeCount !== null) counts.push(...[...this.binsByLargeCount.keys()].sort((a, b) => a - b));
+    return counts;
   }
 
   count(key: string): number {
@@ -147,14 +181,14 @@ export class Instance {
   thresholdCount(p: number): number {
     if (this.cacheP === p) return this.cacheT;
     // Walk the distinct counts in ascending order (few, even with many bins).
-    const counts = (this.sortedCounts ??= [...this.countOfCounts.keys()].sort((a, b) => a - b));
+    const counts = (this.sortedCounts ??= this.distinctCounts());
     let t = 0;
     let cumulative = 0;
     for (let i = 0; i < counts.length; i++) {
       const c = counts[i]!;
       if (cumulative <= p * this.n) t = c;
       else break;
-      cumulative += c * this.countOfCounts.get(c)!;
+      cumulative += c * this.binsWith(c);
     }
     this.cacheP = p;
     this.cacheT = t;
@@ -261,10 +295,23 @@ export function gammaUpperBound(inst: Instance, p: number): number {
   if (variance === 0) return mean;
   const k = (mean * mean) / variance;
   const theta = variance / mean;
-  const z = normalQuantile(1 - p);
+  const z = upperQuantile(p);
   const h = 1 / (9 * k);
   const cube = Math.max(0, 1 - h + z * Math.sqrt(h));
   return k * theta * cube ** 3;
+}
+
+// Rules use one or two percentiles: the quantile of the last one is kept.
+let quantileP = NaN;
+let quantileZ = 0;
+
+/** normalQuantile(1 − p), computed once per p in a row. */
+function upperQuantile(p: number): number {
+  if (p !== quantileP) {
+    quantileZ = normalQuantile(1 - p);
+    quantileP = p;
+  }
+  return quantileZ;
 }
 
 /** Standard normal quantile (Acklam's rational approximation, |error| < 1.2e-9). */

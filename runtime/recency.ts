@@ -82,6 +82,12 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
   private clock = 0;
   /** nodes changed, added or deleted since the last drain; null while changes are not tracked */
   private changes: Array<Node<K, V>> | null = null;
+  /**
+   * The node the last look-up by key found (own index only; null: none). An event reads and
+   * then trains the same model instance, and a seen-anywhere count is read then written: the
+   * second look-up of the same key is one comparison instead of a hash probe.
+   */
+  private lastFound: Node<K, V> | null = null;
 
   constructor(shared?: SharedKeys<K>) {
     this.shared = shared ?? null;
@@ -412,8 +418,13 @@ export class RecencyMap<K, V> implements Iterable<[K, V]> {
   }
 
   private find(key: K): Node<K, V> | undefined {
-    if (this.shared === null) return this.index.get(key);
-    return this.nodeIn(this.shared.index.get(key));
+    if (this.shared !== null) return this.nodeIn(this.shared.index.get(key));
+    // A removed node is never live again in an own index (a key added back gets a new node).
+    const last = this.lastFound;
+    if (last !== null && last.key === key && (last.flags & REMOVED) === 0) return last;
+    const n = this.index.get(key);
+    if (n !== undefined) this.lastFound = n;
+    return n;
   }
 
   private nodeIn(e: SharedEntry<K> | undefined): Node<K, V> | undefined {

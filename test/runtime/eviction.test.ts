@@ -113,4 +113,40 @@ describe('RecencyMap (runtime/recency.ts)', () => {
     expect(map.size).toBe(0);
     expect(map.deleteOldest()).toBeUndefined();
   });
+  it('answers a key looked up again after its entry was deleted, evicted, cleared or added back (few keys: repeated look-ups)', async () => {
+    const { RecencyMap } = await import('../../runtime/recency.ts');
+    const map = new RecencyMap<string, number>();
+    const ref = new Map<string, number>();
+    let seed = 3;
+    const rnd = () => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let i = 0; i < 5_000; i++) {
+      // a key built per step, as an event's field is: equal to the stored key, never the same string
+      const k = 'key' + String(Math.floor(rnd() * 4));
+      const op = rnd();
+      if (op < 0.25) {
+        expect(map.get(k)).toBe(ref.get(k));
+      } else if (op < 0.45) {
+        if (ref.has(k)) map.setNewest(k, i);
+        else map.add(k, i);
+        ref.delete(k);
+        ref.set(k, i);
+      } else if (op < 0.6) {
+        expect(map.touch(k)).toBe(ref.get(k));
+        if (ref.has(k)) { const v = ref.get(k)!; ref.delete(k); ref.set(k, v); }
+      } else if (op < 0.75) {
+        expect(map.delete(k)).toBe(ref.delete(k));
+      } else if (op < 0.9) {
+        const oldest = ref.keys().next().value;
+        expect(map.deleteOldest()).toBe(oldest === undefined ? undefined : ref.get(oldest));
+        if (oldest !== undefined) ref.delete(oldest);
+      } else if (op < 0.92) {
+        map.clear();
+        ref.clear();
+      } else {
+        expect(map.has(k)).toBe(ref.has(k));
+      }
+      expect(map.size).toBe(ref.size);
+    }
+    expect([...map]).toEqual([...ref]);
+  });
 });

@@ -74,6 +74,24 @@ describe('thresholdCount', () => {
     }
     expect(inst.bins.size).toBeGreaterThan(5);
   });
+  it('counts past the per-count array (4096) and a restore with gaps between counts give the same thresholds', () => {
+    // counts 1, 2, 3, 6000, 9000 and 4095..4097 around the array's end
+    const inst = instanceWith([1, 2, 3, 6000, 9000, 4095, 4096, 4097]);
+    const n = inst.n;
+    expect(inst.countDistribution()).toEqual([[1, 1], [2, 1], [3, 1], [4095, 1], [4096, 1], [4097, 1], [6000, 1], [9000, 1]]);
+    const want = [0.0001, 0.2, 0.3, 0.5, 0.7].map((p) => inst.thresholdCount(p));
+    expect(want).toEqual([2, 4096, 4096, 6000, 9000]); // n = 27294: below 4096 lie 4101 observations, below 9000 18294
+    for (let k = 0; k < 3000; k++) inst.add('v3', 0); // 6000 → 9000: two bins share the count
+    expect(inst.countDistribution().at(-1)).toEqual([9000, 2]);
+    expect(inst.thresholdCount(0.5)).toBe(9000);
+    const copy = new Instance();
+    for (const [k, v] of inst.bins) copy.bins.set(k, v);
+    copy.n = inst.n;
+    copy.rebuildCounts();
+    expect(copy.countDistribution()).toEqual(inst.countDistribution());
+    for (const p of [0.0001, 0.2, 0.3, 0.5, 0.7]) expect(copy.thresholdCount(p)).toBe(inst.thresholdCount(p));
+    expect(n + 3000).toBe(copy.n);
+  });
 });
 
 describe('ModelStore caps and aging', () => {
