@@ -5,6 +5,7 @@ import { TimeGuard } from './time-guard.ts';
 import type { Value } from './helpers.ts';
 import { DEFAULT_EVIDENCE_BINS, histogramEvidence, hostOf, type HistogramEvidence } from './evidence.ts';
 import { ModelStore } from './models.ts';
+import { SharedKeys, type SharedEntry } from './recency.ts';
 import { EntryMap, ScopeMap } from './stores/scopes.ts';
 import type { Event, ModelStats, Program, RuleRuntime } from './program.ts';
 
@@ -186,14 +187,17 @@ function dayIdSuffix(day: number): string {
 export class Engine implements RuleRuntime {
   readonly models: ModelStore;
   // State keyed by stable ids, each store declaring its partition key (runtime/stores/).
-  readonly sessions = new ScopeMap('sessions', 'user');
-  readonly sequences = new ScopeMap('sequences', 'user');
+  // The per-user stores share one index: an event finds its user's session, day-sequence and
+  // history with one look-up (each store keeps its own recency order and checkpoint rows).
+  private readonly users = new SharedKeys<string>();
+  readonly sessions = new ScopeMap('sessions', 'user', this.users);
+  readonly sequences = new ScopeMap('sequences', 'user', this.users);
   readonly assets = new ScopeMap('assets', 'asset');
   /** user → number of closed day-sequences per event type (for priorSequences); the slot after
    *  the last event type counts the days with any event (for activeDays) */
-  readonly history = new EntryMap<number[]>('history', 'user');
+  readonly history = new EntryMap<number[]>('history', 'user', this.users);
   /** user → end and score of the last closed session (risk transfer) */
-  readonly lastSession = new EntryMap<{ end: number; score: number }>('lastSession', 'user');
+  readonly lastSession = new EntryMap<{ end: number; score: number }>('lastSession', 'user', this.users);
   readonly counters: EngineCounters = { events: 0, rulesFired: 0, sessionsClosed: 0, notableSessions: 0, assetSequencesClosed: 0, notableAssetSequences: 0, sessionsEvicted: 0, assetSequencesEvicted: 0, sequencesEvicted: 0, lastSessionsEvicted: 0, historiesEvicted: 0 };
   readonly firedByRule: number[];
   readonly maxRegexInput: number;
@@ -202,6 +206,8 @@ export class Engine implements RuleRuntime {
   readonly timeGuard: TimeGuard;
 
   // Per-event state.
+  /** the event user's shared entry (looked up again after the user's own nodes are removed) */
+  private entry: SharedEntry<string> | undefined = undefined;
   private session: Scope | null = null;
   private sequence: Scope | null = null;
   private eventType = 0;
@@ -271,8 +277,13 @@ export class Engine implements RuleRuntime {
     this.eventType = eventType;
     this.sweep(t);
     const user = typeof ev.user === 'string' && ev.user !== '' ? ev.user : null;
-    this.session = user ? this.touchSession(user, t) : null;
-    this.sequence = user ? this.touchSequence(user, t, eventType) : null;
+    if (user) {
+      this.entry = this.users.get(user);
+      this.session = this.touchSession(user, t);
+      this.sequence = this.touchSequence(user, t, eventType);
+    } else {
+      this.session = this.sequence = null;
+    }
     this.updateCounters(ev, eventType);
   }
 
@@ -302,20 +313,21 @@ export class Engine implements RuleRuntime {
 
   private touchSession(user: string, t: number): Scope {
     const s = this.program.settings;
-    let session = this.sessions.touch(user); // now the most recently active
+    let session = this.sessions.touchIn(this.entry); // now the most recently active
     if (session && (t - session.end > s.inactivityMinutes * 60_000 || t - session.start > s.maxSessionHours * HOUR)) {
-      this.sessions.delete(user);
-      this.closeSession(session);
+      this.sessions.deleteIn(this.entry!);
+      this.closeSession(session, this.entry!);
+      this.entry = this.users.get(user); // the entry may have left the index and come back
       session = undefined;
     }
     if (!session) {
       if (this.sessions.size >= s.maxOpenSessions) this.evictOldestSession();
       session = newScope(user + idSuffix(t), user, t);
       if (s.riskTransfer.enabled) {
-        const last = this.lastSession.get(user);
+        const last = this.lastSession.getIn(this.entry);
         if (last && t - last.end <= s.riskTransfer.carryHours * HOUR) session.initialScore = Math.round(s.riskTransfer.fraction * last.score);
       }
-      this.sessions.add(user, session); // touch just missed: no second look-up
+      this.entry = this.sessions.addIn(this.entry, user, session); // touch just missed: no look-up
     }
     session.end = Math.max(session.end, t);
     session.events++;
@@ -324,20 +336,22 @@ export class Engine implements RuleRuntime {
 
   private touchSequence(user: string, t: number, eventType: number): Scope {
     const day = Math.floor(t / DAY);
-    let seq = this.sequences.get(user);
+    // The user's session is open (touchSession): the entry is in the index through this method.
+    const entry = this.entry!;
+    let seq = this.sequences.getToChangeIn(entry);
     if (seq && Math.floor(seq.start / DAY) !== day) {
-      this.sequences.delete(user);
-      this.closeSequence(seq);
+      this.sequences.deleteIn(entry);
+      this.closeSequence(seq, entry);
       seq = undefined;
     }
     if (!seq) {
       if (this.sequences.size >= (this.program.settings.maxDaySequences ?? Infinity)) {
         // The map is in creation order: close the oldest day-sequence early (as at day end).
-        this.closeSequence(this.sequences.deleteOldest()!);
+        this.closeOldestSequence();
         this.counters.sequencesEvicted++;
       }
       seq = newScope(user + dayIdSuffix(day), user, day * DAY);
-      this.sequences.add(user, seq);
+      this.sequences.addIn(entry, user, seq);
     }
     seq.end = Math.max(seq.end, t);
     seq.events++;
@@ -380,15 +394,9 @@ export class Engine implements RuleRuntime {
     // Oldest first, each close removing the entry it read without a look-up (no iterator: the
     // hour turns every few dozen events on a sparse feed, and each sweep closes about as many scopes).
     const idle = this.program.settings.inactivityMinutes * 60_000;
-    for (let session = this.sessions.oldest(); session !== undefined && t - session.end > idle; session = this.sessions.oldest()) {
-      this.sessions.deleteOldest();
-      this.closeSession(session);
-    }
+    for (let session = this.sessions.oldest(); session !== undefined && t - session.end > idle; session = this.sessions.oldest()) this.closeOldestSession();
     const day = Math.floor(t / DAY);
-    for (let seq = this.sequences.oldest(); seq !== undefined && Math.floor(seq.start / DAY) !== day; seq = this.sequences.oldest()) {
-      this.sequences.deleteOldest();
-      this.closeSequence(seq);
-    }
+    for (let seq = this.sequences.oldest(); seq !== undefined && Math.floor(seq.start / DAY) !== day; seq = this.sequences.oldest()) this.closeOldestSequence();
     for (let seq = this.assets.oldest(); seq !== undefined && Math.floor(seq.start / DAY) !== day; seq = this.assets.oldest()) {
       this.assets.deleteOldest();
       this.closeAsset(seq);
@@ -396,14 +404,25 @@ export class Engine implements RuleRuntime {
   }
 
   private evictOldestSession(): void {
-    this.closeSession(this.sessions.deleteOldest()!);
+    this.closeOldestSession();
     this.counters.sessionsEvicted++;
   }
 
-  // The close functions take a scope already removed from its map (the caller knows where it
-  // sits: a sweep or an eviction removes the oldest entry without a look-up).
+  private closeOldestSession(): void {
+    const entry = this.sessions.oldestEntry()!;
+    this.closeSession(this.sessions.deleteOldest()!, entry);
+  }
 
-  private closeSession(session: Scope): void {
+  private closeOldestSequence(): void {
+    const entry = this.sequences.oldestEntry()!;
+    this.closeSequence(this.sequences.deleteOldest()!, entry);
+  }
+
+  // The close functions take a scope already removed from its map (the caller knows where it
+  // sits: a sweep or an eviction removes the oldest entry without a look-up) and its user's
+  // shared entry, through which the user's history or last session is updated without one.
+
+  private closeSession(session: Scope, entry: SharedEntry<string>): void {
     const total = session.initialScore + session.score;
     const notable = total >= this.program.settings.notableThreshold;
     this.counters.sessionsClosed++;
@@ -412,8 +431,8 @@ export class Engine implements RuleRuntime {
     // feed this look-up and move ran on almost every event). Kept per user as long as the user
     // is remembered: updated in place, not replaced.
     if (this.program.settings.riskTransfer.enabled) {
-      const last = this.lastSession.touch(session.entity);
-      if (last === undefined) this.lastSession.add(session.entity, { end: session.end, score: total });
+      const last = this.lastSession.touchIn(entry);
+      if (last === undefined) this.lastSession.addIn(entry, session.entity, { end: session.end, score: total });
       else {
         last.end = session.end;
         last.score = total;
@@ -426,15 +445,14 @@ export class Engine implements RuleRuntime {
     this.sink.scope({ type: 'session', id: session.id, user: session.entity, start, end, score: total, notable, events: session.events, rules: session.rules });
   }
 
-  private closeSequence(seq: Scope): void {
+  private closeSequence(seq: Scope, entry: SharedEntry<string>): void {
     if (seq.pending) {
       for (const [model, { scope, feature }] of seq.pending) this.trainModel(model, scope, feature, seq.end);
     }
     if (seq.types) {
-      const user = seq.entity;
-      // One look-up: the user's days become the newest entry and are counted in place.
-      let days = this.history.touch(user);
-      if (days === undefined) this.history.add(user, (days = []));
+      // No look-up: the user's days become the newest entry and are counted in place.
+      let days = this.history.touchIn(entry);
+      if (days === undefined) this.history.addIn(entry, seq.entity, (days = []));
       for (const et of seq.types) days[et] = (days[et] ?? 0) + 1;
       const any = this.program.eventTypes.length;
       days[any] = (days[any] ?? 0) + 1;
@@ -453,8 +471,8 @@ export class Engine implements RuleRuntime {
 
   /** Close everything still open (end of input), in a deterministic order. */
   finish(): void {
-    for (let seq = this.sequences.deleteOldest(); seq !== undefined; seq = this.sequences.deleteOldest()) this.closeSequence(seq);
-    for (let session = this.sessions.deleteOldest(); session !== undefined; session = this.sessions.deleteOldest()) this.closeSession(session);
+    while (this.sequences.size > 0) this.closeOldestSequence();
+    while (this.sessions.size > 0) this.closeOldestSession();
     for (let seq = this.assets.deleteOldest(); seq !== undefined; seq = this.assets.deleteOldest()) this.closeAsset(seq);
   }
 

@@ -2,6 +2,7 @@
 // the per-user memory of closed ones (day-sequence history, last session for risk transfer).
 import type { Scope } from '../engine.ts';
 import { entryCodec, scopeCodec, type RowCodec } from './rows.ts';
+import type { SharedKeys } from '../recency.ts';
 import { KeyedMap, type KeyedStore, type PartitionKey } from './store.ts';
 
 type Json = unknown;
@@ -48,8 +49,8 @@ function scopeFromJson(j: Record<string, unknown>): Scope {
 
 /** Open scopes keyed by entity (user or asset); saved as a list in map order. */
 export class ScopeMap extends KeyedMap<Scope> implements KeyedStore<Scope> {
-  constructor(name: string, partitionKey: PartitionKey) {
-    super(name, partitionKey);
+  constructor(name: string, partitionKey: PartitionKey, shared?: SharedKeys<string>) {
+    super(name, partitionKey, shared);
   }
   /** The engine changes a scope it got in place, so a scope read here counts as changed (incremental checkpoints). */
   override get(key: string): Scope | undefined {

@@ -1,7 +1,7 @@
 // The engine's state as stores keyed by stable ids. Each store owns its serialisation and
 // declares the key that partitions it, so a partitioned deployment knows which worker owns
 // which entry (docs/scale-out.md) and a single process checkpoints exactly what it did before.
-import { RecencyMap } from '../recency.ts';
+import { RecencyMap, type SharedKeys } from '../recency.ts';
 import type { RowCodec } from './rows.ts';
 
 /**
@@ -47,8 +47,9 @@ export function isKeyedStore(s: Store): s is KeyedStore {
 
 /** A map of entries keyed by a stable id, in least-recently-used order (eviction takes the first; runtime/recency.ts). */
 export class KeyedMap<V> extends RecencyMap<string, V> {
-  constructor(readonly name: string, readonly partitionKey: PartitionKey) {
-    super();
+  /** `shared`: the index it shares with other maps of the same keys (runtime/recency.ts) */
+  constructor(readonly name: string, readonly partitionKey: PartitionKey, shared?: SharedKeys<string>) {
+    super(shared);
   }
   /** The store's map is the store itself. */
   get map(): this {
