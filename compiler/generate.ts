@@ -1,5 +1,5 @@
 // Writes the generated modules of compiler/generated/ (see generated-sources.ts); run after
-// changing a schema in schema/:
+// changing a schema in schema/ or a grammar in compiler/expr/grammar.ts:
 //
 //   npx tsx compiler/generate.ts
 import { writeFileSync } from 'node:fs';
