@@ -542,35 +542,67 @@ export function scanCefSlots(s: string, from: number, plan: CefKeyPlan, values: 
   const templates = plan.templates;
   // No key or value of an extension shorter than max can be too long.
   if (end - from <= max) {
+    // Pairs of the line an earlier template's attempt read (in PAIRS and values) before it departed.
+    let read = 0;
     for (let i = 0; i < templates.length; i++) {
       const t = templates[i]!;
-      if (scanByTemplate(s, from, end, t, values)) {
+      const start = i === 0 ? 0 : resumeAt(templates[i - 1]!, t, read);
+      read = scanByTemplate(s, from, end, t, values, start);
+      if (read === t.count) {
         if (i > 0) toFront(templates, i);
         if (t.fold.count > 0) foldLabelSlots(s, plan, values, t.fold);
         return '';
       }
-      for (let k = 0; k < values.length; k++) values[k] = undefined;
+      // Values past the resume point are decoded again, from positions before the decoder's cursors.
       DECODER.reset(s);
     }
+    for (let k = 0; k < values.length; k++) values[k] = undefined;
   }
   return scanAllPairs(s, from, end, plan, values, max);
 }
 
 /**
+ * Where template `t` can take over from `prev`, which read `read` pairs of the line before it
+ * departed: pair j's value holds for `t` when both share keys 0..j+1 (the value ends where key
+ * j+1 starts), and pair j's key position when both share keys 0..j. Nothing needs clearing:
+ * every value an attempt writes is a real pair of the line (its key and its end were both
+ * confirmed), and the template that matches writes every pair from where it starts, in line order.
+ */
+function resumeAt(prev: KeyTemplate, t: KeyTemplate, read: number): number {
+  const limit = Math.min(read + 1, prev.count, t.count);
+  let common = 0;
+  while (common < limit && prev.keys[common] === t.keys[common]) common++;
+  return Math.max(0, Math.min(read, common - 1));
+}
+
+/**
  * The scan of a line with the template's keys in the template's order: a value ends at the next
  * `=` that is the template's next key (an `=` inside the value that starts no key, as in URLs,
- * is passed over), so no key's characters are walked or hashed. Returns false as soon as the line
- * departs from the template; the caller then clears `values` and scans the line in full.
+ * is passed over), so no key's characters are walked or hashed. Starts at pair `start` (read
+ * before by another template). Returns the template's count when the line has its keys, else the
+ * number of pairs read (values written, PAIRS filled, and the next pair's key position in PAIRS)
+ * before the line departed from it.
  */
-function scanByTemplate(s: string, from: number, end: number, t: KeyTemplate, values: Array<string | undefined>): boolean {
+function scanByTemplate(s: string, from: number, end: number, t: KeyTemplate, values: Array<string | undefined>, start: number): number {
   const n = t.count;
   const keys = t.keys;
-  let keyStart = firstKeyStart(s, from, end);
-  if (keyStart < 0) return false;
-  let eq = keyStart + keys[0]!.length;
-  // Key characters hold no `=`, so this is the first `=` after the key, as the full scan takes it.
-  if (s.charCodeAt(eq) !== EQUALS || s.indexOf(keys[0]!, keyStart) !== keyStart) return false;
-  for (let i = 0; ; i++) {
+  let keyStart: number;
+  let eq: number;
+  if (start > 0) {
+    // Pairs before `start` were read by another template with the same keys (see resumeAt).
+    keyStart = PAIRS[STRIDE * start]!;
+    eq = PAIRS[STRIDE * start + 1]!;
+  } else {
+    keyStart = firstKeyStart(s, from, end);
+    if (keyStart < 0) return 0;
+    eq = keyStart + keys[0]!.length;
+    // Key characters hold no `=`, so this is the first `=` after the key, as the full scan takes it.
+    if (s.charCodeAt(eq) !== EQUALS || s.indexOf(keys[0]!, keyStart) !== keyStart) return 0;
+  }
+  for (let i = start; ; i++) {
+    const p = STRIDE * i;
+    PAIRS[p] = keyStart;
+    PAIRS[p + 1] = eq;
     const valueStart = eq + 1;
     let valueEnd = end;
     let nextStart = -1;
@@ -578,25 +610,22 @@ function scanByTemplate(s: string, from: number, end: number, t: KeyTemplate, va
     if (i + 1 < n) {
       const key = keys[i + 1]!;
       for (nextEq = s.indexOf('=', valueStart); ; nextEq = s.indexOf('=', nextEq + 1)) {
-        if (nextEq < 0 || nextEq >= end) return false;
+        if (nextEq < 0 || nextEq >= end) return i;
         nextStart = nextEq - key.length;
         const at = keyAt(s, key, nextStart, valueStart);
         if (at === KEY_HERE) break;
         // Another key here, or a text comparison that failed (see keyAt): the full scan decides.
-        if (at === NOT_SURE || keyStartBefore(s, nextEq, valueStart, false) >= 0) return false;
+        if (at === NOT_SURE || keyStartBefore(s, nextEq, valueStart, false) >= 0) return i;
       }
       valueEnd = nextStart - 1;
     } else if (keyFollows(s, valueStart, end)) {
-      return false;
+      return i;
     }
     while (valueEnd > valueStart && s.charCodeAt(valueEnd - 1) === SPACE) valueEnd--;
     const slot = t.slots[i]!;
     if (slot >= 0) values[slot] = DECODER.decode(valueStart, valueEnd);
-    const p = STRIDE * i;
-    PAIRS[p] = keyStart;
-    PAIRS[p + 1] = eq;
     PAIRS[p + 2] = valueEnd;
-    if (i + 1 === n) return true;
+    if (i + 1 === n) return n;
     keyStart = nextStart;
     eq = nextEq;
   }
