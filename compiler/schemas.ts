@@ -16,3 +16,8 @@ export const SCHEMAS = {
   rule: ruleSchema,
   test: testSchema,
 } as const;
+
+/** `event-type` → `eventType`: the name compiler/generated/validators.ts exports a kind's validator as. */
+export function validatorName(kind: string): string {
+  return kind.replace(/-(.)/g, (_, c: string) => c.toUpperCase());
+}

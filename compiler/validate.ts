@@ -1,24 +1,21 @@
 // Phase 2 — validate: every content file against the JSON Schema of its `kind`, with each
 // error mapped back to the YAML position of the offending value.
-import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import type { ErrorObject } from 'ajv/dist/2020.js';
 import type { Diagnostic } from './diagnostics/types.ts';
 import { DIAG } from './diagnostics/codes.ts';
 import { diagnostic } from './diagnostics/report.ts';
 import { fileStartRange, rangeAt, type SourceFile } from './load.ts';
-import { SCHEMAS } from './schemas.ts';
+import * as generated from './generated/validators.ts';
+import { validatorName } from './schemas.ts';
 
 export const KINDS = ['pack', 'event-type', 'parser', 'context', 'model', 'rule', 'test'] as const;
 export type Kind = (typeof KINDS)[number];
 
-let validators: Map<string, ValidateFunction> | undefined;
+type Validator = ((data: unknown) => boolean) & { errors?: ErrorObject[] | null };
 
-function getValidators(): Map<string, ValidateFunction> {
-  if (validators) return validators;
-  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true });
-  validators = new Map();
-  for (const kind of KINDS) validators.set(kind, ajv.compile(SCHEMAS[kind]));
-  return validators;
-}
+// Precompiled from schema/ (compiler/generate.ts): compiling the schemas with Ajv at every
+// start would cost more than validating the whole pack.
+const VALIDATORS: ReadonlyMap<string, Validator> = new Map(KINDS.map((kind) => [kind, (generated as Record<string, Validator>)[validatorName(kind)]!]));
 
 
 /** Validate one file; returns its kind when the file is valid. */
@@ -38,7 +35,7 @@ export function validateFile(file: SourceFile, diagnostics: Diagnostic[]): Kind 
     ));
     return null;
   }
-  const validate = getValidators().get(kind)!;
+  const validate = VALIDATORS.get(kind)!;
   if (validate(value)) return kind as Kind;
   for (const err of dedupe(validate.errors ?? [])) diagnostics.push(toDiagnostic(file, err));
   return null;
@@ -59,7 +56,7 @@ export function validateForCompile(file: SourceFile, diagnostics: Diagnostic[]):
   const value = file.value as Record<string, unknown> | null;
   const k = value && typeof value === 'object' && !Array.isArray(value) ? value.kind : undefined;
   if (typeof k !== 'string' || !(KINDS as readonly string[]).includes(k)) return null;
-  const validate = getValidators().get(k)!;
+  const validate = VALIDATORS.get(k)!;
   validate(value);
   const bad = new Set<string>();
   for (const e of validate.errors ?? []) {

@@ -54,13 +54,16 @@ export class EventOrder<T> {
     this.lookahead = new TimeLookahead<T>(this.guarded.parse, opts.hold);
   }
 
-  private readonly accept = ({ r, tag }: { r: Parsed; tag: T }) => {
+  private readonly accept = ({ r, tag }: { r: Parsed; tag: T }) => this.process(r, tag);
+  private process(r: Parsed, tag: T): void {
     this.program.enrich(r.event, r.eventType);
     this.onEvent(r, tag, this.accepted++);
-  };
+  }
   private readonly settle = (r: ParseOutcome, tag: T) => {
-    if (r.ok) this.guard.offer({ r, tag }, r.event, this.accept, (why) => this.onReject(why, tag));
-    else this.onReject(r.reason, tag);
+    if (!r.ok) this.onReject(r.reason, tag);
+    // In order and nothing held (nearly every event): processed at once, no queue entry.
+    else if (this.guard.takeAtOnce(r.event.time)) this.process(r, tag);
+    else this.guard.offer({ r, tag }, r.event, this.accept, (why) => this.onReject(why, tag));
   };
 
   /**

@@ -71,22 +71,31 @@ export function summaryRecord(s: RunSummary): SummaryRecord {
 
 // A run closes about one session per event on a feed where most users send one event per
 // session, so the session line is written without the general JSON serialiser: fixed
-// fragments for the keys, JSON.stringify only for the strings. Byte for byte what
-// JSON.stringify(record) gives (test/runtime/records-line.test.ts).
+// fragments for the keys, and a string that needs no escape (no quote, backslash, control
+// character or surrogate: JSON.stringify escapes lone surrogates) is quoted as it is. Byte for
+// byte what JSON.stringify(record) gives (test/runtime/records-line.test.ts).
 const num = (n: number): string => (Number.isFinite(n) ? '' + n : 'null');
-const strOrNull = (s: string | undefined): string => (s === undefined ? '' : JSON.stringify(s));
+const NEEDS_ESCAPE = /[\u0000-\u001f"\\\ud800-\udfff]/;
+const quote = (s: string): string => (NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : '"' + s + '"');
+/** The tail of most session lines (one event, nothing fired), in one piece. */
+const QUIET_TAIL = ',"score":0,"notable":false,"events":1,"rules":[]}';
 
 /** `JSON.stringify(r)` of a session or asset-sequence record. */
 export function scopeLine(r: ScopeRecord): string {
   let head: string;
   if (r.type === 'session' && r.asset === undefined) {
-    head = r.user === undefined ? '{"type":"session","id":' + JSON.stringify(r.id) : '{"type":"session","id":' + JSON.stringify(r.id) + ',"user":' + strOrNull(r.user);
+    head = r.user === undefined ? '{"type":"session","id":' + quote(r.id) : '{"type":"session","id":' + quote(r.id) + ',"user":' + quote(r.user);
   } else if (r.type === 'asset-sequence' && r.user === undefined) {
-    head = r.asset === undefined ? '{"type":"asset-sequence","id":' + JSON.stringify(r.id) : '{"type":"asset-sequence","id":' + JSON.stringify(r.id) + ',"asset":' + strOrNull(r.asset);
+    head = r.asset === undefined ? '{"type":"asset-sequence","id":' + quote(r.id) : '{"type":"asset-sequence","id":' + quote(r.id) + ',"asset":' + quote(r.asset);
   } else {
     return JSON.stringify(r); // a shape the engine does not make: keep the general path
   }
-  const start = JSON.stringify(r.start);
-  const end = r.end === r.start ? start : JSON.stringify(r.end);
-  return head + ',"start":' + start + ',"end":' + end + ',"score":' + num(r.score) + ',"notable":' + (r.notable ? 'true' : 'false') + ',"events":' + num(r.events) + ',"rules":' + (r.rules.length === 0 ? '[]' : JSON.stringify(r.rules)) + '}';
+  const start = quote(r.start);
+  const end = r.end === r.start ? start : quote(r.end);
+  return head + ',"start":' + start + ',"end":' + end + scopeTail(r);
+}
+
+function scopeTail(r: ScopeRecord): string {
+  if (r.score === 0 && !r.notable && r.events === 1 && r.rules.length === 0) return QUIET_TAIL;
+  return ',"score":' + num(r.score) + ',"notable":' + (r.notable ? 'true' : 'false') + ',"events":' + num(r.events) + ',"rules":' + (r.rules.length === 0 ? '[]' : JSON.stringify(r.rules)) + '}';
 }

@@ -80,13 +80,22 @@ export class TimeGuard<T = unknown> {
     return !(t < TIME_HORIZON) || (this.watermark !== -Infinity && t > this.watermark + this.aheadMs);
   }
 
+  /**
+   * The usual case, decided without a queue entry: nothing is held and `t` is neither past the
+   * horizon nor far ahead. Then the event at `t` is taken (the watermark moves) and the caller
+   * processes it now; otherwise nothing changes and the event goes through `offer`.
+   */
+  takeAtOnce(t: number): boolean {
+    if (this.queue.length !== 0 || !(t < TIME_HORIZON) || (this.watermark !== -Infinity && t > this.watermark + this.aheadMs)) return false;
+    if (t > this.watermark) this.watermark = t;
+    return true;
+  }
+
   /** Offer one event: `accept` gets the events to process now, in input order. */
   offer(item: T, ev: GuardedEvent, accept: (item: T) => void, reject: (reason: TimeReject) => void): void {
     const t = ev.time;
     if (!(t < TIME_HORIZON)) return reject('time-out-of-range');
-    // The usual case, nothing held and not far ahead: taken at once, without a queue entry.
-    if (this.queue.length === 0 && !(this.watermark !== -Infinity && t > this.watermark + this.aheadMs)) {
-      if (t > this.watermark) this.watermark = t;
+    if (this.takeAtOnce(t)) {
       accept(item);
       return;
     }

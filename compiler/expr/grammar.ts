@@ -1,4 +1,5 @@
-// The expression grammar (peggy). Kept as a string so the bundled CLI needs no extra files.
+// The expression grammar (peggy). Its parser is generated into compiler/generated/
+// (`npx tsx compiler/generate.ts` after a change here; a test fails until then).
 // Precedence, loosest first: ?: , || / or , && / and , ! / not , comparisons and `in`,
 // + - , * / % , unary minus.
 export const EXPRESSION_GRAMMAR = String.raw`

@@ -1,12 +1,12 @@
 // Parse expression text into an AST with spans; syntax errors become located messages.
-import peggy from 'peggy';
 import type { DepExpr, Expr } from './ast.ts';
-import { DEPENDENCY_GRAMMAR, EXPRESSION_GRAMMAR } from './grammar.ts';
+// Generated from the grammars in ./grammar.ts (compiler/generate.ts), so no compile pays for
+// building the parsers.
+import * as depParser from '../generated/dependency-parser.ts';
+import * as exprParser from '../generated/expression-parser.ts';
 import { checkDepDepth, checkDepth, checkText, stackProblem } from './limits.ts';
 
-type Parser = { parse(input: string): unknown };
-let exprParser: Parser | undefined;
-let depParser: Parser | undefined;
+type Parser = { parse(input: string, options?: object): unknown };
 
 export interface SyntaxProblem {
   message: string;
@@ -36,11 +36,9 @@ function run<T>(parser: Parser, text: string, depth: (ast: T) => SyntaxProblem |
 }
 
 export function parseExpression(text: string): ParseResult<Expr> {
-  exprParser ??= peggy.generate(EXPRESSION_GRAMMAR) as Parser;
   return run<Expr>(exprParser, text, checkDepth);
 }
 
 export function parseDependency(text: string): ParseResult<DepExpr> {
-  depParser ??= peggy.generate(DEPENDENCY_GRAMMAR) as Parser;
   return run<DepExpr>(depParser, text, checkDepDepth);
 }
