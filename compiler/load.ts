@@ -166,6 +166,12 @@ export function rangeAt(file: SourceFile, path: readonly (string | number)[], pr
  * scalar style (see scalar-offsets.ts); a non-scalar falls back to the node's start.
  */
 export function expressionLocator(file: SourceFile, path: readonly (string | number)[]): (offset: number) => Position {
+  // Built on the first call: most expressions are never asked for a position.
+  let locate: ((offset: number) => Position) | undefined;
+  return (o) => (locate ??= scalarLocator(file, path))(o);
+}
+
+function scalarLocator(file: SourceFile, path: readonly (string | number)[]): (offset: number) => Position {
   const { node } = nodeAt(file, path);
   if (!node || !isScalar(node) || !node.range || typeof node.value !== 'string') {
     const r = rangeAt(file, path);

@@ -4,10 +4,10 @@ import { DIAG, type CodeInfo } from '../diagnostics/codes.ts';
 import type { CheckContext } from '../builtins/types.ts';
 import { NON_FINITE, nonFiniteLiterals } from '../checks/index.ts';
 import type { Range } from '../diagnostics/types.ts';
-import type { Span } from '../expr/ast.ts';
+import type { Expr, Span } from '../expr/ast.ts';
 import { walk } from '../expr/ast.ts';
 import { checkExpression } from '../expr/check.ts';
-import { parseExpression } from '../expr/parse.ts';
+import { parseExpression, type ParseResult } from '../expr/parse.ts';
 import { didYouMean } from '../expr/suggest.ts';
 import { expressionLocator, type SourceFile } from '../load.ts';
 import { screenRegex } from './screen-regex.ts';
@@ -15,15 +15,37 @@ import type { Session } from './session.ts';
 import type { ExprSlot, Unit } from './unit.ts';
 
 export function checkExpressions(unit: Unit, session: Session): void {
-  for (const slot of unit.exprs) checkSlot(unit, session, slot);
+  const parse = parseEachTextOnce();
+  for (const slot of unit.exprs) checkSlot(unit, session, slot, parse(slot.text));
   for (const r of unit.regexes) screenRegex(unit, session, r.file, r.range, r.source, r.flags);
 }
 
-function checkSlot(unit: Unit, session: Session, slot: ExprSlot): void {
+/**
+ * A pack repeats expression texts (a third of its slots): each text is parsed once and every
+ * slot gets its own copy of the tree, since checking writes types and resolutions on the nodes.
+ */
+function parseEachTextOnce(): (text: string) => ParseResult<Expr> {
+  const parsed = new Map<string, ParseResult<Expr>>();
+  return (text) => {
+    let result = parsed.get(text);
+    if (!result) parsed.set(text, result = parseExpression(text));
+    return result.ok ? { ok: true, ast: copyTree(result.ast) } : result;
+  };
+}
+
+/** A deep copy of a parsed tree (plain objects, arrays and literal values only). */
+function copyTree<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(copyTree) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const copy: Record<string, unknown> = {};
+  for (const key of Object.keys(value)) copy[key] = copyTree((value as Record<string, unknown>)[key]);
+  return copy as T;
+}
+
+function checkSlot(unit: Unit, session: Session, slot: ExprSlot, parsed: ParseResult<Expr>): void {
   const { file } = slot;
   const locate = expressionLocator(file, slot.path);
   const toRange = (span: Span): Range => ({ start: locate(span.start), end: locate(span.end) });
-  const parsed = parseExpression(slot.text);
   if (!parsed.ok) {
     if (parsed.error.limit) session.report(file, toRange(parsed.error), DIAG.EXPRESSION_TOO_COMPLEX, `expression too complex: ${parsed.error.message}`);
     else session.report(file, toRange(parsed.error), DIAG.EXPRESSION_SYNTAX, `syntax error in expression: ${parsed.error.message}`);

@@ -452,6 +452,12 @@ export class CefKeyPlan {
   readonly wanted: ReadonlySet<string>;
   /** The key orders of the last lines scanned with this plan, most recently used first (scanCefSlots). */
   readonly templates: KeyTemplate[] = [];
+  /**
+   * Per key length (below NAME_FILTER_LENGTHS): bits of the first characters (low five bits),
+   * then of the last characters, of the keys of that length; null when some key holds a
+   * character an escape decodes to (then only the decoded text can tell).
+   */
+  private readonly nameFilter: Uint32Array | null;
 
   constructor(keys: readonly string[]) {
     this.keys = keys;
@@ -469,6 +475,21 @@ export class CefKeyPlan {
       while (this.table[i] !== 0) i = (i + 1) & this.mask;
       this.table[i] = slot + 1;
     });
+    this.nameFilter = nameFilterOf(keys);
+  }
+
+  /**
+   * False when the raw value `s[start, end)` cannot decode to one of the plan's keys: a key
+   * without escape characters (`\`, `#`, `=`, `|`, controls) is only the decoding of its own
+   * text, since every escape decodes to one of them, so the text must have a key's length and its
+   * first and last characters. True when it may (the caller decodes and looks it up).
+   */
+  mayName(s: string, start: number, end: number): boolean {
+    const filter = this.nameFilter;
+    const len = end - start;
+    if (filter === null || len === 0) return true;
+    if (len >= NAME_FILTER_LENGTHS) return false;
+    return (filter[len]! & (1 << (s.charCodeAt(start) & 31))) !== 0 && (filter[NAME_FILTER_LENGTHS + len]! & (1 << (s.charCodeAt(end - 1) & 31))) !== 0;
   }
 
   /** The slot of the key `s[start, end)` whose keyHash is `hash`, or -1. */
@@ -494,6 +515,25 @@ export class CefKeyPlan {
   slotOf(key: string): number {
     return this.bySlot.get(key) ?? -1;
   }
+}
+
+/** Keys up to this long (exclusive) are in a plan's name filter; a plan with a longer key has none. */
+const NAME_FILTER_LENGTHS = 64;
+
+function nameFilterOf(keys: readonly string[]): Uint32Array | null {
+  const filter = new Uint32Array(2 * NAME_FILTER_LENGTHS);
+  for (const key of keys) {
+    const len = key.length;
+    if (len === 0) continue;
+    if (len >= NAME_FILTER_LENGTHS) return null;
+    for (let k = 0; k < len; k++) {
+      const c = key.charCodeAt(k);
+      if (c < 32 || c === BACKSLASH || c === HASH || c === EQUALS || c === 124 /* | */) return null;
+    }
+    filter[len] = filter[len]! | (1 << (key.charCodeAt(0) & 31));
+    filter[NAME_FILTER_LENGTHS + len] = filter[NAME_FILTER_LENGTHS + len]! | (1 << (key.charCodeAt(len - 1) & 31));
+  }
+  return filter;
 }
 
 /** The hash of a key's characters, taken from the last one back (the order the scanner sees them). */
@@ -862,6 +902,8 @@ class FoldPlan {
     const j = this.lastSame[l]!;
     const start = PAIRS[STRIDE * j + 1]! + 1;
     const end = PAIRS[STRIDE * j + 2]!;
+    // Most label texts name no key the parser reads: told by their length and two characters.
+    if (!plan.mayName(s, start, end)) return -1;
     const text = this.texts[l];
     // indexOf rather than startsWith, as in keyAt; a mismatch searches on once per label at most.
     if (text !== undefined && text.length === end - start && s.indexOf(text, start) === start) return this.targets[l]!;

@@ -94,6 +94,17 @@ describe('scanCefSlots (the run path: values straight into slots)', () => {
     expect(slots(again, ['Rule', 'a'])).toEqual(viaDict(again, ['Rule', 'a']));
   });
 
+  it('label texts that look like a plan key by length and end characters, or decode to one, fold as the dictionary scan folds them', () => {
+    // Same length, first and last character (upper and lower case share their low bits) as a kept key.
+    const near = 'CEF:0|V|P|1|1|N|3|cs1Label=rULE cs1=a cs2Label=Rxxe cs2=b cs3Label=Rule cs3=c cs4Label=Rule\\ cs4=d';
+    expect(slots(near, ['Rule', 'rULE', 'cs1'])).toEqual(viaDict(near, ['Rule', 'rULE', 'cs1']));
+    expect((slots(near, ['Rule']) as Record<string, string>).Rule).toBe('c');
+    // A kept key holding an escaped character is named only through the decoded text.
+    const escaped = 'CEF:0|V|P|1|1|N|3|cs1Label=Rule\\|X cs1=a cs2Label=p\\=q cs2=b cs3Label=x#011y cs3=c';
+    for (const keys of [['Rule|X', 'p=q', 'x\ty'], ['Rule|X'], ['p=q', 'cs2']]) expect(slots(escaped, keys)).toEqual(viaDict(escaped, keys));
+    expect(slots(escaped, ['Rule|X', 'p=q', 'x\ty'])).toEqual({ 'Rule|X': 'a', 'p=q': 'b', 'x\ty': 'c' });
+  });
+
   it('a line with many labels (the linear dictionary fold) gives the same values', () => {
     const storm = Array.from({ length: 40 }, (_, i) => `cs${i % 7}Label=${i % 3 ? 'Rule' : 'Who'} cs${i % 5}=v${i}`).join(' ');
     const line = `CEF:0|V|P|1|1|N|3|act=1 ${storm}`;
